@@ -1,0 +1,52 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { buildOpenApiDocument, createValidationPipe, HttpErrorFilter, serveOpenApi } from '@medgenie/http';
+import { AppModule } from './app.module';
+import { RegionalConfig } from './config/regional.config';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+export interface RegionalApp {
+  app: NestFastifyApplication;
+  /** Every route the API serves, as registered with Fastify (used by the isolation matrix). */
+  routes: RouteInfo[];
+}
+
+/** Builds (and initializes, but does not listen) the regional API for one region. */
+export async function createRegionalApp(config: RegionalConfig): Promise<RegionalApp> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    maxParamLength: 200,
+    requestIdHeader: false,
+    genReqId: () => '',
+  });
+  const routes: RouteInfo[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  // Errors raised by Fastify itself (body too large, bad JSON) get the same JSON shape.
+  const filter = new HttpErrorFilter();
+  adapter.getInstance().setErrorHandler((error, _request, reply) => {
+    filter.catch(error, { switchToHttp: () => ({ getResponse: () => reply }) } as never);
+  });
+
+  serveOpenApi(app, buildOpenApiDocument(app, { title: 'MedGenie regional API', version: '1', description: `Region ${config.regionId}` }));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, routes };
+}

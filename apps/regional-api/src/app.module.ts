@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@medgenie/auth';
+import { HttpErrorFilter, loggingParams } from '@medgenie/http';
+import { TenancyModule } from '@medgenie/tenancy';
+import { AuditModule } from './audit/audit.module';
+import { ClinicsModule } from './clinics/clinics.module';
+import { REGIONAL_CONFIG, RegionalConfig } from './config/regional.config';
+import { DatabaseModule } from './database/database.module';
+import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
+import { HealthModule } from './health/health.module';
+import { MembershipsModule } from './memberships/memberships.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { PatientsModule } from './patients/patients.module';
+import { ProvisioningModule } from './provisioning/provisioning.module';
+import { RedisModule } from './redis/redis.module';
+
+@Module({})
+export class AppModule {
+  /** The regional API for one region, from an already-validated configuration. */
+  static forRoot(config: RegionalConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ regional: config })] }),
+        { module: class RegionalConfigModule {}, global: true, providers: [{ provide: REGIONAL_CONFIG, useValue: config }], exports: [REGIONAL_CONFIG] },
+        LoggerModule.forRoot(loggingParams({ service: 'regional-api', regionId: config.regionId, level: config.logLevel })),
+        TenancyModule,
+        AuthModule.forRootAsync({
+          inject: [],
+          useFactory: () => ({ ...config.auth, regionId: config.regionId }),
+        }),
+        DatabaseModule,
+        RedisModule,
+        AuditModule,
+        HealthModule,
+        OrganizationsModule,
+        ClinicsModule,
+        MembershipsModule,
+        PatientsModule,
+        ProvisioningModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { Transform, TransformFnParams } from 'class-transformer';
+
+/** Trims surrounding whitespace of string input; other types pass through to be refused. */
+export const Trim = () => Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.trim() : value));
+
+/** Query-string integers: '20' -> 20; anything else is left for the validator to refuse. */
+export const ToInt = () =>
+  Transform(({ value }: TransformFnParams) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
+
+/** Phone numbers as people type them ("+91 98765-43210") stored as digits with an optional '+'. */
+export const NormalizePhone = () =>
+  Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.replace(/[\s().-]/g, '') : value));
+
+export const PHONE_PATTERN = /^\+?[0-9]{7,15}$/;
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { isTimeZone } from '../common/timezone';
+
+/** Languages each known region offers; a new region states its own with REGION_LANGUAGES. */
+const KNOWN_REGION_LANGUAGES: Record<string, string[]> = {
+  us: ['en'],
+  in: ['en', 'hi'],
+  ca: ['en', 'fr'],
+};
+
+/** Default time zone of each known region, for organizations and clinics that state none. */
+const KNOWN_REGION_TIMEZONES: Record<string, string> = {
+  us: 'America/New_York',
+  in: 'Asia/Kolkata',
+  ca: 'America/Toronto',
+};
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
+
+const schema = z
+  .object({
+    REGION_ID: z.string().regex(/^[a-z]{2,8}$/, 'must be a short lower-case region id such as "in"'),
+    REGION_LANGUAGES: z.string().regex(/^[a-z]{2}(,[a-z]{2})*$/).optional(),
+    REGION_TIMEZONE: z.string().refine((v) => isTimeZone(v), 'must be an IANA time zone').optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    HOST: z.string().default('127.0.0.1'),
+    /** The app role: DML only, RLS applies. */
+    DATABASE_URL: postgresUrl,
+    /** The owner role: runs migrations. Optional for a process that does not migrate. */
+    DATABASE_OWNER_URL: postgresUrl.optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
+    JWKS_URL: z.string().url(),
+    JWT_ISSUER: z.string().min(1).default('https://console.medgenie.com'),
+    JWT_AUDIENCE: z.string().min(1).default('medgenie-api'),
+    /** Secret: the control plane's credential for /internal routes. */
+    INTERNAL_SERVICE_TOKEN: z.string().min(32, 'must be at least 32 characters'),
+    REDIS_URL: z.string().url().optional(),
+    BLOB_CONNECTION_STRING: z.string().min(1).optional(),
+    BLOB_ACCOUNT_URL: z.string().url().optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    regionId: env.REGION_ID,
+    languages: env.REGION_LANGUAGES?.split(',') ?? KNOWN_REGION_LANGUAGES[env.REGION_ID] ?? ['en'],
+    timezone: env.REGION_TIMEZONE ?? KNOWN_REGION_TIMEZONES[env.REGION_ID] ?? 'UTC',
+    port: env.PORT,
+    host: env.HOST,
+    database: {
+      url: env.DATABASE_URL,
+      ownerUrl: env.DATABASE_OWNER_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      migrateOnStart: env.MIGRATE_ON_START === 'true',
+    },
+    auth: {
+      jwksUrl: env.JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      serviceToken: env.INTERNAL_SERVICE_TOKEN,
+    },
+    redisUrl: env.REDIS_URL,
+    blob: { connectionString: env.BLOB_CONNECTION_STRING, accountUrl: env.BLOB_ACCOUNT_URL },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type RegionalConfig = z.output<typeof schema>;
+export const REGIONAL_CONFIG = Symbol('REGIONAL_CONFIG');
+
+const SECRET_KEYS = new Set(['DATABASE_URL', 'DATABASE_OWNER_URL', 'INTERNAL_SERVICE_TOKEN', 'BLOB_CONNECTION_STRING', 'REDIS_URL']);
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the message names each bad key and never echoes a secret. */
+export function loadRegionalConfig(env: Record<string, string | undefined> = process.env): RegionalConfig {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const note = SECRET_KEYS.has(key) ? ' (secret; value not shown)' : '';
+    return `  ${key}: ${issue.message}${note}`;
+  });
+  throw new ConfigError(`regional-api configuration is invalid:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,80 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { defer, lastValueFrom, Observable } from 'rxjs';
+import { DataSource, EntityManager } from 'typeorm';
+import type { OrgRole } from '@medgenie/contracts';
+import { runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { forbidden } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { ErrorCode } from '../common/errors';
+import { ROLES_KEY } from '../common/roles.decorator';
+
+interface MembershipRow {
+  id: string;
+  role: OrgRole;
+  org_status: string;
+  clinic_ids: string;
+}
+
+/**
+ * Loads the caller's membership and pins `app.clinic_ids` in one statement: org admins get
+ * every clinic ('*'), others the clinics they are granted.
+ */
+const MEMBERSHIP_SQL = `
+  select m.id, m.role, o.status as org_status,
+         set_config('app.clinic_ids',
+           case when m.role = 'org_admin' then '*'
+                else coalesce((select '{' || string_agg(mc.clinic_id::text, ',') || '}'
+                                 from membership_clinics mc
+                                where mc.organization_id = m.organization_id and mc.membership_id = m.id), '{}')
+           end, true) as clinic_ids
+    from memberships m
+    join organizations o on o.id = m.organization_id
+   where m.organization_id = $1 and m.user_id = $2 and m.is_active`;
+
+function parseClinicIds(setting: string): '*' | string[] {
+  if (setting === '*') return '*';
+  const inner = setting.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+}
+
+/**
+ * One transaction per authenticated request: the tenant is pinned first, the membership is
+ * resolved inside it, the role is checked, and the handler's queries and audit events all
+ * commit or roll back together.
+ */
+@Injectable()
+export class RequestTransactionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.context.hasIdentity) return next.handle();
+    const roles = this.reflector.getAllAndOverride<OrgRole[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
+    return defer(() =>
+      runInTenantTransaction(
+        this.dataSource,
+        { orgId: this.context.orgId, userId: this.context.userId, clinics: null },
+        async (manager) => {
+          await this.resolveMembership(manager, roles);
+          return this.tx.bind(manager, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+        },
+      ),
+    );
+  }
+
+  private async resolveMembership(manager: EntityManager, roles: OrgRole[] | undefined): Promise<void> {
+    const rows: MembershipRow[] = await manager.query(MEMBERSHIP_SQL, [this.context.orgId, this.context.userId]);
+    const row = rows[0];
+    if (!row) throw forbidden(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
+    if (row.org_status !== 'active') throw forbidden(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
+    this.context.setMembership({ id: row.id, role: row.role, clinics: parseClinicIds(row.clinic_ids) });
+    if (roles && !roles.includes(row.role)) {
+      throw forbidden(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
+    }
+  }
+}

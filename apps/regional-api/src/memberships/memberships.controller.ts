@@ -1,0 +1,22 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../common/roles.decorator';
+import { MembershipsService, MembershipView } from './memberships.service';
+
+@ApiTags('memberships')
+@ApiBearerAuth()
+@Roles('org_admin')
+@Controller('v1/memberships')
+export class MembershipsController {
+  constructor(private readonly memberships: MembershipsService) {}
+
+  @Get()
+  list(): Promise<MembershipView[]> {
+    return this.memberships.list();
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<MembershipView> {
+    return this.memberships.get(id);
+  }
+}

@@ -1,0 +1,4 @@
+import { RegionalSchemaV11763800000000 } from './1763800000000-regional-schema-v1';
+
+/** Every regional migration, in order. The owner role runs them; see migrate.ts. */
+export const regionalMigrations = [RegionalSchemaV11763800000000];

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@medgenie/database';
+import { badRequest, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode } from '../common/errors';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
+import { Organization } from './organization.entity';
+
+export interface OrganizationView {
+  id: string;
+  slug: string;
+  name: string;
+  plan: string;
+  status: string;
+  limits: Record<string, number | null>;
+  regionId: string;
+  settings: { branding: Organization['branding']; language: string; timezone: string };
+  availableLanguages: string[];
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
+  ) {}
+
+  async get(): Promise<OrganizationView> {
+    return this.view(await this.find());
+  }
+
+  async updateSettings(dto: UpdateOrganizationSettingsDto): Promise<OrganizationView> {
+    const org = await this.find();
+    if (dto.language && !this.config.languages.includes(dto.language)) {
+      throw badRequest(
+        ErrorCode.UnsupportedLanguage,
+        `language must be one of this region's languages: ${this.config.languages.join(', ')}`,
+      );
+    }
+    const patch: Partial<Organization> = {};
+    if (dto.branding) patch.branding = { ...org.branding, ...dto.branding };
+    if (dto.language) patch.language = dto.language;
+    if (dto.timezone) patch.timezone = dto.timezone;
+    if (Object.keys(patch).length > 0) {
+      await this.tx.manager.getRepository(Organization).update({ id: org.id }, patch);
+      await this.audit.record({
+        action: 'organization.settings.update',
+        resourceType: 'organization',
+        resourceId: org.id,
+        details: { fields: Object.keys(patch) },
+      });
+    }
+    return this.view(await this.find());
+  }
+
+  private async find(): Promise<Organization> {
+    const org = await this.tx.manager.getRepository(Organization).findOneBy({ id: this.context.orgId });
+    if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'Organization not found');
+    return org;
+  }
+
+  private view(org: Organization): OrganizationView {
+    return {
+      id: org.id,
+      slug: org.slug,
+      name: org.name,
+      plan: org.plan,
+      status: org.status,
+      limits: org.limits,
+      regionId: this.config.regionId,
+      settings: { branding: org.branding, language: org.language, timezone: org.timezone },
+      availableLanguages: this.config.languages,
+    };
+  }
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Brackets, EntityManager } from 'typeorm';
+import { TransactionHost } from '@medgenie/database';
+import { conflict, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { escapeLike } from '../common/dto';
+import { ErrorCode } from '../common/errors';
+import { assertWithinLimit } from '../organizations/plan-limits';
+import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
+import { Patient } from './patient.entity';
+
+export type PatientView = Omit<Patient, 'organizationId' | 'createdBy'>;
+
+export interface PatientPage {
+  items: PatientView[];
+  limit: number;
+  offset: number;
+  hasMore: boolean;
+}
+
+const UNIQUE_MOBILE_FIRST_NAME = 'patients_mobile_first_name_unique';
+
+function view(p: Patient): PatientView {
+  return {
+    id: p.id,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    mobileNumber: p.mobileNumber,
+    dateOfBirth: p.dateOfBirth,
+    gender: p.gender,
+    email: p.email,
+    address: p.address,
+    bloodGroup: p.bloodGroup,
+    allergies: p.allergies,
+    emergencyContact: p.emergencyContact,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
+  const d = e?.driverError ?? e;
+  return d?.code === '23505' && d?.constraint === constraint;
+}
+
+@Injectable()
+export class PatientsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(Patient);
+  }
+
+  async create(dto: CreatePatientDto): Promise<PatientView> {
+    const orgId = this.context.orgId;
+    await assertWithinLimit(this.tx.manager, orgId, 'maxPatients', (m) => this.countPatients(m, orgId));
+    const patient = this.repo.create({
+      ...dto,
+      organizationId: orgId,
+      id: randomUUID(),
+      dateOfBirth: dto.dateOfBirth ?? null,
+      allergies: dto.allergies ?? [],
+      createdBy: this.context.userId,
+    });
+    try {
+      await this.repo.insert(patient);
+    } catch (err) {
+      if (isUniqueViolation(err, UNIQUE_MOBILE_FIRST_NAME)) {
+        throw conflict(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
+      }
+      throw err;
+    }
+    await this.audit.record({ action: 'patient.create', resourceType: 'patient', resourceId: patient.id });
+    return view(patient);
+  }
+
+  async get(id: string): Promise<PatientView> {
+    const patient = await this.find(id);
+    await this.audit.record({ action: 'patient.read', resourceType: 'patient', resourceId: id });
+    return view(patient);
+  }
+
+  async list(query: ListPatientsQuery): Promise<PatientPage> {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const qb = this.repo
+      .createQueryBuilder('p')
+      .where('p.organization_id = :orgId', { orgId: this.context.orgId })
+      .take(undefined)
+      .limit(limit + 1)
+      .offset(offset);
+    const search = query.search;
+    if (search && /^\+?[\d\s()-]+$/.test(search)) {
+      qb.andWhere('p.mobile_number like :mobile', { mobile: `${escapeLike(search.replace(/[\s()-]/g, ''))}%` });
+      qb.orderBy('p.mobile_number').addOrderBy('p.id');
+    } else if (search) {
+      const words = search.toLowerCase().split(/\s+/).map(escapeLike);
+      if (words.length === 1) {
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where('lower(p.first_name) like :term', { term: `${words[0]}%` }).orWhere('lower(p.last_name) like :term'),
+          ),
+        );
+      } else {
+        const first = words[0];
+        const rest = words.slice(1).join(' ');
+        qb.andWhere(
+          new Brackets((w) =>
+            w
+              .where('(lower(p.first_name) like :first and lower(p.last_name) like :rest)', { first: `${first}%`, rest: `${rest}%` })
+              .orWhere('lower(p.first_name) like :whole', { whole: `${words.join(' ')}%` }),
+          ),
+        );
+      }
+      qb.orderBy('lower(p.last_name)').addOrderBy('lower(p.first_name)').addOrderBy('p.id');
+    } else {
+      qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC');
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    await this.audit.record({
+      action: search ? 'patient.search' : 'patient.list',
+      resourceType: 'patient',
+      details: { count: items.length, ids: items.map((p) => p.id) },
+    });
+    return { items: items.map(view), limit, offset, hasMore: rows.length > limit };
+  }
+
+  async update(id: string, dto: UpdatePatientDto): Promise<PatientView> {
+    const patient = await this.find(id);
+    try {
+      await this.repo.update({ organizationId: patient.organizationId, id }, { ...dto });
+    } catch (err) {
+      if (isUniqueViolation(err, UNIQUE_MOBILE_FIRST_NAME)) {
+        throw conflict(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
+      }
+      throw err;
+    }
+    await this.audit.record({
+      action: 'patient.update',
+      resourceType: 'patient',
+      resourceId: id,
+      details: { fields: Object.keys(dto) },
+    });
+    return view(await this.find(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.repo.delete({ organizationId: this.context.orgId, id });
+    if (!result.affected) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    await this.audit.record({ action: 'patient.delete', resourceType: 'patient', resourceId: id });
+  }
+
+  private async find(id: string): Promise<Patient> {
+    const patient = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
+    if (!patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    return patient;
+  }
+
+  private async countPatients(m: EntityManager, orgId: string): Promise<number> {
+    return m.getRepository(Patient).countBy({ organizationId: orgId });
+  }
+}

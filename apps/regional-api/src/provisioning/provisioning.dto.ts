@@ -1,0 +1,11 @@
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PLANS, Plan } from '@medgenie/contracts';
+
+export const ORG_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
+
+/** Registry changes the control plane pushes to the region's mirror. */
+export class UpdateOrganizationMirrorDto {
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsIn(PLANS) plan?: Plan;
+  @IsOptional() @IsIn(ORG_STATUSES) status?: (typeof ORG_STATUSES)[number];
+}

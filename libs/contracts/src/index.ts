@@ -1,0 +1,4 @@
+export * from './claims';
+export * from './plans';
+export * from './provisioning';
+export * from './roles';

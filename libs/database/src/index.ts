@@ -1,0 +1,3 @@
+export * from './roles';
+export * from './tenant-transaction';
+export * from './transaction-host';

@@ -1,0 +1,102 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RequestContext } from '@medgenie/tenancy';
+import { DomainError } from './domain-error';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code?: string;
+  requestId?: string;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}
+
+/** Postgres errors the caller caused, by SQLSTATE. Anything else is our fault: a 500. */
+const PG_CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  '23505': { status: 409, code: 'CONFLICT', message: 'A record with the same unique values already exists' },
+  '23P01': { status: 409, code: 'CONFLICT', message: 'The record conflicts with an existing one' },
+  '23503': { status: 409, code: 'REFERENCE_CONFLICT', message: 'The record refers to, or is referred to by, another record' },
+  '22P02': { status: 400, code: 'INVALID_INPUT', message: 'A value has an invalid format' },
+  '22001': { status: 400, code: 'VALUE_TOO_LONG', message: 'A value is too long' },
+  '22007': { status: 400, code: 'INVALID_INPUT', message: 'A date or time value is invalid' },
+  '22008': { status: 400, code: 'INVALID_INPUT', message: 'A date or time value is out of range' },
+};
+
+function pgCode(err: unknown): string | undefined {
+  const candidate = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function httpMessage(exception: HttpException): { message: string; code?: string } {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return { message: response };
+  const body = response as { message?: unknown; code?: unknown };
+  const message = Array.isArray(body.message)
+    ? body.message.join('; ')
+    : typeof body.message === 'string'
+      ? body.message
+      : exception.message;
+  return { message, code: typeof body.code === 'string' ? body.code : undefined };
+}
+
+/** Turns anything thrown into `{statusCode, error, message}`; a 5xx never carries internals. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return { statusCode: exception.status, error: reasonPhrase(exception.status), message: exception.message, code: exception.code };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const { message, code } = httpMessage(exception);
+    return { statusCode: status, error: reasonPhrase(status), message: status >= 500 ? reasonPhrase(status) : message, code };
+  }
+  const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    const message = (exception as Error).message;
+    return { statusCode: fastifyStatus, error: reasonPhrase(fastifyStatus), message };
+  }
+  const code = pgCode(exception);
+  const mapped = code ? PG_CLIENT_ERRORS[code] : undefined;
+  if (mapped) return { statusCode: mapped.status, error: reasonPhrase(mapped.status), message: mapped.message, code: mapped.code };
+  return { statusCode: 500, error: reasonPhrase(500), message: 'An unexpected error occurred' };
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toErrorBody(exception);
+    body.requestId = RequestContext.snapshot().requestId;
+    if (body.statusCode >= 500) {
+      // Logged once, here, with the correlation id the caller received.
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error({ err, requestId: body.requestId }, 'unhandled error');
+    }
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './http-error.filter';
+export * from './logging';
+export * from './openapi';
+export * from './validation';

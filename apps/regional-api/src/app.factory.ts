@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { buildOpenApiDocument, createValidationPipe, HttpErrorFilter, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createValidationPipe, serveOpenApi } from '@medgenie/http';
 import { AppModule } from './app.module';
 import { RegionalConfig } from './config/regional.config';
 
@@ -21,7 +21,7 @@ export async function createRegionalApp(config: RegionalConfig): Promise<Regiona
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: () => '',
   });
@@ -38,12 +38,6 @@ export async function createRegionalApp(config: RegionalConfig): Promise<Regiona
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-
-  // Errors raised by Fastify itself (body too large, bad JSON) get the same JSON shape.
-  const filter = new HttpErrorFilter();
-  adapter.getInstance().setErrorHandler((error, _request, reply) => {
-    filter.catch(error, { switchToHttp: () => ({ getResponse: () => reply }) } as never);
-  });
 
   serveOpenApi(app, buildOpenApiDocument(app, { title: 'MedGenie regional API', version: '1', description: `Region ${config.regionId}` }));
   await app.init();

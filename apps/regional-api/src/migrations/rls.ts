@@ -5,7 +5,7 @@
  */
 export const CURRENT_ORG = '(select mg_current_org_id())';
 export const CLINIC_ALLOWED = (column: string) =>
-  `((select mg_all_clinics()) or ${column} = any ((select mg_current_clinic_ids())))`;
+  `((select mg_all_clinics()) or ${column} = any ((select mg_current_clinic_ids())::uuid[]))`;
 
 /** FORCE makes the policies hold for the table owner too. */
 export function forceRls(table: string): string[] {

@@ -1,0 +1,4 @@
+export * from './http-client';
+export * from './test-database';
+export * from './test-issuer';
+export * from './test-org';

@@ -72,7 +72,7 @@ async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcqui
 
 describe('pooled connections never carry a tenant', () => {
   it('over a pool of 2 connections', async () => {
-    const region = await startTestRegion({ poolSize: 2 });
+    const region = await startTestRegion({ poolSize: 2, env: { DATABASE_POOL_TIMEOUT_MS: '120000' } });
     try {
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);
@@ -88,7 +88,7 @@ describe('pooled connections never carry a tenant', () => {
     let region: TestRegion | undefined;
     try {
       bouncer = await startPgBouncer(testDb().appUrl, 2);
-      region = await startTestRegion({ poolSize: 8, databaseUrl: bouncer.url });
+      region = await startTestRegion({ poolSize: 8, databaseUrl: bouncer.url, env: { DATABASE_POOL_TIMEOUT_MS: '120000' } });
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);
       expect(result.acquires).toBeGreaterThan(0);

@@ -45,6 +45,16 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: string; message: 
   '22008': { status: 400, code: 'INVALID_INPUT', message: 'A date or time value is out of range' },
 };
 
+/** The database is down or saturated: the caller should retry, nothing is wrong with the request. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300', '08006', '08001']);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = pgCode(err);
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const message = (err as Error)?.message ?? '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(message);
+}
+
 function pgCode(err: unknown): string | undefined {
   const candidate = err as { code?: unknown; driverError?: { code?: unknown } };
   const code = candidate?.driverError?.code ?? candidate?.code;
@@ -77,6 +87,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     const message = (exception as Error).message;
     return { statusCode: fastifyStatus, error: reasonPhrase(fastifyStatus), message };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return { statusCode: 503, error: reasonPhrase(503), message: 'The service is busy or its database is unreachable; retry shortly', code: 'DATABASE_UNAVAILABLE' };
   }
   const code = pgCode(exception);
   const mapped = code ? PG_CLIENT_ERRORS[code] : undefined;

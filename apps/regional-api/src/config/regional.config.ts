@@ -32,6 +32,8 @@ const schema = z
     /** The owner role: runs migrations. Optional for a process that does not migrate. */
     DATABASE_OWNER_URL: postgresUrl.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long a request waits for a pooled connection before it is answered 503. */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
     JWKS_URL: z.string().url(),
@@ -56,6 +58,7 @@ const schema = z
       ownerUrl: env.DATABASE_OWNER_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
       migrateOnStart: env.MIGRATE_ON_START === 'true',
     },
     auth: {

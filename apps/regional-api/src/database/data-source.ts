@@ -6,6 +6,7 @@ export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   statementTimeoutMs?: number;
+  poolTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -25,7 +26,7 @@ export function createRegionalDataSource(options: DataSourceOptions): DataSource
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 15_000,
       idle_in_transaction_session_timeout: 60_000,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
     },
   });
 }

@@ -19,6 +19,7 @@ import { createRegionalDataSource, migrateRegionalDatabase } from './data-source
           url: config.database.url,
           poolSize: config.database.poolSize,
           statementTimeoutMs: config.database.statementTimeoutMs,
+          poolTimeoutMs: config.database.poolTimeoutMs,
         });
         return dataSource.initialize();
       },

@@ -1,0 +1,38 @@
+import { startTestRegion, TestRegion } from './support';
+
+describe('service endpoints', () => {
+  let region: TestRegion;
+  beforeAll(async () => {
+    region = await startTestRegion();
+  });
+  afterAll(() => region?.close());
+
+  it('answers /healthz and /readyz', async () => {
+    expect((await region.client.get('/healthz')).status).toBe(200);
+    const ready = await region.client.get<{ status: string; info: Record<string, unknown> }>('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toHaveProperty('database');
+  });
+
+  it('serves an OpenAPI document whose schemas carry the validation rules, without internal routes', async () => {
+    const res = await region.client.get<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, any> } }>('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/patients', '/v1/patients/{id}', '/v1/clinics']));
+    expect(Object.keys(res.body.paths).some((p) => p.startsWith('/internal'))).toBe(false);
+    expect(res.body.components.schemas.CreatePatientDto.properties.firstName).toMatchObject({ maxLength: 100 });
+  });
+
+  it('reports not ready, fast, when Redis is configured but down', async () => {
+    const broken = await startTestRegion({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const started = Date.now();
+      const res = await broken.client.get<{ statusCode: number }>('/readyz');
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect((await broken.client.get('/healthz')).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -165,7 +165,10 @@ describe('organization isolation', () => {
     const tables = await tenantTables(testDb().adminUrl);
     const counts = await withClient(testDb().appUrl, async (c) => {
       const out: Record<string, number> = {};
-      for (const table of tables) out[table] = Number((await c.query(`select count(*)::int as n from ${table}`)).rows[0].n);
+      for (const table of tables) {
+        const sql = `select count(*)::int as n from ${table}`;
+        out[table] = Number((await c.query(sql)).rows[0].n);
+      }
       return out;
     });
     const totals = await withClient(testDb().adminUrl, async (c) => Number((await c.query('select count(*)::int as n from patients')).rows[0].n));

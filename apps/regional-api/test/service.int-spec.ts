@@ -15,12 +15,23 @@ describe('service endpoints', () => {
   });
 
   it('serves an OpenAPI document whose schemas carry the validation rules, without internal routes', async () => {
-    const res = await region.client.get<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, any> } }>('/openapi.json');
+    const res = await region.client.get<{ openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/patients', '/v1/patients/{id}', '/v1/clinics']));
     expect(Object.keys(res.body.paths).some((p) => p.startsWith('/internal'))).toBe(false);
     expect(res.body.components.schemas.CreatePatientDto.properties.firstName).toMatchObject({ maxLength: 100 });
+  });
+
+  it('checks the real Redis when REDIS_URL is set', async () => {
+    const withRedis = await startTestRegion({ env: { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } });
+    try {
+      const res = await withRedis.client.get<{ info: Record<string, { status: string }> }>('/readyz');
+      expect(res.status).toBe(200);
+      expect(res.body.info.redis.status).toBe('up');
+    } finally {
+      await withRedis.close();
+    }
   });
 
   it('reports not ready, fast, when Redis is configured but down', async () => {

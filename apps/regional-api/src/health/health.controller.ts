@@ -10,6 +10,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 }
 
+/** A ping that waits for a connection still being made (at start-up, after a reconnect). */
+async function pingWhenReady(redis: Redis): Promise<string> {
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  return redis.ping();
+}
+
 @ApiTags('health')
 @Public()
 @Controller()
@@ -48,7 +54,7 @@ export class HealthController {
       checks.push(async () => {
         const session = this.indicators.check('redis');
         try {
-          await withTimeout(redis.ping(), 500);
+          await withTimeout(pingWhenReady(redis), 1_000);
           return session.up();
         } catch (err) {
           return session.down({ message: (err as Error).message });

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { CLINIC_ALLOWED, CURRENT_ORG, forceRls, orgPolicy } from './rls';
 
-/** The application role (infra/sql/roles.sql): DML grants only. */
+/** The application role (infra/sql/regional-roles.sql): DML grants only. */
 const APP = 'medgenie_app';
 
 export class RegionalSchemaV11763800000000 implements MigrationInterface {

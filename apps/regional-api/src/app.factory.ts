@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { buildOpenApiDocument, createValidationPipe, serveOpenApi } from '@medgenie/http';
 import { AppModule } from './app.module';
 import { RegionalConfig } from './config/regional.config';
@@ -17,7 +18,7 @@ export interface RegionalApp {
 }
 
 /** Builds (and initializes, but does not listen) the regional API for one region. */
-export async function createRegionalApp(config: RegionalConfig): Promise<RegionalApp> {
+export async function createRegionalApp(config: RegionalConfig, options: { logStream?: DestinationStream } = {}): Promise<RegionalApp> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
@@ -31,7 +32,7 @@ export async function createRegionalApp(config: RegionalConfig): Promise<Regiona
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -67,7 +67,7 @@ async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcqui
     }),
   );
   const seen = await Promise.all(acquireChecks);
-  return { leaks, dirtyAcquires: seen.filter((org) => org !== null && org !== ''), acquires: seen.length };
+  return { leaks, dirtyAcquires: seen.filter((org): org is string => org !== null && org !== ''), acquires: seen.length };
 }
 
 describe('pooled connections never carry a tenant', () => {

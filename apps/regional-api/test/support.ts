@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { createTestOrg, TestClient, TestIssuer, TestOrg, TestOrgOptions, TEST_AUDIENCE, TEST_ISSUER } from '@medgenie/testing';
 import { createRegionalApp, RouteInfo } from '../src/app.factory';
 import { loadRegionalConfig } from '../src/config/regional.config';
@@ -37,6 +38,7 @@ export interface TestRegionOptions {
   poolSize?: number;
   issuer?: TestIssuer;
   env?: Record<string, string>;
+  logStream?: DestinationStream;
 }
 
 /** A regional API in process, on the migrated test database, trusting a test issuer. */
@@ -55,7 +57,7 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...(options.env ?? {}),
   });
-  const { app, routes } = await createRegionalApp(config);
+  const { app, routes } = await createRegionalApp(config, { logStream: options.logStream });
   const client = new TestClient(app.getHttpAdapter().getInstance());
   return {
     regionId,

@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext, requestIdFrom } from '@medgenie/tenancy';
 
@@ -6,6 +7,8 @@ export interface LoggingOptions {
   service: string;
   regionId?: string;
   level?: string;
+  /** Where lines go (stdout when absent); tests pass a stream to read them. */
+  stream?: DestinationStream;
 }
 
 function pathOnly(url: string | undefined): string {
@@ -15,23 +18,22 @@ function pathOnly(url: string | undefined): string {
 
 /** pino through nestjs-pino: request id, org and region on every line, no bodies, no queries. */
 export function loggingParams(options: LoggingOptions): Params {
-  return {
-    pinoHttp: {
-      level: options.level ?? 'info',
-      base: { service: options.service, region: options.regionId },
-      genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
-      customProps: () => {
-        const ctx = RequestContext.snapshot();
-        return { org: ctx.orgId, user: ctx.userId };
-      },
-      serializers: {
-        req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: { paths: ['req.headers', 'res.headers'], remove: true },
-      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
-      customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
+  const options_ = {
+    level: options.level ?? 'info',
+    base: { service: options.service, region: options.regionId },
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
+    customProps: () => {
+      const ctx = RequestContext.snapshot();
+      return { org: ctx.orgId, user: ctx.userId };
     },
+    serializers: {
+      req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    redact: { paths: ['req.headers', 'res.headers'], remove: true },
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
+    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
   };
+  return { pinoHttp: options.stream ? [options_, options.stream] : options_ };
 }

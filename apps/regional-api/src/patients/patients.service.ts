@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager } from 'typeorm';
-import { TransactionHost } from '@medgenie/database';
+import { isUniqueViolation, TransactionHost } from '@medgenie/database';
 import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
@@ -38,12 +38,6 @@ function view(p: Patient): PatientView {
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
-}
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
-  const d = e?.driverError ?? e;
-  return d?.code === '23505' && d?.constraint === constraint;
 }
 
 @Injectable()

@@ -9,7 +9,7 @@ import {
   ProvisionOrganizationDto,
   ProvisionOrganizationResult,
 } from '@medgenie/contracts';
-import { runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { isUniqueViolation, runInTenantTransaction, TransactionHost } from '@medgenie/database';
 import { badRequest, conflict, notFound } from '@medgenie/http';
 import { AuditService } from '../audit/audit.service';
 import { ClinicsService } from '../clinics/clinics.service';
@@ -24,11 +24,6 @@ const INSERT_ORG_SQL = `insert into organizations (id, slug, name, plan, status,
   values ($1, $2, $3, $4, 'active', $5, $6, $7)
   on conflict (id) do nothing
   returning id`;
-
-function slugTaken(err: unknown): boolean {
-  const d = (err as { driverError?: { code?: string; constraint?: string } })?.driverError;
-  return d?.code === '23505' && d?.constraint === 'organizations_slug_key';
-}
 
 /**
  * What the control plane asks of a region: hold an organization (idempotent on its id), add or
@@ -84,7 +79,7 @@ export class ProvisioningService {
         return { organizationId: dto.organizationId, clinicId: clinic.id, membershipId, created: true };
       });
     } catch (err) {
-      if (slugTaken(err)) throw conflict(ErrorCode.ProvisioningConflict, `Slug ${dto.slug} belongs to another organization`);
+      if (isUniqueViolation(err, 'organizations_slug_key')) throw conflict(ErrorCode.ProvisioningConflict, `Slug ${dto.slug} belongs to another organization`);
       throw err;
     }
   }

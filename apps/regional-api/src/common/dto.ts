@@ -12,8 +12,3 @@ export const NormalizePhone = () =>
   Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.replace(/[\s().-]/g, '') : value));
 
 export const PHONE_PATTERN = /^\+?[0-9]{7,15}$/;
-
-/** Escapes LIKE wildcards so a search term matches literally. */
-export function escapeLike(term: string): string {
-  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

@@ -122,11 +122,16 @@ export class RegionalSchemaV11763800000000 implements MigrationInterface {
          created_by uuid,
          created_at timestamptz NOT NULL DEFAULT now(),
          updated_at timestamptz NOT NULL DEFAULT now(),
+         -- Search keys. Under RLS, Postgres only uses an index for a condition whose operators are
+         -- LEAKPROOF; LIKE and lower() are not, while text comparisons are. Searches therefore
+         -- compare these byte-ordered lower-case keys with a prefix range (>= p and < p || U+10FFFF).
+         first_name_key varchar(100) COLLATE "C" GENERATED ALWAYS AS (lower(first_name)) STORED,
+         last_name_key varchar(100) COLLATE "C" GENERATED ALWAYS AS (lower(last_name)) STORED,
          PRIMARY KEY (organization_id, id)
        )`,
-      `CREATE UNIQUE INDEX patients_mobile_first_name_unique ON patients (organization_id, mobile_number, lower(first_name))`,
-      `CREATE INDEX patients_first_name ON patients (organization_id, lower(first_name) text_pattern_ops)`,
-      `CREATE INDEX patients_last_name ON patients (organization_id, lower(last_name) text_pattern_ops)`,
+      `CREATE UNIQUE INDEX patients_mobile_first_name_unique ON patients (organization_id, mobile_number, first_name_key)`,
+      `CREATE INDEX patients_first_name ON patients (organization_id, first_name_key)`,
+      `CREATE INDEX patients_last_name ON patients (organization_id, last_name_key, first_name_key)`,
       `CREATE INDEX patients_created ON patients (organization_id, created_at DESC, id DESC)`,
       ...orgPolicy('patients'),
     ]);

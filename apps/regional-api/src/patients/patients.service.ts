@@ -5,7 +5,6 @@ import { isUniqueViolation, TransactionHost } from '@medgenie/database';
 import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { escapeLike } from '../common/dto';
 import { ErrorCode } from '../common/errors';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
@@ -21,6 +20,13 @@ export interface PatientPage {
 }
 
 const UNIQUE_MOBILE_FIRST_NAME = 'patients_mobile_first_name_unique';
+
+/**
+ * Prefix searches are ranges: key >= prefix and key < prefix || U+10FFFF, which in the byte order
+ * of COLLATE "C" holds exactly the keys that start with the prefix. Unlike LIKE, these comparisons
+ * are LEAKPROOF, so Postgres may use the index under row-level security.
+ */
+const PREFIX_END = String.fromCodePoint(0x10ffff);
 
 function view(p: Patient): PatientView {
   return {
@@ -92,28 +98,25 @@ export class PatientsService {
       .offset(offset);
     const search = query.search;
     if (search && /^\+?[\d\s()-]+$/.test(search)) {
-      qb.andWhere('p.mobile_number like :mobile', { mobile: `${escapeLike(search.replace(/[\s()-]/g, ''))}%` });
+      const mobile = search.replace(/[\s()-]/g, '');
+      qb.andWhere('p.mobile_number >= :mobileLo and p.mobile_number < :mobileHi', { mobileLo: mobile, mobileHi: mobile + PREFIX_END });
       qb.orderBy('p.mobile_number').addOrderBy('p.id');
     } else if (search) {
-      const words = search.toLowerCase().split(/\s+/).map(escapeLike);
+      const words = search.toLowerCase().split(/\s+/);
+      const range = (column: string, name: string, prefix: string) => {
+        qb.setParameter(`${name}Lo`, prefix).setParameter(`${name}Hi`, prefix + PREFIX_END);
+        return `(${column} >= :${name}Lo and ${column} < :${name}Hi)`;
+      };
       if (words.length === 1) {
-        qb.andWhere(
-          new Brackets((w) =>
-            w.where('lower(p.first_name) like :term', { term: `${words[0]}%` }).orWhere('lower(p.last_name) like :term'),
-          ),
-        );
+        const first = range('p.first_name_key', 'first', words[0]);
+        const last = range('p.last_name_key', 'last', words[0]);
+        qb.andWhere(`(${first} or ${last})`);
       } else {
-        const first = words[0];
-        const rest = words.slice(1).join(' ');
-        qb.andWhere(
-          new Brackets((w) =>
-            w
-              .where('(lower(p.first_name) like :first and lower(p.last_name) like :rest)', { first: `${first}%`, rest: `${rest}%` })
-              .orWhere('lower(p.first_name) like :whole', { whole: `${words.join(' ')}%` }),
-          ),
-        );
+        const firstAndLast = `(${range('p.first_name_key', 'first', words[0])} and ${range('p.last_name_key', 'last', words.slice(1).join(' '))})`;
+        const wholeFirst = range('p.first_name_key', 'whole', words.join(' '));
+        qb.andWhere(`(${firstAndLast} or ${wholeFirst})`);
       }
-      qb.orderBy('lower(p.last_name)').addOrderBy('lower(p.first_name)').addOrderBy('p.id');
+      qb.orderBy('p.last_name_key').addOrderBy('p.first_name_key').addOrderBy('p.id');
     } else {
       qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC');
     }

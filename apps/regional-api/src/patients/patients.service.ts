@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isUniqueViolation, TransactionHost } from '@medgenie/database';
 import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';

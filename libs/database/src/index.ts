@@ -2,3 +2,4 @@ export * from './roles';
 export * from './tenant-transaction';
 export * from './transaction-host';
 export * from './pg-errors';
+export * from './data-source';

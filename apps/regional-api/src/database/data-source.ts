@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { createPostgresDataSource, runMigrations } from '@medgenie/database';
 import { regionalMigrations } from '../migrations';
 import { regionalEntities } from './entities';
 
@@ -10,35 +11,16 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
-/** The regional database as TypeORM sees it. `synchronize` stays off: migrations own the schema. */
 export function createRegionalDataSource(options: DataSourceOptions): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url: options.url,
+  return createPostgresDataSource({
+    ...options,
     entities: regionalEntities,
     migrations: regionalMigrations,
-    migrationsTableName: 'schema_migrations',
-    synchronize: false,
-    migrationsRun: false,
-    logging: false,
     applicationName: options.applicationName ?? 'medgenie-regional-api',
-    extra: {
-      max: options.poolSize ?? 10,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
-      idle_in_transaction_session_timeout: 60_000,
-      connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
-    },
   });
 }
 
 /** Runs pending migrations as the owner role. */
-export async function migrateRegionalDatabase(ownerUrl: string): Promise<string[]> {
-  const dataSource = createRegionalDataSource({ url: ownerUrl, poolSize: 1, applicationName: 'medgenie-regional-migrate' });
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateRegionalDatabase(ownerUrl: string): Promise<string[]> {
+  return runMigrations(createRegionalDataSource({ url: ownerUrl, poolSize: 1, applicationName: 'medgenie-regional-migrate' }));
 }

@@ -9,6 +9,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly status: HttpStatus,
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

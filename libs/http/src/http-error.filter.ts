@@ -110,6 +110,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error({ err, requestId: body.requestId }, 'unhandled error');
     }
+    if (exception instanceof DomainError && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

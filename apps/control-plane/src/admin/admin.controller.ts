@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
+import { AdminService } from './admin.service';
+import { AuditQuery, ChangePlanDto, ListOrganizationsQuery } from './dto/admin.dto';
+
+@ApiTags('platform admin')
+@ApiBearerAuth()
+@RequireRole('platform_admin')
+@Controller('v1/admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('organizations')
+  list(@Query() query: ListOrganizationsQuery) {
+    return this.admin.list(query);
+  }
+
+  @Get('organizations/:id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.admin.get(id);
+  }
+
+  /** The org's tokens are refused in its region as soon as the region has the change. */
+  @Post('organizations/:id/suspend')
+  @HttpCode(200)
+  suspend(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.admin.setStatus(caller, id, 'suspended');
+  }
+
+  @Post('organizations/:id/reactivate')
+  @HttpCode(200)
+  reactivate(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.admin.setStatus(caller, id, 'active');
+  }
+
+  @Patch('organizations/:id/plan')
+  changePlan(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangePlanDto) {
+    return this.admin.changePlan(caller, id, dto.plan);
+  }
+
+  /** A new key signs from now on; the previous one stays published until its tokens expire. */
+  @Post('keys/rotate')
+  @HttpCode(200)
+  rotate(@CurrentPrincipal() caller: Principal) {
+    return this.admin.rotateKeys(caller);
+  }
+
+  @Get('audit')
+  audit(@Query() query: AuditQuery) {
+    return this.admin.auditTrail(query.limit ?? 100);
+  }
+}

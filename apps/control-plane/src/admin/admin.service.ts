@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { conflict } from '@medgenie/http';
+import { AdminAuditService } from '../audit/admin-audit.service';
+import { Principal } from '../common/principal';
+import { KeysService } from '../keys/keys.service';
+import { Organization, OrgStatus } from '../organizations/organization.entity';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { ProvisioningService } from '../signup/provisioning.service';
+import { ListOrganizationsQuery } from './dto/admin.dto';
+
+/** What platform admins do to organizations and keys; every action lands in the admin audit trail. */
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsService,
+    private readonly provisioning: ProvisioningService,
+    private readonly keys: KeysService,
+    private readonly audit: AdminAuditService,
+  ) {}
+
+  async list(query: ListOrganizationsQuery) {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const qb = this.dataSource.getRepository(Organization).createQueryBuilder('o');
+    if (query.regionId) qb.andWhere('o.region_id = :regionId', { regionId: query.regionId });
+    if (query.plan) qb.andWhere('o.plan = :plan', { plan: query.plan });
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.search) {
+      const prefix = query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere('(o.slug like :prefix or lower(o.name) like :prefix)', { prefix: `${prefix}%` });
+    }
+    const [items, total] = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(limit).skip(offset).getManyAndCount();
+    return { items, total, limit, offset };
+  }
+
+  get(id: string) {
+    return this.organizations.get(id);
+  }
+
+  async setStatus(caller: Principal, id: string, status: Extract<OrgStatus, 'active' | 'suspended'>) {
+    const org = await this.organizations.get(id);
+    if (org.status === 'provisioning' || org.status === 'deleting') {
+      throw conflict('ORGANIZATION_NOT_CHANGEABLE', `The organization is ${org.status}`);
+    }
+    await this.organizations.update(id, { status, regionSyncPending: true });
+    const regionSynced = await this.provisioning.syncRegion(id);
+    await this.audit.record(caller.userId, status === 'suspended' ? 'organization.suspend' : 'organization.reactivate', 'organization', id, {
+      from: org.status,
+      regionSynced,
+    });
+    return { ...(await this.organizations.get(id)), regionSynced };
+  }
+
+  async changePlan(caller: Principal, id: string, plan: string) {
+    const org = await this.organizations.get(id);
+    await this.organizations.update(id, { plan, regionSyncPending: org.status !== 'provisioning' });
+    const regionSynced = org.status === 'provisioning' ? false : await this.provisioning.syncRegion(id);
+    await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, { from: org.plan, to: plan, regionSynced });
+    return { ...(await this.organizations.get(id)), regionSynced };
+  }
+
+  async rotateKeys(caller: Principal) {
+    const result = await this.keys.rotate();
+    await this.audit.record(caller.userId, 'keys.rotate', 'signing_key', result.kid, { retired: result.retiredKid });
+    return result;
+  }
+
+  auditTrail(limit: number) {
+    return this.audit.list(limit);
+  }
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { HttpErrorFilter, loggingParams } from '@medgenie/http';
+import { TenancyModule } from '@medgenie/tenancy';
+import { AdminModule } from './admin/admin.module';
+import { ControlPlaneAuthGuard } from './common/auth.guard';
+import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from './config/control-plane.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { KeysModule } from './keys/keys.module';
+import { MembersModule } from './members/members.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { RegionalModule } from './regional/regional.module';
+import { RegionsModule } from './regions/regions.module';
+import { SignupModule } from './signup/signup.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ControlPlaneConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ controlPlane: config })] }),
+        { module: class ControlPlaneConfigModule {}, global: true, providers: [{ provide: CONTROL_PLANE_CONFIG, useValue: config }], exports: [CONTROL_PLANE_CONFIG] },
+        LoggerModule.forRoot(loggingParams({ service: 'control-plane', level: config.logLevel, stream: options.logStream })),
+        TenancyModule,
+        DatabaseModule,
+        KeysModule,
+        RegionalModule,
+        OrganizationsModule,
+        IdentityModule,
+        SignupModule,
+        RegionsModule,
+        MembersModule,
+        AdminModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_GUARD, useClass: ControlPlaneAuthGuard },
+      ],
+    };
+  }
+}

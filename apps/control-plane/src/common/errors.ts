@@ -1,0 +1,17 @@
+export const ErrorCode = {
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  AccountLocked: 'ACCOUNT_LOCKED',
+  PasswordChangeRequired: 'PASSWORD_CHANGE_REQUIRED',
+  InvalidRefreshToken: 'INVALID_REFRESH_TOKEN',
+  RefreshTokenReused: 'REFRESH_TOKEN_REUSED',
+  WeakPassword: 'WEAK_PASSWORD',
+  SlugTaken: 'SLUG_TAKEN',
+  SlugReserved: 'SLUG_RESERVED',
+  EmailTaken: 'EMAIL_TAKEN',
+  UnknownRegion: 'UNKNOWN_REGION',
+  OrganizationNotFound: 'ORGANIZATION_NOT_FOUND',
+  OrganizationNotActive: 'ORGANIZATION_NOT_ACTIVE',
+  RegionUnavailable: 'REGION_UNAVAILABLE',
+  RoleRequired: 'ROLE_REQUIRED',
+  UserNotFound: 'USER_NOT_FOUND',
+} as const;

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
+
+/** `{"in": "...", "ca": "..."}`: one value per region id. */
+const perRegion = (what: string) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        const value = JSON.parse(raw) as unknown;
+        if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')) {
+          return value as Record<string, string>;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a JSON object of region id -> ${what}` });
+      return z.NEVER;
+    });
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: postgresUrl,
+    DATABASE_OWNER_URL: postgresUrl.optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
+    REDIS_URL: z.string().url().optional(),
+    /** Secret: encrypts the signing keys' private halves at rest. */
+    KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    JWT_ISSUER: z.string().min(1).default('https://console.medgenie.com'),
+    JWT_AUDIENCE: z.string().min(1).default('medgenie-api'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+    /** Secret: per-region service credentials for the regions' /internal routes. */
+    REGION_SERVICE_TOKENS: perRegion('service token'),
+    /** Overrides of the registry's regional API URLs (local runs, tests). */
+    REGION_API_URLS: perRegion('API URL').optional(),
+    REGION_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+    /** Secret: what the gateway presents on /internal routes of the control plane. */
+    GATEWAY_SERVICE_TOKEN: z.string().min(32, 'must be at least 32 characters'),
+    PROVISIONING_RETRY_MS: z.coerce.number().int().min(50).default(5_000),
+    LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+    LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+    LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
+    PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
+    /** Secret: the first platform admin's password, used only when that user does not exist yet. */
+    PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
+    /** argon2id cost; the defaults are OWASP's (19 MiB, 2 passes, 1 lane). */
+    ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
+    ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+    ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    database: {
+      url: env.DATABASE_URL,
+      ownerUrl: env.DATABASE_OWNER_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      migrateOnStart: env.MIGRATE_ON_START === 'true',
+    },
+    redisUrl: env.REDIS_URL,
+    keys: { encryptionSecret: env.KEY_ENCRYPTION_SECRET },
+    tokens: {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    regions: {
+      serviceTokens: env.REGION_SERVICE_TOKENS,
+      apiUrls: env.REGION_API_URLS ?? {},
+      timeoutMs: env.REGION_TIMEOUT_MS,
+    },
+    gatewayServiceToken: env.GATEWAY_SERVICE_TOKEN,
+    provisioningRetryMs: env.PROVISIONING_RETRY_MS,
+    lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
+    platformAdmin:
+      env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
+    argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type ControlPlaneConfig = z.output<typeof schema>;
+export const CONTROL_PLANE_CONFIG = Symbol('CONTROL_PLANE_CONFIG');
+
+const SECRET_KEYS = new Set([
+  'DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  'KEY_ENCRYPTION_SECRET',
+  'REGION_SERVICE_TOKENS',
+  'GATEWAY_SERVICE_TOKEN',
+  'PLATFORM_ADMIN_PASSWORD',
+  'REDIS_URL',
+]);
+
+export class ConfigError extends Error {}
+
+export function loadControlPlaneConfig(env: Record<string, string | undefined> = process.env): ControlPlaneConfig {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    return `  ${key}: ${issue.message}${SECRET_KEYS.has(key) ? ' (secret; value not shown)' : ''}`;
+  });
+  throw new ConfigError(`control-plane configuration is invalid:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '@medgenie/auth';
+import { ChangePasswordDto, LoginDto, RefreshDto, TokenPair } from './dto/auth.dto';
+import { IdentityService } from './identity.service';
+
+@ApiTags('identity')
+@Public()
+@Controller('v1/auth')
+export class AuthController {
+  constructor(private readonly identity: IdentityService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  login(@Body() dto: LoginDto): Promise<TokenPair> {
+    return this.identity.login(dto);
+  }
+
+  /** Rotates: the presented refresh token is spent; presenting it again ends the session family. */
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
+    return this.identity.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Body() dto: RefreshDto): Promise<void> {
+    return this.identity.logout(dto.refreshToken);
+  }
+
+  /** Authenticated by the current password, so it also serves the forced change of a temporary one. */
+  @Post('password')
+  @HttpCode(204)
+  changePassword(@Body() dto: ChangePasswordDto): Promise<void> {
+    return this.identity.changePassword(dto);
+  }
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
+
+export const REGISTRY_CHANNEL = 'medgenie:registry';
+
+export interface RegistryEvent {
+  type: 'organization.changed';
+  organizationId: string;
+  slug: string;
+  regionId: string;
+  status: string;
+}
+
+/**
+ * Publishes every registry change on Redis so the gateway's caches can drop the entry. Without
+ * Redis (or with Redis down) publishing is skipped and caches fall back on their short TTL.
+ */
+@Injectable()
+export class RegistryEvents implements OnApplicationShutdown {
+  private readonly logger = new Logger(RegistryEvents.name);
+  private readonly redis: Redis | null;
+
+  constructor(@Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig) {
+    this.redis = config.redisUrl
+      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 })
+      : null;
+    this.redis?.on('error', () => undefined);
+  }
+
+  async publish(event: RegistryEvent): Promise<void> {
+    if (!this.redis) return;
+    try {
+      await this.redis.publish(REGISTRY_CHANNEL, JSON.stringify(event));
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, organizationId: event.organizationId }, 'registry event not published');
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}

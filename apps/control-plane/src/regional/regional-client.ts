@@ -1,0 +1,84 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ProvisionMembershipDto,
+  ProvisionMembershipResult,
+  ProvisionOrganizationDto,
+  ProvisionOrganizationResult,
+  SERVICE_TOKEN_HEADER,
+} from '@medgenie/contracts';
+import { DomainError } from '@medgenie/http';
+import { ErrorCode } from '../common/errors';
+import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
+import { Region } from '../regions/region.entity';
+
+/** The region could not be reached or failed on its side: the caller may retry later. */
+export class RegionUnavailableError extends DomainError {
+  constructor(regionId: string, detail: string) {
+    super(ErrorCode.RegionUnavailable, `Region ${regionId} is unavailable (${detail})`, HttpStatus.SERVICE_UNAVAILABLE, 5);
+  }
+}
+
+/** The region refused the request itself (4xx): retrying the same call will not help. */
+export class RegionRejectedError extends DomainError {
+  constructor(regionId: string, status: number, message: string) {
+    super('REGION_REJECTED', `Region ${regionId} refused: ${message}`, status === 409 ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY);
+  }
+}
+
+/** Calls the regions' /internal routes with each region's own service credential and a timeout. */
+@Injectable()
+export class RegionalClient {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
+  ) {}
+
+  private async baseUrl(regionId: string): Promise<string> {
+    const override = this.config.regions.apiUrls[regionId];
+    if (override) return override.replace(/\/$/, '');
+    const region = await this.dataSource.getRepository(Region).findOneBy({ id: regionId });
+    if (!region) throw new RegionUnavailableError(regionId, 'unknown region');
+    return region.apiUrl.replace(/\/$/, '');
+  }
+
+  private async call<T>(regionId: string, method: string, path: string, body: unknown): Promise<T> {
+    const token = this.config.regions.serviceTokens[regionId];
+    if (!token) throw new RegionUnavailableError(regionId, 'no service credential configured');
+    let res: Response;
+    try {
+      res = await fetch(`${await this.baseUrl(regionId)}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: token },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.config.regions.timeoutMs),
+      });
+    } catch (err) {
+      throw new RegionUnavailableError(regionId, (err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable');
+    }
+    const text = await res.text();
+    if (res.status >= 500) throw new RegionUnavailableError(regionId, `answered ${res.status}`);
+    if (res.status >= 400) {
+      let message = `answered ${res.status}`;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON
+      }
+      throw new RegionRejectedError(regionId, res.status, message);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  provisionOrganization(regionId: string, body: ProvisionOrganizationDto): Promise<ProvisionOrganizationResult> {
+    return this.call(regionId, 'POST', '/internal/v1/organizations', body);
+  }
+
+  upsertMembership(regionId: string, orgId: string, userId: string, body: ProvisionMembershipDto): Promise<ProvisionMembershipResult> {
+    return this.call(regionId, 'PUT', `/internal/v1/organizations/${orgId}/memberships/${userId}`, body);
+  }
+
+  updateOrganization(regionId: string, orgId: string, body: { name?: string; plan?: string; status?: string }): Promise<unknown> {
+    return this.call(regionId, 'PATCH', `/internal/v1/organizations/${orgId}`, body);
+  }
+}

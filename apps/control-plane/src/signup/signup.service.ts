@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PLAN_LIMITS } from '@medgenie/contracts';
+import { isUniqueViolation } from '@medgenie/database';
+import { badRequest, conflict } from '@medgenie/http';
+import { ErrorCode } from '../common/errors';
+import { IdentityService } from '../identity/identity.service';
+import { PasswordHasher } from '../identity/password-hasher';
+import { assertAcceptablePassword } from '../identity/password-policy';
+import { User } from '../identity/user.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Region } from '../regions/region.entity';
+import { SignupDto, SignupResult } from './dto/signup.dto';
+import { ProvisioningService } from './provisioning.service';
+import { RESERVED_SLUGS } from './reserved-slugs';
+
+/**
+ * Signup (DESIGN.md §6): the org (status provisioning) and its admin identity are created in one
+ * control-plane transaction, then the region is asked to hold the org. If the region is down the
+ * caller gets 202 and the provisioning worker finishes later; nothing is half-created.
+ */
+@Injectable()
+export class SignupService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly identity: IdentityService,
+    private readonly provisioning: ProvisioningService,
+  ) {}
+
+  async signup(dto: SignupDto): Promise<SignupResult> {
+    if (RESERVED_SLUGS.has(dto.slug)) throw badRequest(ErrorCode.SlugReserved, `The name "${dto.slug}" is reserved; choose another`);
+    const region = await this.dataSource.getRepository(Region).findOneBy({ id: dto.regionId, status: 'active' });
+    if (!region) throw badRequest(ErrorCode.UnknownRegion, `There is no region "${dto.regionId}"`);
+    assertAcceptablePassword(dto.adminPassword, dto.adminEmail);
+    const passwordHash = await this.hasher.hash(dto.adminPassword);
+
+    const orgId = randomUUID();
+    const clinicId = randomUUID();
+    const userId = randomUUID();
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.getRepository(Organization).insert({
+          id: orgId,
+          slug: dto.slug,
+          name: dto.organizationName,
+          regionId: region.id,
+          plan: 'trial',
+          status: 'provisioning',
+          branding: {},
+          primaryClinicId: clinicId,
+          primaryClinicName: dto.clinicName,
+          provisioningAttempts: 0,
+          provisioningError: null,
+          // The request itself makes the first attempt; the worker only steps in if that fails.
+          nextProvisioningAt: new Date(Date.now() + 60_000),
+          trialEndsAt: new Date(Date.now() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000),
+          regionSyncPending: false,
+        });
+        await m.getRepository(User).insert({
+          id: userId,
+          email: dto.adminEmail,
+          passwordHash,
+          name: dto.adminName,
+          organizationId: orgId,
+          role: 'org_admin',
+          status: 'active',
+          clinicIds: [],
+          mustChangePassword: false,
+          failedLogins: 0,
+          lockedUntil: null,
+        });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'organizations_slug_key')) throw conflict(ErrorCode.SlugTaken, `The name "${dto.slug}" is taken`);
+      if (isUniqueViolation(err, 'users_email_unique')) throw conflict(ErrorCode.EmailTaken, 'An account with this email already exists');
+      throw err;
+    }
+
+    const active = await this.provisioning.attempt(orgId);
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    const tokens = await this.identity.issue(user, randomUUID());
+    return {
+      organizationId: orgId,
+      clinicId,
+      userId,
+      status: active ? 'active' : 'provisioning',
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    };
+  }
+}

@@ -10,8 +10,8 @@ export class User {
   @Column({ name: 'password_hash' }) passwordHash: string;
   @Column() name: string;
   @Column({ name: 'organization_id', type: 'uuid', nullable: true }) organizationId: string | null;
-  @Column() role: UserRole;
-  @Column() status: 'provisioning' | 'active' | 'disabled';
+  @Column({ type: 'varchar' }) role: UserRole;
+  @Column({ type: 'varchar' }) status: 'provisioning' | 'active' | 'disabled';
   @Column({ name: 'clinic_ids', type: 'uuid', array: true }) clinicIds: string[];
   @Column({ name: 'must_change_password' }) mustChangePassword: boolean;
   @Column({ name: 'failed_logins' }) failedLogins: number;

@@ -11,7 +11,7 @@ export class Organization {
   @Column() name: string;
   @Column({ name: 'region_id' }) regionId: string;
   @Column() plan: string;
-  @Column() status: OrgStatus;
+  @Column({ type: 'varchar' }) status: OrgStatus;
   @Column({ type: 'jsonb' }) branding: Record<string, string>;
   @Column({ name: 'primary_clinic_id', type: 'uuid' }) primaryClinicId: string;
   @Column({ name: 'primary_clinic_name' }) primaryClinicName: string;

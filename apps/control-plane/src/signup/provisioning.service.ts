@@ -70,7 +70,11 @@ export class ProvisioningService {
       await this.dataSource.getRepository(Organization).update({ id: orgId }, { regionSyncPending: true });
       return false;
     }
-    await this.dataSource.query('update organizations set region_sync_pending = false where id = $1 and updated_at <= $2', [orgId, org.updatedAt]);
+    // Clear the flag only if nothing changed meanwhile (another change keeps it for the next pass).
+    await this.dataSource.query(
+      'update organizations set region_sync_pending = false where id = $1 and status = $2 and plan = $3 and name = $4',
+      [orgId, org.status, org.plan, org.name],
+    );
     return true;
   }
 }

@@ -1,0 +1,128 @@
+import { Client } from 'pg';
+import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
+import { cpDb, PASSWORD, signupBody, startTestControlPlane, TestControlPlane } from './support';
+
+describe('platform admin, members and the registry', () => {
+  let cp: TestControlPlane;
+  let adminToken: string;
+  beforeAll(async () => {
+    cp = await startTestControlPlane();
+    adminToken = (await cp.client.post<{ accessToken: string }>('/v1/auth/login', cp.platformAdmin)).body.accessToken;
+  });
+  afterAll(() => cp?.close());
+
+  async function signup(regionId = 'in') {
+    const body = signupBody({ regionId });
+    const res = await cp.client.post<{ organizationId: string; accessToken: string; clinicId: string }>('/v1/signup', body);
+    expect(res.status).toBe(201);
+    return { ...body, ...res.body };
+  }
+
+  it('lists and searches organizations by region, plan and status', async () => {
+    const inOrg = await signup('in');
+    await signup('ca');
+    const byRegion = await cp.client.get<{ items: { id: string; regionId: string }[]; total: number }>('/v1/admin/organizations?regionId=in&limit=200', {
+      token: adminToken,
+    });
+    expect(byRegion.status).toBe(200);
+    expect(byRegion.body.items.every((o) => o.regionId === 'in')).toBe(true);
+    expect(byRegion.body.items.some((o) => o.id === inOrg.organizationId)).toBe(true);
+    const search = await cp.client.get<{ items: { id: string }[] }>(`/v1/admin/organizations?search=${inOrg.slug}&plan=trial&status=active`, { token: adminToken });
+    expect(search.body.items.map((o) => o.id)).toEqual([inOrg.organizationId]);
+    expect((await cp.client.get('/v1/admin/organizations?status=bogus', { token: adminToken })).status).toBe(400);
+  });
+
+  it('is for platform admins only', async () => {
+    const org = await signup();
+    expect((await cp.client.get('/v1/admin/organizations', { token: org.accessToken })).status).toBe(403);
+    expect((await cp.client.get('/v1/admin/organizations')).status).toBe(401);
+  });
+
+  it('suspends (the region is told at once, logins refused) and reactivates, with an audit trail', async () => {
+    const org = await signup('ca');
+    const suspended = await cp.client.post<{ status: string; regionSynced: boolean }>(`/v1/admin/organizations/${org.organizationId}/suspend`, {}, { token: adminToken });
+    expect(suspended.body).toMatchObject({ status: 'suspended', regionSynced: true });
+    const pushed = cp.regions.ca.calls.find((c) => c.method === 'PATCH' && c.url.endsWith(org.organizationId));
+    expect(pushed?.body).toMatchObject({ status: 'suspended' });
+    const login = await cp.client.post<{ code: string }>('/v1/auth/login', { email: org.adminEmail, password: PASSWORD });
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('ORGANIZATION_NOT_ACTIVE');
+
+    await cp.client.post(`/v1/admin/organizations/${org.organizationId}/reactivate`, {}, { token: adminToken });
+    expect((await cp.client.post('/v1/auth/login', { email: org.adminEmail, password: PASSWORD })).status).toBe(200);
+
+    const plan = await cp.client.patch<{ plan: string }>(`/v1/admin/organizations/${org.organizationId}/plan`, { plan: 'premium' }, { token: adminToken });
+    expect(plan.body.plan).toBe('premium');
+
+    const audit = await cp.client.get<{ action: string; targetId: string }[]>('/v1/admin/audit?limit=500', { token: adminToken });
+    const mine = audit.body.filter((e) => e.targetId === org.organizationId).map((e) => e.action);
+    expect(mine.sort()).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+  });
+
+  it('keeps a suspension the region missed and pushes it when the region is back', async () => {
+    const org = await signup('us');
+    cp.regions.us.mode = 'down';
+    const res = await cp.client.post<{ regionSynced: boolean }>(`/v1/admin/organizations/${org.organizationId}/suspend`, {}, { token: adminToken });
+    expect(res.body.regionSynced).toBe(false);
+    cp.regions.us.mode = 'up';
+    await cp.tick();
+    const c = new Client({ connectionString: cpDb().adminUrl });
+    await c.connect();
+    const row = (await c.query('select region_sync_pending from organizations where id = $1', [org.organizationId])).rows[0];
+    await c.end();
+    expect(row.region_sync_pending).toBe(false);
+  });
+
+  it('lets an org admin add a doctor with a temporary password that must be changed', async () => {
+    const org = await signup('in');
+    const res = await cp.client.post<{ userId: string; temporaryPassword: string; email: string }>(
+      '/v1/members',
+      { name: 'Dr Meera', email: `meera-${org.slug}@example.test`, role: 'doctor', clinicIds: [org.clinicId] },
+      { token: org.accessToken },
+    );
+    expect(res.status).toBe(201);
+    const call = cp.regions.in.calls.find((c) => c.method === 'PUT' && c.url.includes(res.body.userId));
+    expect(call?.body).toMatchObject({ role: 'doctor', clinicIds: [org.clinicId] });
+    const first = await cp.client.post<{ code: string }>('/v1/auth/login', { email: res.body.email, password: res.body.temporaryPassword });
+    expect(first.status).toBe(403);
+    expect(first.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const newPassword = 'meera chooses her own 77';
+    expect((await cp.client.post('/v1/auth/password', { email: res.body.email, currentPassword: res.body.temporaryPassword, newPassword })).status).toBe(204);
+    const login = await cp.client.post<{ accessToken: string }>('/v1/auth/login', { email: res.body.email, password: newPassword });
+    expect(login.status).toBe(200);
+    const claims = JSON.parse(Buffer.from(login.body.accessToken.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ role: 'doctor', org: org.organizationId, region: 'in' });
+    // Doctors do not add members.
+    expect((await cp.client.post('/v1/members', { name: 'x', email: 'x@example.test', role: 'staff', clinicIds: [] }, { token: login.body.accessToken })).status).toBe(403);
+  });
+
+  it('leaves no half-created member when the region is down', async () => {
+    const org = await signup('ca');
+    cp.regions.ca.mode = 'down';
+    const email = `ghost-${org.slug}@example.test`;
+    try {
+      const res = await cp.client.post<{ code: string }>('/v1/members', { name: 'Ghost', email, role: 'staff', clinicIds: [] }, { token: org.accessToken });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('REGION_UNAVAILABLE');
+    } finally {
+      cp.regions.ca.mode = 'up';
+    }
+    const members = await cp.client.get<{ email: string }[]>('/v1/members', { token: org.accessToken });
+    expect(members.body.map((m) => m.email)).not.toContain(email);
+    // The same email works once the region is back.
+    expect((await cp.client.post('/v1/members', { name: 'Ghost', email, role: 'staff', clinicIds: [] }, { token: org.accessToken })).status).toBe(201);
+  });
+
+  it('resolves hosts and slugs for the gateway, behind the service credential', async () => {
+    const org = await signup('in');
+    const headers = { [SERVICE_TOKEN_HEADER]: cp.gatewayToken };
+    const byHost = await cp.client.get(`/internal/v1/registry/lookup?host=${org.slug}.in.localhost:8080`, { headers });
+    expect(byHost.body).toMatchObject({ organizationId: org.organizationId, regionId: 'in', hostRegionId: 'in', status: 'active' });
+    const prod = await cp.client.get(`/internal/v1/registry/lookup?host=${org.slug}.medgenie.ca`, { headers });
+    expect(prod.body).toMatchObject({ regionId: 'in', hostRegionId: 'ca' });
+    expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`, { headers })).status).toBe(200);
+    expect((await cp.client.get('/internal/v1/registry/lookup?host=nobody.in.localhost', { headers })).status).toBe(404);
+    expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`)).status).toBe(401);
+    expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`, { token: adminToken })).status).toBe(401);
+  });
+});

@@ -1,0 +1,3 @@
+module.exports = async function globalTeardown() {
+  await globalThis.__MG_CP_PG__?.stop();
+};

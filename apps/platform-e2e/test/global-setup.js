@@ -1,0 +1,2 @@
+require('../../../tools/jest/with-paths');
+module.exports = require('./platform-setup.ts').default;

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { prepareTestDatabase, startTestPostgres, TestPostgres } from '@medgenie/testing';
+import { runMigrationScript } from './platform';
+
+declare global {
+  var __MG_E2E_PG__: TestPostgres | undefined;
+}
+
+const ROOT = join(__dirname, '../../..');
+
+/** Builds the apps (cached by Nx) and prepares one database per service: the control plane and two regions. */
+export default async function globalSetup(): Promise<void> {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--projects=regional-api,control-plane'], {
+    cwd: ROOT,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    stdio: 'ignore',
+  });
+  const pg = await startTestPostgres();
+  globalThis.__MG_E2E_PG__ = pg;
+  const databases: Record<string, unknown> = {};
+  for (const [name, app] of [
+    ['control_plane', 'control-plane'],
+    ['region_in', 'regional-api'],
+    ['region_ca', 'regional-api'],
+  ] as const) {
+    databases[name] = await prepareTestDatabase(pg, `${pg.baseName}_e2e_${name}`, (ownerUrl) => runMigrationScript(app, ownerUrl));
+  }
+  process.env.MG_E2E_DATABASES = JSON.stringify(databases);
+}

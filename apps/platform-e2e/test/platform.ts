@@ -1,0 +1,128 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, TestDatabase } from '@medgenie/testing';
+
+const ROOT = join(__dirname, '../../..');
+const main = (app: string) => join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
+const migrate = (app: string) => join(ROOT, 'dist/apps', app, 'apps', app, 'src/migrate.js');
+
+export async function runMigrationScript(app: string, ownerUrl: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [migrate(app)], { env: { ...process.env, DATABASE_OWNER_URL: ownerUrl } });
+}
+
+export function databases(): Record<'control_plane' | 'region_in' | 'region_ca', TestDatabase> {
+  const raw = process.env.MG_E2E_DATABASES;
+  if (!raw) throw new Error('MG_E2E_DATABASES is not set: the e2e global setup did not run');
+  return JSON.parse(raw);
+}
+
+/** One service as a child process of the test, restartable on the same port. */
+export class Service {
+  private child?: ChildProcess;
+  output = '';
+
+  constructor(
+    readonly name: string,
+    private readonly app: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [main(this.app)], {
+      env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (d) => (this.output += d));
+    this.child.stderr?.on('data', (d) => (this.output += d));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output}`);
+      try {
+        if ((await fetch(`${this.url}/readyz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.name} did not become ready: ${this.output}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+export interface Platform {
+  controlPlane: Service;
+  regions: { in: Service; ca: Service };
+  stop(): Promise<void>;
+}
+
+/** The control plane and two regional APIs, each region on its own database, as deployed. */
+export async function startPlatform(): Promise<Platform> {
+  const dbs = databases();
+  const cpPort = await freePort();
+  const ports = { in: await freePort(), ca: await freePort() };
+  const serviceTokens = { in: randomBytes(24).toString('hex'), ca: randomBytes(24).toString('hex') };
+  const issuer = 'https://console.medgenie.test';
+  const regional = (id: 'in' | 'ca', db: TestDatabase) =>
+    new Service(`region-${id}`, 'regional-api', ports[id], {
+      REGION_ID: id,
+      DATABASE_URL: db.appUrl,
+      JWKS_URL: `http://127.0.0.1:${cpPort}/.well-known/jwks.json`,
+      JWT_ISSUER: issuer,
+      INTERNAL_SERVICE_TOKEN: serviceTokens[id],
+    });
+  const controlPlane = new Service('control-plane', 'control-plane', cpPort, {
+    DATABASE_URL: dbs.control_plane.appUrl,
+    KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
+    JWT_ISSUER: issuer,
+    REGION_SERVICE_TOKENS: JSON.stringify(serviceTokens),
+    REGION_API_URLS: JSON.stringify({ in: `http://127.0.0.1:${ports.in}`, ca: `http://127.0.0.1:${ports.ca}` }),
+    REGION_TIMEOUT_MS: '1500',
+    GATEWAY_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+    PROVISIONING_RETRY_MS: '250',
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_TIME_COST: '1',
+  });
+  const regions = { in: regional('in', dbs.region_in), ca: regional('ca', dbs.region_ca) };
+  await controlPlane.start();
+  await Promise.all([regions.in.start(), regions.ca.start()]);
+  return {
+    controlPlane,
+    regions,
+    stop: async () => {
+      await Promise.all([controlPlane.stop(), regions.in.stop(), regions.ca.stop()]);
+    },
+  };
+}
+
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}

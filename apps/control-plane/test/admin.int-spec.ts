@@ -122,6 +122,13 @@ describe('platform admin, members and the registry', () => {
     expect(prod.body).toMatchObject({ regionId: 'in', hostRegionId: 'ca' });
     expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`, { headers })).status).toBe(200);
     expect((await cp.client.get('/internal/v1/registry/lookup?host=nobody.in.localhost', { headers })).status).toBe(404);
+    const domains = await cp.client.patch(`/v1/admin/organizations/${org.organizationId}/domains`, { domains: [`care.${org.slug}.example`] }, { token: adminToken });
+    expect(domains.status).toBe(200);
+    const custom = await cp.client.get(`/internal/v1/registry/lookup?host=care.${org.slug}.example`, { headers });
+    expect(custom.body).toMatchObject({ organizationId: org.organizationId, hostRegionId: null });
+    const other = await signup('ca');
+    const taken = await cp.client.patch(`/v1/admin/organizations/${other.organizationId}/domains`, { domains: [`care.${org.slug}.example`] }, { token: adminToken });
+    expect(taken.status).toBe(409);
     expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`)).status).toBe(401);
     expect((await cp.client.get(`/internal/v1/registry/lookup?slug=${org.slug}`, { token: adminToken })).status).toBe(401);
   });

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
 import { AdminService } from './admin.service';
-import { AuditQuery, ChangePlanDto, ListOrganizationsQuery } from './dto/admin.dto';
+import { AuditQuery, ChangePlanDto, ListOrganizationsQuery, SetDomainsDto } from './dto/admin.dto';
 
 @ApiTags('platform admin')
 @ApiBearerAuth()
@@ -37,6 +37,11 @@ export class AdminController {
   @Patch('organizations/:id/plan')
   changePlan(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangePlanDto) {
     return this.admin.changePlan(caller, id, dto.plan);
+  }
+
+  @Patch('organizations/:id/domains')
+  setDomains(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetDomainsDto) {
+    return this.admin.setDomains(caller, id, dto.domains);
   }
 
   /** A new key signs from now on; the previous one stays published until its tokens expire. */

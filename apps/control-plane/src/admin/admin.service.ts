@@ -4,7 +4,8 @@ import { conflict } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { Principal } from '../common/principal';
 import { KeysService } from '../keys/keys.service';
-import { Organization, OrgStatus } from '../organizations/organization.entity';
+import { Organization, OrganizationDomain, OrgStatus } from '../organizations/organization.entity';
+import { isUniqueViolation } from '@medgenie/database';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { ProvisioningService } from '../signup/provisioning.service';
 import { ListOrganizationsQuery } from './dto/admin.dto';
@@ -59,6 +60,23 @@ export class AdminService {
     const regionSynced = org.status === 'provisioning' ? false : await this.provisioning.syncRegion(id);
     await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, { from: org.plan, to: plan, regionSynced });
     return { ...(await this.organizations.get(id)), regionSynced };
+  }
+
+  async setDomains(caller: Principal, id: string, domains: string[]) {
+    const org = await this.organizations.get(id);
+    const unique = [...new Set(domains)];
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.getRepository(OrganizationDomain).delete({ organizationId: id });
+        if (unique.length) await m.getRepository(OrganizationDomain).insert(unique.map((domain) => ({ domain, organizationId: id })));
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'organization_domains_pkey')) throw conflict('DOMAIN_TAKEN', 'A domain already serves another organization');
+      throw err;
+    }
+    await this.organizations.announce(org);
+    await this.audit.record(caller.userId, 'organization.domains.set', 'organization', id, { domains: unique.join(',') });
+    return { organizationId: id, domains: unique };
   }
 
   async rotateKeys(caller: Principal) {

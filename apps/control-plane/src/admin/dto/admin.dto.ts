@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
 import { ORG_STATUSES } from '../../organizations/organization.entity';
 
@@ -21,4 +21,12 @@ export class ChangePlanDto {
 
 export class AuditQuery {
   @IsOptional() @toInt() @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class SetDomainsDto {
+  /** Custom host names that serve this organization (besides <slug>.<region domain>). */
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { each: true, message: 'each domain must be a lower-case host name' })
+  domains: string[];
 }

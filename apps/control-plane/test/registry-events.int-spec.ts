@@ -29,6 +29,7 @@ describe('registry change events on Redis', () => {
     const res = await cp.client.post<{ organizationId: string }>('/v1/signup', signupBody({ regionId: 'ca' }));
     expect(res.status).toBe(201);
     const orgId = res.body.organizationId;
+    expect(await waitFor(() => events.some((e) => e.organizationId === orgId && e.status === 'provisioning'))).toBe(true);
     expect(await waitFor(() => events.some((e) => e.organizationId === orgId && e.status === 'active'))).toBe(true);
 
     const admin = await cp.client.post<{ accessToken: string }>('/v1/auth/login', cp.platformAdmin);

@@ -10,6 +10,7 @@ import { PasswordHasher } from '../identity/password-hasher';
 import { assertAcceptablePassword } from '../identity/password-policy';
 import { User } from '../identity/user.entity';
 import { Organization } from '../organizations/organization.entity';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { Region } from '../regions/region.entity';
 import { SignupDto, SignupResult } from './dto/signup.dto';
 import { ProvisioningService } from './provisioning.service';
@@ -27,6 +28,7 @@ export class SignupService {
     private readonly hasher: PasswordHasher,
     private readonly identity: IdentityService,
     private readonly provisioning: ProvisioningService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   async signup(dto: SignupDto): Promise<SignupResult> {
@@ -78,6 +80,8 @@ export class SignupService {
       throw err;
     }
 
+    // Announced at once: a gateway that cached this host as unknown drops that entry.
+    await this.organizations.announce(await this.organizations.get(orgId));
     const active = await this.provisioning.attempt(orgId);
     const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
     const tokens = await this.identity.issue(user, randomUUID());

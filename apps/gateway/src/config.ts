@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const urlMap = z.string().transform((raw, ctx) => {
+  try {
+    const value = JSON.parse(raw) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' && /^https?:\/\//.test(v))) {
+      return value as Record<string, string>;
+    }
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object of region id -> http(s) URL' });
+  return z.NEVER;
+});
+
+const schema = z
+  .object({
+    GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('127.0.0.1'),
+    CONTROL_PLANE_URL: z.string().url(),
+    /** Secret: the control plane's GATEWAY_SERVICE_TOKEN, for the registry lookup. */
+    CONTROL_PLANE_SERVICE_TOKEN: z.string().min(32),
+    REGION_API_URLS: urlMap,
+    REDIS_URL: z.string().url().optional(),
+    JWT_ISSUER: z.string().min(1).default('https://console.medgenie.com'),
+    JWT_AUDIENCE: z.string().min(1).default('medgenie-api'),
+    /** Per organization: sustained requests per second and burst. */
+    RATE_LIMIT_RPS: z.coerce.number().positive().default(100),
+    RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+    UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_000),
+    UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    /** How often each region's /healthz is probed, and how long a probe may take. */
+    HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).default(400),
+    /** Consecutive upstream failures that open a region's breaker. */
+    BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(3),
+    CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+    NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    CONTROL_PLANE_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  })
+  .transform((env) => ({
+    port: env.GATEWAY_PORT,
+    host: env.HOST,
+    controlPlane: { url: env.CONTROL_PLANE_URL.replace(/\/$/, ''), serviceToken: env.CONTROL_PLANE_SERVICE_TOKEN, timeoutMs: env.CONTROL_PLANE_TIMEOUT_MS },
+    regionUrls: Object.fromEntries(Object.entries(env.REGION_API_URLS).map(([k, v]) => [k, v.replace(/\/$/, '')])),
+    redisUrl: env.REDIS_URL,
+    tokens: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    upstream: {
+      connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: env.UPSTREAM_BODY_TIMEOUT_MS,
+    },
+    health: { intervalMs: env.HEALTH_INTERVAL_MS, timeoutMs: env.HEALTH_TIMEOUT_MS, breakerThreshold: env.BREAKER_THRESHOLD },
+    cache: { ttlMs: env.CACHE_TTL_MS, negativeTtlMs: env.NEGATIVE_CACHE_TTL_MS },
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type GatewayConfig = z.output<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const secret = new Set(['CONTROL_PLANE_SERVICE_TOKEN', 'REDIS_URL']);
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}${secret.has(String(i.path[0])) ? ' (secret; value not shown)' : ''}`);
+  throw new ConfigError(`gateway configuration is invalid:\n${lines.join('\n')}`);
+}

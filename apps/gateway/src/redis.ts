@@ -1,0 +1,17 @@
+import Redis from 'ioredis';
+
+/**
+ * A Redis client that never stalls a request: no offline queue (a command while disconnected
+ * fails at once), no retries per request, a short connect timeout; it reconnects by itself.
+ */
+export function createFailFastRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 500,
+    commandTimeout: 250,
+    retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
+  });
+  redis.on('error', () => undefined);
+  return redis;
+}

@@ -1,0 +1,112 @@
+import type Redis from 'ioredis';
+import type { GatewayConfig } from './config';
+import type { RegionDirectory } from './regions';
+
+export interface OrgEntry {
+  organizationId: string;
+  slug: string;
+  regionId: string;
+  status: string;
+  plan: string;
+  hostRegionId: string | null;
+}
+
+interface Cached {
+  value: OrgEntry | null;
+  expires: number;
+}
+
+export class RegistryUnavailableError extends Error {}
+
+export const REGISTRY_CHANNEL = 'medgenie:registry';
+const key = (host: string) => `mg:gw:host:${host}`;
+
+/**
+ * host -> organization, from the control plane's registry, cached in process and in Redis,
+ * with negative caching of unknown hosts. Change events from the control plane drop entries.
+ * When the control plane is down, expired entries keep serving (stale beats down).
+ */
+export class OrgRegistry {
+  private readonly local = new Map<string, Cached>();
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly regions: RegionDirectory,
+    private readonly redis: Redis | null,
+  ) {}
+
+  /** Listens for the control plane's change events on a separate Redis connection. */
+  subscribe(subscriber: Redis): void {
+    subscriber.subscribe(REGISTRY_CHANNEL).catch(() => undefined);
+    subscriber.on('message', (_channel, message) => {
+      try {
+        const event = JSON.parse(message) as { organizationId?: string; slug?: string };
+        void this.invalidate(event.organizationId, event.slug);
+      } catch {
+        // not ours
+      }
+    });
+  }
+
+  async invalidate(organizationId?: string, slug?: string): Promise<void> {
+    const hosts = new Set<string>(slug ? this.regions.hostsForSlug(slug) : []);
+    for (const [host, cached] of this.local) {
+      if (cached.value?.organizationId === organizationId || hosts.has(host)) hosts.add(host);
+    }
+    for (const host of hosts) this.local.delete(host);
+    if (this.redis && hosts.size) await this.redis.del(...[...hosts].map(key)).catch(() => undefined);
+  }
+
+  async resolve(host: string): Promise<OrgEntry | null> {
+    const now = Date.now();
+    const hit = this.local.get(host);
+    if (hit && hit.expires > now) return hit.value;
+
+    if (this.redis) {
+      const shared = await this.redis.get(key(host)).catch(() => undefined);
+      if (shared !== undefined && shared !== null) {
+        const value = JSON.parse(shared) as OrgEntry | null;
+        this.remember(host, value);
+        return value;
+      }
+    }
+
+    let value: OrgEntry | null;
+    try {
+      value = await this.lookup(host);
+    } catch (err) {
+      if (hit) return hit.value; // stale, but the control plane cannot say otherwise right now
+      throw err;
+    }
+    this.remember(host, value);
+    if (this.redis) {
+      const ttl = value ? this.config.cache.ttlMs : this.config.cache.negativeTtlMs;
+      if (ttl > 0) await this.redis.set(key(host), JSON.stringify(value), 'PX', ttl).catch(() => undefined);
+    }
+    return value;
+  }
+
+  private remember(host: string, value: OrgEntry | null): void {
+    const ttl = value ? this.config.cache.ttlMs : this.config.cache.negativeTtlMs;
+    if (this.local.size > 100_000) this.local.clear();
+    this.local.set(host, { value, expires: Date.now() + ttl });
+  }
+
+  private async lookup(host: string): Promise<OrgEntry | null> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.config.controlPlane.url}/internal/v1/registry/lookup?host=${encodeURIComponent(host)}`, {
+        headers: { 'x-service-token': this.config.controlPlane.serviceToken },
+        signal: AbortSignal.timeout(this.config.controlPlane.timeoutMs),
+      });
+    } catch {
+      throw new RegistryUnavailableError('control plane unreachable');
+    }
+    if (res.status === 404 || res.status === 400) {
+      await res.arrayBuffer();
+      return null;
+    }
+    if (!res.ok) throw new RegistryUnavailableError(`control plane answered ${res.status}`);
+    return (await res.json()) as OrgEntry;
+  }
+}

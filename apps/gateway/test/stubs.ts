@@ -1,0 +1,122 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { TestIssuer } from '@medgenie/testing';
+
+async function listen(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  bodyBytes: number;
+  region: string;
+}
+
+/** A region's API at its HTTP boundary: echoes what reached it; can go down or hang. */
+export class StubRegion {
+  port = 0;
+  mode: 'up' | 'hang' = 'up';
+  requests = 0;
+  private server?: Server;
+
+  constructor(readonly id: string) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
+    this.port = await listen(this.server, port || this.port);
+    return this;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.mode === 'hang') return; // accepts, never answers
+    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    this.requests += 1;
+    let bodyBytes = 0;
+    for await (const chunk of req) bodyBytes += (chunk as Buffer).length;
+    const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes, region: this.id };
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'x-upstream': this.id });
+    res.end(JSON.stringify(echo));
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+  }
+}
+
+export interface StubOrg {
+  organizationId: string;
+  slug: string;
+  regionId: string;
+  status: string;
+  plan: string;
+}
+
+/** The control plane at its HTTP boundary: region list, registry lookup, JWKS. */
+export class StubControlPlane {
+  port = 0;
+  orgs = new Map<string, StubOrg>();
+  lookups = 0;
+  down = false;
+  private server?: Server;
+
+  constructor(
+    readonly serviceToken: string,
+    readonly issuer: TestIssuer,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.port = await listen(this.server, port || this.port);
+    return this;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (this.down) return json(503, { statusCode: 503 });
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/healthz') return json(200, { status: 'ok' });
+    if (url.pathname === '/v1/regions') {
+      return json(200, [
+        { id: 'us', domain: 'medgenie.com', localDomain: 'us.localhost' },
+        { id: 'in', domain: 'medgenie.in', localDomain: 'in.localhost' },
+        { id: 'ca', domain: 'medgenie.ca', localDomain: 'ca.localhost' },
+      ]);
+    }
+    if (url.pathname === '/.well-known/jwks.json') return json(200, { keys: [this.issuer.publicJwk] });
+    if (url.pathname === '/internal/v1/registry/lookup') {
+      if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
+      this.lookups += 1;
+      const host = url.searchParams.get('host') ?? '';
+      const [label, ...rest] = host.split('.');
+      const domain = rest.join('.');
+      const hostRegion = { 'us.localhost': 'us', 'in.localhost': 'in', 'ca.localhost': 'ca', 'medgenie.com': 'us', 'medgenie.in': 'in', 'medgenie.ca': 'ca' }[domain];
+      const org = [...this.orgs.values()].find((o) => o.slug === label);
+      if (!org || !hostRegion) return json(404, { statusCode: 404 });
+      return json(200, { ...org, name: org.slug, hostRegionId: hostRegion });
+    }
+    if (url.pathname.startsWith('/v1/')) return json(200, { controlPlane: true, path: url.pathname });
+    return json(404, { statusCode: 404 });
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+  }
+}

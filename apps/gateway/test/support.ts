@@ -1,0 +1,70 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { TestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '@medgenie/testing';
+import { loadGatewayConfig } from '../src/config';
+import { createGateway, Gateway } from '../src/gateway';
+import { StubControlPlane, StubOrg, StubRegion } from './stubs';
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  port: number;
+  cp: StubControlPlane;
+  regions: Record<'us' | 'in' | 'ca', StubRegion>;
+  issuer: TestIssuer;
+  addOrg(regionId: string, status?: string): StubOrg;
+  tokenFor(org: StubOrg, overrides?: Record<string, unknown>): Promise<string>;
+  get(host: string, path: string, options?: { token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const issuer = await TestIssuer.create();
+  const serviceToken = randomBytes(24).toString('hex');
+  const cp = await new StubControlPlane(serviceToken, issuer).start();
+  const regions = { us: await new StubRegion('us').start(), in: await new StubRegion('in').start(), ca: await new StubRegion('ca').start() };
+  const config = loadGatewayConfig({
+    GATEWAY_PORT: '0',
+    CONTROL_PLANE_URL: cp.url,
+    CONTROL_PLANE_SERVICE_TOKEN: serviceToken,
+    REGION_API_URLS: JSON.stringify(Object.fromEntries(Object.entries(regions).map(([id, r]) => [id, r.url]))),
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_AUDIENCE,
+    HEALTH_INTERVAL_MS: '100',
+    HEALTH_TIMEOUT_MS: '200',
+    UPSTREAM_HEADERS_TIMEOUT_MS: '800',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const gateway = await createGateway(config);
+  await gateway.server.listen({ port: 0, host: '127.0.0.1' });
+  const port = (gateway.server.server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    gateway,
+    url,
+    port,
+    cp,
+    regions,
+    issuer,
+    addOrg: (regionId, status = 'active') => {
+      const org = { organizationId: randomUUID(), slug: `o${randomBytes(4).toString('hex')}`, regionId, status, plan: 'basic' };
+      cp.orgs.set(org.organizationId, org);
+      return org;
+    },
+    tokenFor: (org, overrides = {}) =>
+      issuer.mint({ sub: randomUUID(), org: org.organizationId, region: org.regionId, role: 'org_admin', ...overrides }),
+    get: async (host, path, options = {}) => {
+      const res = await request(`${url}${path}`, {
+        headers: { host, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.headers ?? {}) },
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: text ? JSON.parse(text) : {}, headers: res.headers };
+    },
+    close: async () => {
+      await gateway.close();
+      await Promise.all([cp.stop(), ...Object.values(regions).map((r) => r.stop())]);
+      await issuer.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
+
+export interface RunningApi {
+  label: string;
+  baseUrl: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  label: string;
+  databaseUrl: string;
+  poolSize: number;
+  issuer: TestIssuer;
+  regionId: string;
+}
+
+/** Starts the regional API in a child process (compiled api-server.js next to this file). */
+export function startApi(options: ApiOptions): Promise<RunningApi> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    REGION_ID: options.regionId,
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_POOL_SIZE: String(options.poolSize),
+    JWKS_URL: options.issuer.jwksUrl,
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_AUDIENCE,
+    INTERNAL_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'silent',
+    MIGRATE_ON_START: 'false',
+  };
+  delete env.DATABASE_OWNER_URL;
+  delete env.REDIS_URL;
+  const child: ChildProcess = fork(join(__dirname, 'api-server.js'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.label}: the API did not start within 60 s`));
+    }, 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.label}: the API exited with code ${code} before it was ready`));
+    });
+    child.on('message', (msg: { type?: string; port?: number }) => {
+      if (msg?.type !== 'ready') return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        label: options.label,
+        baseUrl: `http://127.0.0.1:${msg.port}`,
+        pid: child.pid!,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.send({ type: 'close' });
+          }),
+      });
+    });
+  });
+}

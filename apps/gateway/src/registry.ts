@@ -28,6 +28,8 @@ const key = (host: string) => `mg:gw:host:${host}`;
  */
 export class OrgRegistry {
   private readonly local = new Map<string, Cached>();
+  /** True once change events arrive (Redis subscription made). */
+  listening = false;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -37,7 +39,17 @@ export class OrgRegistry {
 
   /** Listens for the control plane's change events on a separate Redis connection. */
   subscribe(subscriber: Redis): void {
-    subscriber.subscribe(REGISTRY_CHANNEL).catch(() => undefined);
+    let connectedBefore = false;
+    // (Re)subscribe whenever the connection is ready. Events may have been missed while it was
+    // down, so a reconnect also forgets what this instance had cached.
+    subscriber.on('ready', () => {
+      if (connectedBefore) this.local.clear();
+      connectedBefore = true;
+      subscriber
+        .subscribe(REGISTRY_CHANNEL)
+        .then(() => (this.listening = true))
+        .catch(() => undefined);
+    });
     subscriber.on('message', (_channel, message) => {
       try {
         const event = JSON.parse(message) as { organizationId?: string; slug?: string };

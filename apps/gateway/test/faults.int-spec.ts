@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { REGISTRY_CHANNEL } from '../src/registry';
-import { startTestGateway, TestGateway } from './support';
+import { startTestGateway } from './support';
 
 const waitFor = async (predicate: () => Promise<boolean> | boolean, ms = 3_000) => {
   const deadline = Date.now() + ms;

@@ -16,7 +16,7 @@ describe('region database down', () => {
 
   it('degrades to fast 503s and recovers by itself', async () => {
     bouncer = await startPgBouncer(testDb().appUrl, 4);
-    region = await startTestRegion({ databaseUrl: bouncer.url, poolSize: 4, env: { DATABASE_POOL_TIMEOUT_MS: '1000' } });
+    region = await startTestRegion({ databaseUrl: bouncer.url, poolSize: 4, env: { DATABASE_POOL_TIMEOUT_MS: '1000', DATABASE_PREPARED_STATEMENTS: 'false' } });
     const org = await region.createOrg();
     const created = await region.client.post<{ id: string }>(
       '/v1/patients',

@@ -88,7 +88,7 @@ describe('pooled connections never carry a tenant', () => {
     let region: TestRegion | undefined;
     try {
       bouncer = await startPgBouncer(testDb().appUrl, 2);
-      region = await startTestRegion({ poolSize: 8, databaseUrl: bouncer.url, env: { DATABASE_POOL_TIMEOUT_MS: '120000' } });
+      region = await startTestRegion({ poolSize: 8, databaseUrl: bouncer.url, env: { DATABASE_POOL_TIMEOUT_MS: '120000', DATABASE_PREPARED_STATEMENTS: 'false' } });
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);
       expect(result.acquires).toBeGreaterThan(0);

@@ -3,3 +3,4 @@ export * from './tenant-transaction';
 export * from './transaction-host';
 export * from './pg-errors';
 export * from './data-source';
+export * from './prepared';

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClinicAccess } from '@medgenie/tenancy';
+import { prepared, runPrepared } from './prepared';
 
 export interface TenantSettings {
   orgId: string;
@@ -30,10 +31,11 @@ export function clinicIdsSetting(clinics: ClinicAccess | null): string {
  */
 export const SET_TENANT_SQL =
   "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.clinic_ids', $3, true)";
+const SET_TENANT = prepared(SET_TENANT_SQL);
 
 export async function setTenant(manager: EntityManager, tenant: TenantSettings): Promise<void> {
   if (!UUID.test(tenant.orgId)) throw new Error('organization id is not a uuid');
-  await manager.query(SET_TENANT_SQL, [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinics)]);
+  await runPrepared(manager, SET_TENANT, [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinics)]);
 }
 
 /** Runs `work` in one transaction whose first statement pins the tenant. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '@medgenie/database';
+import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 
 export interface AuditEntry {
@@ -11,9 +11,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-const INSERT_SQL = `insert into audit_events
+const INSERT = prepared(`insert into audit_events
   (organization_id, actor_type, actor_user_id, clinic_id, action, resource_type, resource_id, request_id, details)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
 
 /** Writes audit events in the caller's transaction, so an event exists exactly when its action does. */
 @Injectable()
@@ -33,7 +33,7 @@ export class AuditService {
   }
 
   private async insert(orgId: string, actorType: 'user' | 'service', userId: string | null, entry: AuditEntry): Promise<void> {
-    await this.tx.manager.query(INSERT_SQL, [
+    await runPrepared(this.tx.manager, INSERT, [
       orgId,
       actorType,
       userId,

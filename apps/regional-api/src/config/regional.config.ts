@@ -36,6 +36,8 @@ const schema = z
     DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
+    /** Named prepared statements for the per-request queries; set false behind PgBouncer < 1.21 in transaction mode. */
+    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
     JWKS_URL: z.string().url(),
     JWT_ISSUER: z.string().min(1).default('https://console.medgenie.com'),
     JWT_AUDIENCE: z.string().min(1).default('medgenie-api'),
@@ -60,6 +62,7 @@ const schema = z
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
       migrateOnStart: env.MIGRATE_ON_START === 'true',
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     },
     auth: {
       jwksUrl: env.JWKS_URL,

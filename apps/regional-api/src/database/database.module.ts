@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TransactionHost } from '@medgenie/database';
+import { TransactionHost, usePreparedStatements } from '@medgenie/database';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { createRegionalDataSource, migrateRegionalDatabase } from './data-source';
 
@@ -21,7 +21,9 @@ import { createRegionalDataSource, migrateRegionalDatabase } from './data-source
           statementTimeoutMs: config.database.statementTimeoutMs,
           poolTimeoutMs: config.database.poolTimeoutMs,
         });
-        return dataSource.initialize();
+        await dataSource.initialize();
+        usePreparedStatements(dataSource, config.database.preparedStatements);
+        return dataSource;
       },
     },
     TransactionHost,

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { prepared, runInTenantTransaction, runPrepared, TransactionHost } from '@medgenie/database';
 import { forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
@@ -20,7 +20,7 @@ interface MembershipRow {
  * Loads the caller's membership and pins `app.clinic_ids` in one statement: org admins get
  * every clinic ('*'), others the clinics they are granted.
  */
-const MEMBERSHIP_SQL = `
+const MEMBERSHIP_SQL = prepared(`
   select m.id, m.role, o.status as org_status,
          set_config('app.clinic_ids',
            case when m.role = 'org_admin' then '*'
@@ -30,7 +30,7 @@ const MEMBERSHIP_SQL = `
            end, true) as clinic_ids
     from memberships m
     join organizations o on o.id = m.organization_id
-   where m.organization_id = $1 and m.user_id = $2 and m.is_active`;
+   where m.organization_id = $1 and m.user_id = $2 and m.is_active`);
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -68,7 +68,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
   }
 
   private async resolveMembership(manager: EntityManager, roles: OrgRole[] | undefined): Promise<void> {
-    const rows: MembershipRow[] = await manager.query(MEMBERSHIP_SQL, [this.context.orgId, this.context.userId]);
+    const rows = await runPrepared<MembershipRow>(manager, MEMBERSHIP_SQL, [this.context.orgId, this.context.userId]);
     const row = rows[0];
     if (!row) throw forbidden(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
     if (row.org_status !== 'active') throw forbidden(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);

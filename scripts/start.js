@@ -2,196 +2,153 @@
 'use strict';
 /* global fetch, AbortSignal */
 /**
- * `npm start`: the local MedGenie stack. Until the control plane and the gateway exist, that is
- * the regional API for region `in` on an embedded Postgres, with a local token issuer standing
- * in for the control plane and a demo organization.
+ * `npm start`: the whole MedGenie platform on one machine, all on 127.0.0.1 (DESIGN.md §8):
  *
- *   1. builds the regional API (nx, cached after the first time; MEDGENIE_SKIP_BUILD=1 skips it);
- *   2. Postgres under .medgenie/postgres (initdb on the first run only), on 127.0.0.1;
- *   3. the database and its owner/app/ops roles (libs/database provisionDatabase, idempotent),
- *      then migrations as the owner role;
- *   4. the dev issuer's JWKS on 127.0.0.1 and the API as a child process;
- *   5. once /readyz answers 200: .medgenie/state.json, the demo organization (Apollo Hospitals)
- *      and a demo admin token, and a line with "ready".
- * Ctrl-C (SIGINT) or SIGTERM stops the API, then Postgres. `npm run reset` wipes .medgenie/.
+ *   1. builds every app (nx run-many -t build; cached after the first time; MEDGENIE_SKIP_BUILD=1
+ *      skips it when the builds exist);
+ *   2. one embedded Postgres per region (us, in, ca) and one for the control plane, under
+ *      .medgenie/postgres/<name> (initdb on the first run only); one Azurite blob service per
+ *      region under .medgenie/azurite-<region>;
+ *   3. each database with its owner/app/ops roles (libs/database provisionDatabase, idempotent),
+ *      then its migrations as the owner role;
+ *   4. the control plane and the three regional APIs, then the gateway on GATEWAY_PORT (8080);
+ *   5. .medgenie/state.json, the demo organizations (through the public API), and a line with
+ *      "ready" once every service answers.
  *
- * Environment: PORT (API, default 3101), MEDGENIE_PG_PORT (default 54329), MEDGENIE_JWKS_PORT
- * (default 3190), MEDGENIE_SKIP_BUILD=1, LOG_LEVEL (API, default info).
+ * Ctrl-C (SIGINT) or SIGTERM stops the gateway, the APIs, Azurite and Postgres, in that order.
+ * A second `npm start` reuses the data; `npm run reset` wipes .medgenie/. Each service logs to
+ * .medgenie/logs/<service>.log.
+ *
+ * Environment: GATEWAY_PORT (default 8080), REDIS_URL (passed to every service when set; without
+ * it each uses its in-process stand-in), LOG_LEVEL (services, default info), MEDGENIE_SKIP_BUILD=1.
+ * The other ports are fixed defaults (control plane 3100, regions 3101-3103, Postgres
+ * 54330-54333, Azurite 10001-10003); a taken one is replaced by a free port (see state.json).
  */
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
-const { randomUUID } = require('node:crypto');
 const { spawn } = require('node:child_process');
-const { setTimeout, clearTimeout } = require('node:timers');
-const { URL } = require('node:url');
-const { paths, readJson, writeJson, randomSecret, pidAlive, cmdline, portFree, pickPort, sleep, log, exited, stopChild, stopPid } =
-  require('./lib/local');
+const { setTimeout, clearTimeout, setInterval } = require('node:timers');
+const {
+  paths,
+  readJson,
+  writeJson,
+  randomSecret,
+  portFree,
+  sleep,
+  log,
+  rel,
+  openLog,
+  tail,
+  exited,
+  stopChild,
+} = require('./lib/local');
 const postgres = require('./lib/postgres');
-const issuer = require('./lib/issuer');
+const azurite = require('./lib/azurite');
+const { runningStart, stopLeftovers } = require('./lib/leftovers');
+const { DEMO_ORGS, PLATFORM_ADMIN_EMAIL, seedDemo } = require('./lib/demo');
 
-const REGION = 'in';
-const DATABASE = `medgenie_region_${REGION}`;
-const API_PORT = Number.parseInt(process.env.PORT || '3101', 10);
-const PG_PORT = Number.parseInt(process.env.MEDGENIE_PG_PORT || '54329', 10);
-const JWKS_PORT = Number.parseInt(process.env.MEDGENIE_JWKS_PORT || '3190', 10);
-const TOKEN_TTL_SECONDS = 12 * 3600;
+const REGIONS = ['us', 'in', 'ca'];
+const CONTROL_PLANE = 'control-plane';
+/** Database of each cluster: the control plane's and one per region. */
+const DATABASES = { [CONTROL_PLANE]: 'medgenie_control_plane', us: 'medgenie_region_us', in: 'medgenie_region_in', ca: 'medgenie_region_ca' };
+const DEFAULT_PORTS = {
+  controlPlane: 3100,
+  regions: { us: 3101, in: 3102, ca: 3103 },
+  postgres: { [CONTROL_PLANE]: 54330, us: 54331, in: 54332, ca: 54333 },
+  azurite: { us: 10001, in: 10002, ca: 10003 },
+};
+const LAYOUT = 2;
 
 class Stopping extends Error {}
 
-const running = { children: new Set(), api: null, postgres: null, jwks: null };
+/** Every long-running child: { name, kind: gateway | api | azurite | postgres, child, marker }. */
+const services = [];
+/** Short-lived children (build, migrations). */
+const jobs = new Set();
 let stopping = false;
 
 function checkStopping() {
   if (stopping) throw new Stopping('stopping');
 }
 
+function gatewayPort() {
+  const raw = process.env.GATEWAY_PORT || '8080';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`GATEWAY_PORT must be a port number (got ${JSON.stringify(raw)})`);
+  return port;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** Runs a short-lived command (build, migrate) to completion; rejects on a non-zero exit. */
-async function run(what, command, args, env = {}) {
-  checkStopping();
-  const child = spawn(command, args, { cwd: paths.root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
-  running.children.add(child);
-  const { code, signal } = await exited(child);
-  running.children.delete(child);
-  checkStopping();
-  if (code !== 0) throw new Error(`${what} failed (${signal ?? `exit ${code}`})`);
-}
-
 function recordPids() {
-  writeJson(paths.run, { startPid: process.pid, apiPid: running.api?.pid ?? null, postgresPid: running.postgres?.pid ?? null }, 0o644);
+  writeJson(
+    paths.run,
+    { startPid: process.pid, children: services.map(({ name, child, marker }) => ({ name, pid: child.pid, marker })) },
+    0o644,
+  );
 }
 
-/** Refuses to run twice; cleans up after an `npm start` that was killed without stopping its API. */
-async function checkNotRunning() {
-  const previous = readJson(paths.run);
-  if (!previous) return;
-  if (previous.startPid !== process.pid && pidAlive(previous.startPid) && (cmdline(previous.startPid) ?? '').includes('start.js')) {
-    throw new Error(`npm start is already running (pid ${previous.startPid}); stop it first (Ctrl-C there, or kill -INT ${previous.startPid})`);
-  }
-  if (pidAlive(previous.apiPid) && (cmdline(previous.apiPid) ?? '').includes('regional-api')) {
-    log(`stopping a regional API (pid ${previous.apiPid}) left running by an earlier run`);
-    await stopPid(previous.apiPid, 'SIGTERM', 15_000);
-  }
-  // A leftover Postgres is found through its own postmaster.pid (lib/postgres.js).
-}
-
-// ---------------------------------------------------------------------------------------------
-// Set-up steps
-
-function build() {
-  if (process.env.MEDGENIE_SKIP_BUILD === '1' && fs.existsSync(paths.apiMain)) {
-    log('MEDGENIE_SKIP_BUILD=1: using the existing build');
-    return Promise.resolve();
-  }
-  log('building the regional API (nx run regional-api:build)');
-  const nx = path.join(paths.root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
-  if (!fs.existsSync(nx)) throw new Error('nx is not installed: run "npm install" first');
-  return run('the build', process.execPath, [nx, 'run', 'regional-api:build', '--outputStyle=stream'], {
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
-  });
-}
-
-/** Everything secret, made on the first run and kept in .medgenie/secrets.json (0600). */
-async function loadSecrets() {
-  fs.mkdirSync(paths.home, { recursive: true });
-  fs.chmodSync(paths.home, 0o755); // the postgres user must traverse it; the files inside are 0600
-  let secrets = readJson(paths.secrets);
-  if (!secrets) {
-    secrets = {
-      postgres: { superuserPassword: randomSecret() },
-      roles: { owner: randomSecret(), app: randomSecret(), ops: randomSecret() },
-      internalServiceToken: randomSecret(32),
-      issuerKey: await issuer.generateIssuerKey(),
-    };
-    writeJson(paths.secrets, secrets);
-    log(`generated passwords, the internal service token and the dev issuer key in ${path.relative(paths.root, paths.secrets)}`);
-  }
-  fs.chmodSync(paths.secrets, 0o600);
-  return secrets;
-}
-
-function pgUrl(user, password, port, database) {
-  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-}
-
-async function startPostgres(secrets) {
-  const ids = postgres.postgresIds();
-  postgres.prepareDirectories(ids);
-  checkStopping();
-  await postgres.initialise(secrets.postgres.superuserPassword);
-  await postgres.stopLeftover();
-  checkStopping();
-  const port = await pickPort(PG_PORT, 'Postgres');
-  const adminUrl = pgUrl('postgres', secrets.postgres.superuserPassword, port, 'postgres');
-  log(`starting Postgres on 127.0.0.1:${port} (data in ${path.relative(paths.root, paths.pgData)}, log in ${path.relative(paths.root, paths.pgLog)})`);
-  const child = await postgres.start({ port, ids, adminUrl });
-  running.postgres = child;
-  child.once('exit', (code, signal) => {
-    if (!stopping) {
-      log(`Postgres exited unexpectedly (${signal ?? `exit ${code}`}); see ${path.relative(paths.root, paths.pgLog)}`);
-      void shutdown(1);
-    }
-  });
+/** Keeps a long-running child; its unexpected exit stops the platform, with the end of its log. */
+function track(name, kind, child, marker, logFile) {
+  services.push({ name, kind, child, marker });
   recordPids();
-  checkStopping();
-  return adminUrl;
-}
-
-async function provisionAndMigrate(adminUrl, secrets) {
-  if (!fs.existsSync(paths.rolesLib)) throw new Error(`${path.relative(paths.root, paths.rolesLib)} is missing: the build did not produce it`);
-  const { provisionDatabase } = require(paths.rolesLib);
-  const urls = await provisionDatabase(adminUrl, DATABASE, secrets.roles);
-  log(`database ${DATABASE} with roles medgenie_owner, medgenie_app, medgenie_ops is in place`);
-  checkStopping();
-  log('running migrations as medgenie_owner');
-  await run('the migrations', process.execPath, [paths.apiMigrate], { DATABASE_OWNER_URL: urls.ownerUrl });
-  return urls;
-}
-
-async function startApi(urls, secrets, jwksUrl) {
-  checkStopping();
-  if (!(await portFree(API_PORT))) {
-    throw new Error(`port ${API_PORT} is in use: stop what listens there or start with PORT=<another port> npm start`);
-  }
-  const env = {
-    ...process.env,
-    REGION_ID: REGION,
-    HOST: '127.0.0.1',
-    PORT: String(API_PORT),
-    DATABASE_URL: urls.appUrl,
-    DATABASE_OWNER_URL: urls.ownerUrl,
-    MIGRATE_ON_START: 'false',
-    JWKS_URL: jwksUrl,
-    JWT_ISSUER: issuer.DEV_ISSUER,
-    JWT_AUDIENCE: issuer.DEV_AUDIENCE,
-    INTERNAL_SERVICE_TOKEN: secrets.internalServiceToken,
-    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-  };
-  log(`starting the regional API (region ${REGION}) on http://127.0.0.1:${API_PORT}`);
-  // A process group of its own: Ctrl-C reaches this script only, which stops the API first.
-  const child = spawn(process.execPath, [paths.apiMain], { cwd: paths.root, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
-  running.api = child;
+  if (stopping) child.kill(kind === 'postgres' ? 'SIGINT' : 'SIGTERM'); // spawned while shutdown() was already under way
   child.once('exit', (code, signal) => {
-    if (!stopping) {
-      log(`the regional API exited unexpectedly (${signal ?? `exit ${code}`})${code === 78 ? ': its configuration was refused' : ''}`);
-      void shutdown(1);
-    }
+    if (stopping) return;
+    const why = signal ?? `exit ${code}`;
+    log(`${name} exited unexpectedly (${why})${code === 78 ? ': its configuration was refused' : ''}; the end of ${rel(logFile)}:\n${tail(logFile)}`);
+    void shutdown(1);
   });
-  recordPids();
-  return `http://127.0.0.1:${API_PORT}`;
 }
 
-async function waitReady(apiUrl, timeoutMs = 90_000) {
+/** The environment every Node service starts from: the basics of ours, nothing that could reconfigure it by accident. */
+function baseEnv() {
+  const env = {};
+  for (const key of ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  env.LOG_LEVEL = process.env.LOG_LEVEL || 'info';
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  return env;
+}
+
+/** Runs a short-lived job (build, migrations) to completion with its output in a log file. */
+async function runJob(what, args, env, logName) {
+  checkStopping();
+  const logFile = paths.log(logName);
+  const fd = openLog(logFile);
+  const child = spawn(process.execPath, args, { cwd: paths.root, stdio: ['ignore', fd, fd], env });
+  fs.closeSync(fd);
+  jobs.add(child);
+  const { code, signal } = await exited(child);
+  jobs.delete(child);
+  checkStopping();
+  if (code !== 0) throw new Error(`${what} failed (${signal ?? `exit ${code}`}); the end of ${rel(logFile)}:\n${tail(logFile, 40)}`);
+  return logFile;
+}
+
+/** Starts a built app (dist/apps/<app>) as a service in a process group of its own. */
+function startApp(name, app, env) {
+  checkStopping();
+  const logFile = paths.log(name);
+  const fd = openLog(logFile);
+  // A process group of its own: Ctrl-C reaches this script only, which stops the services in order.
+  const child = spawn(process.execPath, [paths.main(app)], { cwd: paths.root, env, detached: true, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  track(name, app === 'gateway' ? 'gateway' : 'api', child, `dist/apps/${app}/`, logFile);
+  return child;
+}
+
+/** Polls url until it answers 200. */
+async function waitHttp(name, url, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     checkStopping();
     try {
-      const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return;
       last = `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`;
     } catch (err) {
@@ -199,122 +156,191 @@ async function waitReady(apiUrl, timeoutMs = 90_000) {
     }
     await sleep(250);
   }
-  throw new Error(`the regional API was not ready within ${timeoutMs / 1000} s (last answer: ${last})`);
-}
-
-function writeState(urls, apiUrl) {
-  writeJson(paths.state, {
-    controlPlane: { databaseUrl: null, apiUrl: null },
-    regions: { [REGION]: { databaseUrl: urls.opsUrl, apiUrl, blobUrl: null } },
-  });
+  throw new Error(`${name} did not answer ${url} with 200 within ${timeoutMs / 1000} s (last answer: ${last}); see ${rel(paths.log(name))}`);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Demo data
+// Set-up steps
 
-async function call(apiUrl, method, route, { body, token, serviceToken } = {}) {
-  const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (serviceToken) headers['x-service-token'] = serviceToken;
-  const res = await fetch(`${apiUrl}${route}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
+/** Refuses to run twice; stops what a killed run left behind; moves the single-region layout of the previous version aside. */
+async function prepareHome() {
+  fs.mkdirSync(paths.home, { recursive: true });
+  fs.chmodSync(paths.home, 0o755); // the postgres user must traverse it; the files inside are 0600
+  const other = runningStart();
+  if (other) throw new Error(`another npm start is running (pid ${other}); stop it first (Ctrl-C there, or kill -INT ${other})`);
+  await stopLeftovers();
+  writeJson(paths.run, { startPid: process.pid, children: [] }, 0o644);
+
+  const secrets = readJson(paths.secrets);
+  if (secrets && secrets.layout !== LAYOUT) {
+    const legacy = path.join(paths.home, `legacy-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    fs.mkdirSync(legacy);
+    for (const entry of fs.readdirSync(paths.home)) {
+      if (entry === 'run.json' || entry.startsWith('legacy-')) continue;
+      fs.renameSync(path.join(paths.home, entry), path.join(legacy, entry));
+    }
+    log(`moved the data of the earlier single-region npm start to ${rel(legacy)} ("npm run reset" removes it)`);
+  }
+}
+
+function build() {
+  const apps = ['control-plane', 'regional-api'];
+  if (process.env.MEDGENIE_SKIP_BUILD === '1' && apps.every((app) => fs.existsSync(paths.main(app)))) {
+    log('MEDGENIE_SKIP_BUILD=1: using the existing builds');
+    return Promise.resolve();
+  }
+  if (!fs.existsSync(paths.nx)) throw new Error('nx is not installed: run "npm install" first');
+  log(`building every app (nx run-many -t build; output in ${rel(paths.log('build'))})`);
+  return runJob(
+    'the build',
+    [paths.nx, 'run-many', '-t', 'build', '--outputStyle=stream'],
+    { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    'build',
+  );
+}
+
+/** Everything secret, made once and kept in .medgenie/secrets.json (0600); missing entries are added. */
+function loadSecrets() {
+  const secrets = readJson(paths.secrets) ?? { layout: LAYOUT };
+  let changed = false;
+  const fill = (obj, key, make) => {
+    if (!obj[key]) {
+      obj[key] = make();
+      changed = true;
+    }
+  };
+  secrets.postgres = secrets.postgres ?? {};
+  secrets.roles = secrets.roles ?? {};
+  secrets.regionServiceTokens = secrets.regionServiceTokens ?? {};
+  for (const name of [CONTROL_PLANE, ...REGIONS]) {
+    if (!secrets.postgres[name] && postgres.isInitialised(name)) {
+      throw new Error(`.medgenie/secrets.json has no superuser password for the existing Postgres of ${name}: "npm run reset" starts over`);
+    }
+    fill(secrets.postgres, name, () => randomSecret());
+    secrets.roles[name] = secrets.roles[name] ?? {};
+    for (const role of ['owner', 'app', 'ops']) fill(secrets.roles[name], role, () => randomSecret());
+  }
+  for (const region of REGIONS) fill(secrets.regionServiceTokens, region, () => randomSecret(32));
+  fill(secrets, 'keyEncryptionSecret', () => randomSecret(32));
+  fill(secrets, 'gatewayServiceToken', () => randomSecret(32));
+  fill(secrets, 'platformAdminPassword', () => randomSecret(18));
+  if (changed) {
+    writeJson(paths.secrets, secrets);
+    log(`generated passwords, service tokens and secrets in ${rel(paths.secrets)}`);
+  }
+  fs.chmodSync(paths.secrets, 0o600);
+  return secrets;
+}
+
+function anyFreePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
+}
+
+/** Every port up front: the default when it is free, otherwise a free one (never one of the other defaults). */
+async function allocatePorts() {
+  const gateway = gatewayPort();
+  if (!(await portFree(gateway))) {
+    throw new Error(`port ${gateway} is in use, and the gateway must listen there: stop what listens on it, or start with GATEWAY_PORT=<port> npm start`);
   }
-  return { status: res.status, body: json };
+  const defaults = [
+    ['controlPlane', DEFAULT_PORTS.controlPlane, 'the control plane'],
+    ...REGIONS.map((r) => [`region:${r}`, DEFAULT_PORTS.regions[r], `the regional API (${r})`]),
+    ...[CONTROL_PLANE, ...REGIONS].map((n) => [`postgres:${n}`, DEFAULT_PORTS.postgres[n], `Postgres (${n})`]),
+    ...REGIONS.map((r) => [`azurite:${r}`, DEFAULT_PORTS.azurite[r], `Azurite (${r})`]),
+  ];
+  const reserved = new Set([gateway, ...defaults.map(([, port]) => port)]);
+  const taken = new Set([gateway]);
+  const ports = { gateway };
+  for (const [key, preferred, what] of defaults) {
+    let port = preferred;
+    if (taken.has(port) || !(await portFree(port))) {
+      do port = await anyFreePort();
+      while (reserved.has(port) || taken.has(port));
+      log(`port ${preferred} is taken; ${what} uses ${port} instead`);
+    }
+    taken.add(port);
+    ports[key] = port;
+  }
+  return ports;
 }
 
-function expect(res, ok, what) {
-  if (!ok.includes(res.status)) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
+function pgUrl(user, password, port, database) {
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-/**
- * Apollo Hospitals (slug apollo, plan premium), first clinic Mumbai, through the internal
- * provisioning endpoint as the control plane would; a second clinic Delhi as the org admin.
- * The ids are made once and kept in .medgenie/demo.json, so every run reuses them.
- */
-async function seedDemo(apiUrl, secrets) {
+/** One cluster: initdb on the first run, start, then the database, its roles and its migrations. */
+async function startDatabase(name, port, ids, secrets) {
+  postgres.prepareDirectories(name, ids);
   checkStopping();
-  const demo = readJson(paths.demo) ?? {};
-  if (!demo.organizationId) {
-    Object.assign(demo, { organizationId: randomUUID(), adminUserId: randomUUID(), clinics: { mumbai: randomUUID() } });
-    writeJson(paths.demo, demo);
-  }
-  const provisioned = expect(
-    await call(apiUrl, 'POST', '/internal/v1/organizations', {
-      serviceToken: secrets.internalServiceToken,
-      body: {
-        organizationId: demo.organizationId,
-        slug: 'apollo',
-        name: 'Apollo Hospitals',
-        plan: 'premium',
-        clinic: { id: demo.clinics.mumbai, name: 'Mumbai', timezone: 'Asia/Kolkata' },
-        admin: { userId: demo.adminUserId, displayName: 'Apollo Admin', email: 'admin@apollo.example' },
-      },
-    }),
-    [200, 201],
-    'provisioning Apollo Hospitals',
-  );
-  demo.clinics.mumbai = provisioned.clinicId;
-  log(`demo organization Apollo Hospitals ${provisioned.created ? 'provisioned' : 'already provisioned'} (${demo.organizationId})`);
+  await postgres.initialise(name, secrets.postgres[name]);
+  checkStopping();
+  const adminUrl = pgUrl('postgres', secrets.postgres[name], port, 'postgres');
+  await postgres.start({
+    name,
+    port,
+    ids,
+    adminUrl,
+    onSpawn: (child) => track(`Postgres (${name})`, 'postgres', child, 'postgres', paths.pgLog(name)),
+  });
+  checkStopping();
+  if (!fs.existsSync(paths.rolesLib)) throw new Error(`${rel(paths.rolesLib)} is missing: the build did not produce it`);
+  const { provisionDatabase } = require(paths.rolesLib);
+  const urls = await provisionDatabase(adminUrl, DATABASES[name], secrets.roles[name]);
+  const app = name === CONTROL_PLANE ? 'control-plane' : 'regional-api';
+  const logFile = await runJob(`the migrations of ${name}`, [paths.migrate(app)], { ...baseEnv(), DATABASE_OWNER_URL: urls.ownerUrl }, `migrate-${name}`);
+  const outcome = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').pop();
+  log(`Postgres for ${name} on 127.0.0.1:${port}, database ${DATABASES[name]}: ${outcome}`);
+  return urls;
+}
 
-  const { token, expiresAt } = await issuer.mintAccessToken(
-    secrets.issuerKey,
-    { userId: demo.adminUserId, orgId: demo.organizationId, regionId: REGION, role: 'org_admin' },
-    TOKEN_TTL_SECONDS,
-  );
-  const delhi = async () =>
-    expect(await call(apiUrl, 'GET', '/v1/clinics', { token }), [200], 'listing clinics').find((c) => c.name === 'Delhi');
-  let clinic = await delhi();
-  if (!clinic) {
-    const res = await call(apiUrl, 'POST', '/v1/clinics', { token, body: { name: 'Delhi', timezone: 'Asia/Kolkata' } });
-    clinic = res.status === 409 ? await delhi() : expect(res, [201], 'creating the Delhi clinic');
-    log('demo clinic Delhi created');
-  }
-  if (clinic) demo.clinics.delhi = clinic.id;
-  Object.assign(demo, { regionId: REGION, slug: 'apollo', role: 'org_admin', token, tokenExpiresAt: expiresAt });
-  writeJson(paths.demo, demo);
-  return demo;
+async function startBlob(region, port) {
+  await azurite.start({
+    region,
+    port,
+    onSpawn: (child) => track(`Azurite (${region})`, 'azurite', child, azurite.marker(region), paths.log(`azurite-${region}`)),
+  });
+  return azurite.blobUrl(port);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shutdown
 
+const STOP_ORDER = [
+  ['gateway', [['SIGTERM', 10_000]]],
+  ['api', [['SIGTERM', 15_000]]],
+  ['azurite', [['SIGTERM', 10_000]]],
+  ['postgres', [['SIGINT', 30_000], ['SIGQUIT', 10_000]]],
+];
+
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  if (running.api || running.postgres || running.children.size) log('stopping…');
+  if (services.length || jobs.size) log('stopping…');
   const hardStop = setTimeout(() => {
     log('stopping took too long; killing what is left');
-    for (const child of [running.api, running.postgres, ...running.children]) {
+    for (const child of [...services.map((s) => s.child), ...jobs]) {
       try {
-        child?.kill('SIGKILL');
+        child.kill('SIGKILL');
       } catch {
         /* gone */
       }
     }
     process.exit(code || 1);
-  }, 60_000);
+  }, 90_000);
   try {
-    for (const child of running.children) await stopChild(child, [['SIGTERM', 10_000]]);
-    if (running.api) {
-      await stopChild(running.api, [['SIGTERM', 15_000]]);
-      log('regional API stopped');
-    }
-    if (running.jwks) await new Promise((resolve) => running.jwks.close(() => resolve()));
-    if (running.postgres) {
-      await postgres.stop(running.postgres);
-      log('Postgres stopped');
+    await Promise.all([...jobs].map((child) => stopChild(child, [['SIGTERM', 10_000]])));
+    for (const [kind, steps] of STOP_ORDER) {
+      const group = services.filter((s) => s.kind === kind);
+      await Promise.all(group.map((s) => stopChild(s.child, steps)));
+      if (group.length) log(`stopped ${group.map((s) => s.name).join(', ')}`);
     }
     if (readJson(paths.run)?.startPid === process.pid) fs.rmSync(paths.run, { force: true });
   } catch (err) {
@@ -327,19 +353,27 @@ async function shutdown(code) {
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (stopping) log('already stopping, please wait');
+    if (stopping) log('stopping, please wait');
     else void shutdown(0);
   });
 }
-// Last resort if this script dies: do not leave the detached children behind.
+// Under `npm start`, npm is the parent (the script is exec'd, so npm's forwarded SIGINT/SIGTERM
+// reach this process). If npm itself is killed outright, stop too rather than run on orphaned.
+if (process.env.npm_lifecycle_event === 'start') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) {
+      log(`npm (pid ${parent}) is gone`);
+      void shutdown(1);
+    }
+  }, 1_000).unref();
+}
+// Last resort if this script dies: do not leave the detached services behind.
 process.on('exit', () => {
-  for (const [child, signal] of [
-    [running.api, 'SIGTERM'],
-    [running.postgres, 'SIGINT'],
-  ]) {
-    if (child && child.exitCode === null && child.signalCode === null) {
+  for (const { kind, child } of services) {
+    if (child.exitCode === null && child.signalCode === null) {
       try {
-        child.kill(signal);
+        child.kill(kind === 'postgres' ? 'SIGINT' : 'SIGTERM');
       } catch {
         /* gone */
       }
@@ -349,49 +383,149 @@ process.on('exit', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-  fs.mkdirSync(paths.home, { recursive: true });
-  await checkNotRunning();
-  writeJson(paths.run, { startPid: process.pid, apiPid: null, postgresPid: null }, 0o644);
-  await build();
-  const secrets = await loadSecrets();
-  const adminUrl = await startPostgres(secrets);
-  const urls = await provisionAndMigrate(adminUrl, secrets);
-
-  checkStopping();
-  const jwks = await issuer.serveJwks(secrets.issuerKey, await pickPort(JWKS_PORT, 'the dev token issuer'));
-  running.jwks = jwks.server;
-  log(`dev token issuer: ${issuer.DEV_ISSUER}, JWKS at ${jwks.jwksUrl}`);
-
-  const apiUrl = await startApi(urls, secrets, jwks.jwksUrl);
-  await waitReady(apiUrl);
-  writeState(urls, apiUrl);
-  const demo = await seedDemo(apiUrl, secrets);
-
-  const port = new URL(adminUrl).port;
-  process.stdout.write(
-    [
-      '',
-      `MedGenie local stack: region ${REGION}`,
-      `  regional API   ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`,
-      `  Postgres       127.0.0.1:${port}, database ${DATABASE} (ops URL in .medgenie/state.json)`,
-      `  token issuer   ${jwks.jwksUrl}`,
-      `  demo org       Apollo Hospitals (apollo, premium) ${demo.organizationId}`,
-      `  demo clinics   Mumbai ${demo.clinics.mumbai}, Delhi ${demo.clinics.delhi ?? '(not created)'}`,
-      '',
-      `Demo org_admin token (valid until ${demo.tokenExpiresAt}; also in .medgenie/demo.json, "node scripts/token.js" mints another):`,
-      '',
-      `  export TOKEN=${demo.token}`,
-      `  curl -H "Authorization: Bearer $TOKEN" ${apiUrl}/v1/patients`,
-      '',
-      `[medgenie] ready: regional API (${REGION}) at ${apiUrl}; Ctrl-C stops it`,
-      '',
-    ].join('\n'),
-  );
+function summary({ ports, urls, blobUrls, gatewayRunning, demo, secrets }) {
+  const gw = `http://127.0.0.1:${ports.gateway}`;
+  const console_ = gatewayRunning ? `http://console.localhost:${ports.gateway}` : urls.controlPlane;
+  const orgUrl = (org) => (gatewayRunning ? `http://${org.slug}.${org.regionId}.localhost:${ports.gateway}` : urls.regions[org.regionId]);
+  const apollo = DEMO_ORGS[0];
+  const lines = [
+    '',
+    'MedGenie local platform (logs in .medgenie/logs/, URLs and ops database URLs in .medgenie/state.json)',
+    gatewayRunning
+      ? `  gateway         ${gw}   console.localhost:${ports.gateway} -> control plane, <slug>.<region>.localhost:${ports.gateway} -> the org's region`
+      : '  gateway         NOT RUNNING (dist/apps/gateway is not built): use the services directly',
+    `  control plane   ${urls.controlPlane}   Postgres 127.0.0.1:${ports[`postgres:${CONTROL_PLANE}`]}`,
+    ...REGIONS.map(
+      (r) => `  region ${r}       ${urls.regions[r]}   Postgres 127.0.0.1:${ports[`postgres:${r}`]}, blob ${blobUrls[r]}`,
+    ),
+    '',
+    `Platform admin:  ${PLATFORM_ADMIN_EMAIL} / ${secrets.platformAdminPassword}`,
+    'Demo organizations (org admin logins):',
+    ...DEMO_ORGS.map((org) => {
+      const clinics = Object.entries(demo.orgs[org.key]?.clinics ?? {})
+        .filter(([, id]) => id)
+        .map(([name]) => name);
+      return `  ${org.organizationName.padEnd(22)} ${orgUrl(org).padEnd(36)} ${org.adminEmail} / ${org.adminPassword}   clinics: ${clinics.join(', ') || '-'}`;
+    }),
+    ...demo.warnings.map((w) => `  WARNING, demo data incomplete: ${w}`),
+    '',
+    'Try:',
+    `  curl -s ${console_}/v1/auth/login -H 'content-type: application/json' \\`,
+    `    -d '{"email":"${apollo.adminEmail}","password":"${apollo.adminPassword}"}'`,
+    `  TOKEN=$(node scripts/token.js apollo)`,
+    `  curl -s -X POST ${orgUrl(apollo)}/v1/patients -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+    `    -d '{"firstName":"Asha","lastName":"Rao","mobileNumber":"+919800000001"}'`,
+    `  curl -s "${orgUrl(apollo)}/v1/patients?search=Asha" -H "Authorization: Bearer $TOKEN"`,
+    ...(gatewayRunning ? [`  (or: curl -H 'Host: ${apollo.slug}.${apollo.regionId}.localhost:${ports.gateway}' ${gw}/v1/patients ...)`] : []),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+async function main() {
+  await prepareHome();
+  await build();
+  checkStopping();
+  const secrets = loadSecrets();
+  const ports = await allocatePorts();
+
+  // Postgres and Azurite, all at once.
+  const ids = postgres.postgresIds();
+  const [dbUrls, blobList] = await Promise.all([
+    Promise.all([CONTROL_PLANE, ...REGIONS].map((name) => startDatabase(name, ports[`postgres:${name}`], ids, secrets))),
+    Promise.all(REGIONS.map((region) => startBlob(region, ports[`azurite:${region}`]))),
+  ]);
+  const db = Object.fromEntries([CONTROL_PLANE, ...REGIONS].map((name, i) => [name, dbUrls[i]]));
+  const blobUrls = Object.fromEntries(REGIONS.map((region, i) => [region, blobList[i]]));
+  log(`Azurite (blob) for ${REGIONS.map((r) => `${r} on ${ports[`azurite:${r}`]}`).join(', ')}`);
+
+  // The control plane and the regional APIs.
+  const urls = {
+    controlPlane: `http://127.0.0.1:${ports.controlPlane}`,
+    regions: Object.fromEntries(REGIONS.map((r) => [r, `http://127.0.0.1:${ports[`region:${r}`]}`])),
+  };
+  const issuer = `http://console.localhost:${ports.gateway}`;
+  const audience = 'medgenie-api';
+  const jwksUrl = `${urls.controlPlane}/.well-known/jwks.json`;
+  const base = baseEnv();
+  startApp(CONTROL_PLANE, 'control-plane', {
+    ...base,
+    HOST: '127.0.0.1',
+    PORT: String(ports.controlPlane),
+    DATABASE_URL: db[CONTROL_PLANE].appUrl,
+    MIGRATE_ON_START: 'false',
+    KEY_ENCRYPTION_SECRET: secrets.keyEncryptionSecret,
+    JWT_ISSUER: issuer,
+    JWT_AUDIENCE: audience,
+    REGION_SERVICE_TOKENS: JSON.stringify(secrets.regionServiceTokens),
+    REGION_API_URLS: JSON.stringify(urls.regions),
+    GATEWAY_SERVICE_TOKEN: secrets.gatewayServiceToken,
+    PLATFORM_ADMIN_EMAIL,
+    PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
+  });
+  for (const region of REGIONS) {
+    const blobPort = ports[`azurite:${region}`];
+    startApp(`regional-api-${region}`, 'regional-api', {
+      ...base,
+      REGION_ID: region,
+      HOST: '127.0.0.1',
+      PORT: String(ports[`region:${region}`]),
+      DATABASE_URL: db[region].appUrl,
+      MIGRATE_ON_START: 'false',
+      JWKS_URL: jwksUrl,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: audience,
+      INTERNAL_SERVICE_TOKEN: secrets.regionServiceTokens[region],
+      BLOB_ACCOUNT_URL: azurite.blobUrl(blobPort),
+      BLOB_CONNECTION_STRING: azurite.connectionString(blobPort),
+    });
+  }
+  log(`starting the control plane on ${urls.controlPlane} and the regional APIs on ${REGIONS.map((r) => `${urls.regions[r]} (${r})`).join(', ')}`);
+  await Promise.all([
+    waitHttp(CONTROL_PLANE, `${urls.controlPlane}/readyz`),
+    ...REGIONS.map((r) => waitHttp(`regional-api-${r}`, `${urls.regions[r]}/readyz`)),
+  ]);
+
+  writeJson(paths.state, {
+    controlPlane: { databaseUrl: db[CONTROL_PLANE].opsUrl, apiUrl: urls.controlPlane },
+    regions: Object.fromEntries(REGIONS.map((r) => [r, { databaseUrl: db[r].opsUrl, apiUrl: urls.regions[r], blobUrl: blobUrls[r] }])),
+  });
+
+  // The gateway, when it is built.
+  const gatewayRunning = fs.existsSync(paths.main('gateway'));
+  if (gatewayRunning) {
+    startApp('gateway', 'gateway', {
+      ...base,
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: String(ports.gateway),
+      CONTROL_PLANE_URL: urls.controlPlane,
+      CONTROL_PLANE_SERVICE_TOKEN: secrets.gatewayServiceToken,
+      REGION_API_URLS: JSON.stringify(urls.regions),
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: audience,
+    });
+    log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
+    await waitHttp('gateway', `http://127.0.0.1:${ports.gateway}/healthz`);
+  } else {
+    log(`WARNING: ${rel(paths.main('gateway'))} does not exist (the gateway is not built yet): running without it`);
+  }
+
+  checkStopping();
+  const demo = await seedDemo({ controlPlaneUrl: urls.controlPlane, regionUrls: urls.regions, platformAdminPassword: secrets.platformAdminPassword });
+  checkStopping();
+  summary({ ports, urls, blobUrls, gatewayRunning, demo, secrets });
+  const where = gatewayRunning ? `gateway on http://127.0.0.1:${ports.gateway}` : `control plane on ${urls.controlPlane} (no gateway)`;
+  log(`ready: ${where}, regions ${REGIONS.join(', ')}; Ctrl-C stops everything`);
+}
+
+process.on('unhandledRejection', (err) => {
+  if (err instanceof Stopping || stopping) return;
+  process.stderr.write(`[medgenie] npm start failed: ${err?.stack ?? err}\n`);
+  void shutdown(1);
+});
+
 main().catch((err) => {
-  if (err instanceof Stopping || stopping) return; // shutdown() is already under way and exits
+  if (err instanceof Stopping || stopping) return; // shutdown() is under way and exits
   process.stderr.write(`[medgenie] npm start failed: ${err.message}\n`);
   void shutdown(1);
 });

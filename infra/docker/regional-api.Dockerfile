@@ -50,6 +50,9 @@ WORKDIR /app
 COPY --from=deps /app/package.json ./package.json
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/apps/regional-api ./dist/apps/regional-api
+# Every module the compiled app loads must come from the production dependencies: load it
+# once here (nothing starts), so a runtime import declared as a devDependency fails the build.
+RUN node -e "require('./dist/apps/regional-api/apps/regional-api/src/app.factory')"
 # The image's unprivileged `node` user (uid 1000); the files stay root-owned and read-only to it.
 USER node
 EXPOSE 3100

@@ -1,36 +1,49 @@
 'use strict';
 /**
  * Shared bits of the local development scripts (npm start, npm run reset, scripts/token.js):
- * where things live under .medgenie/, small file and process helpers. Plain CommonJS, no build.
+ * where things live under .medgenie/, small file, process and HTTP helpers. Plain CommonJS, no
+ * build step.
  */
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { setTimeout } = require('node:timers');
+/* global fetch, AbortSignal, Buffer */
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOME = path.join(ROOT, '.medgenie');
 
+/** Where the built apps are (nx build: tsc + tsc-alias into dist/apps/<app>/apps/<app>/src). */
+const distOf = (app) => path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src');
+
 const paths = {
   root: ROOT,
   home: HOME,
-  /** Passwords, the issuer's private key, the internal service token (mode 0600). */
+  /** Passwords, service tokens, the key encryption secret, the platform admin's password (0600). */
   secrets: path.join(HOME, 'secrets.json'),
-  /** Ids of the demo organization, clinics and admin, plus the last demo token (mode 0600). */
+  /** Ids and last tokens of the demo organizations (0600). */
   demo: path.join(HOME, 'demo.json'),
-  /** What other tools read to find the running stack (mode 0600: it holds the ops password). */
+  /** What other tools read to find the running platform (0600: it holds the ops passwords). */
   state: path.join(HOME, 'state.json'),
-  /** Process ids of the running `npm start`, to refuse a second one and clean up after a crash. */
+  /** Process ids of the running `npm start` and its children, to refuse a second one and clean up after a crash. */
   run: path.join(HOME, 'run.json'),
+  /** One log file per service (the build, each Postgres, Azurite, API and the gateway). */
+  logs: path.join(HOME, 'logs'),
   pgHome: path.join(HOME, 'postgres'),
-  pgData: path.join(HOME, 'postgres', 'data'),
-  pgLog: path.join(HOME, 'postgres', 'postgres.log'),
-  dist: path.join(ROOT, 'dist', 'apps', 'regional-api'),
+  main: (app) => path.join(distOf(app), 'main.js'),
+  migrate: (app) => path.join(distOf(app), 'migrate.js'),
+  /** libs/database/src/roles.ts as compiled into the control plane's build (any app's copy would do). */
+  rolesLib: path.join(ROOT, 'dist', 'apps', 'control-plane', 'libs', 'database', 'src', 'roles.js'),
+  nx: path.join(ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'),
+  azuriteBlob: path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'),
 };
-paths.apiMain = path.join(paths.dist, 'apps', 'regional-api', 'src', 'main.js');
-paths.apiMigrate = path.join(paths.dist, 'apps', 'regional-api', 'src', 'migrate.js');
-paths.rolesLib = path.join(paths.dist, 'libs', 'database', 'src', 'roles.js');
+/** One Postgres cluster per region plus one for the control plane: .medgenie/postgres/<name>/{data,postgres.log}. */
+paths.pgData = (name) => path.join(paths.pgHome, name, 'data');
+paths.pgLog = (name) => path.join(paths.pgHome, name, 'postgres.log');
+/** One Azurite (blob) per region. */
+paths.azurite = (region) => path.join(HOME, `azurite-${region}`);
+paths.log = (name) => path.join(paths.logs, `${name}.log`);
 
 function readJson(file, fallback = null) {
   try {
@@ -156,6 +169,60 @@ async function stopPid(pid, signal, graceMs) {
   }
 }
 
+const rel = (file) => path.relative(ROOT, file);
+
+/**
+ * Opens a service's log file for appending (a file over 20 MB is moved to <name>.log.1 first)
+ * and writes a header line; returns the file descriptor for the child's stdout and stderr.
+ */
+function openLog(file) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    if (fs.statSync(file).size > 20 * 1024 * 1024) fs.renameSync(file, `${file}.1`);
+  } catch {
+    /* no log yet */
+  }
+  const fd = fs.openSync(file, 'a', 0o600);
+  fs.writeSync(fd, `\n----- ${new Date().toISOString()} npm start (pid ${process.pid}) -----\n`);
+  return fd;
+}
+
+/** The last lines of a log file, indented, for an error message. */
+function tail(file, lines = 15) {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines);
+    return text.map((line) => `    ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`).join('\n');
+  } catch {
+    return '    (no log)';
+  }
+}
+
+/** One JSON call; the body is parsed when it is JSON. Network errors reject. */
+async function call(base, method, route, { body, token, headers = {}, timeoutMs = 20_000 } = {}) {
+  const h = { accept: 'application/json', ...headers };
+  if (body !== undefined) h['content-type'] = 'application/json';
+  if (token) h.authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/** The claims of a JWT, unverified (the scripts only read ids out of tokens they were just given). */
+function jwtClaims(token) {
+  return JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString('utf8') || '{}');
+}
+
 module.exports = {
   paths,
   readJson,
@@ -170,4 +237,9 @@ module.exports = {
   exited,
   stopChild,
   stopPid,
+  rel,
+  openLog,
+  tail,
+  call,
+  jwtClaims,
 };

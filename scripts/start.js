@@ -184,7 +184,7 @@ async function prepareHome() {
 }
 
 function build() {
-  const apps = ['control-plane', 'regional-api'];
+  const apps = ['control-plane', 'regional-api', 'gateway'];
   if (process.env.MEDGENIE_SKIP_BUILD === '1' && apps.every((app) => fs.existsSync(paths.main(app)))) {
     log('MEDGENIE_SKIP_BUILD=1: using the existing builds');
     return Promise.resolve();
@@ -491,24 +491,20 @@ async function main() {
     regions: Object.fromEntries(REGIONS.map((r) => [r, { databaseUrl: db[r].opsUrl, apiUrl: urls.regions[r], blobUrl: blobUrls[r] }])),
   });
 
-  // The gateway, when it is built.
-  const gatewayRunning = fs.existsSync(paths.main('gateway'));
-  if (gatewayRunning) {
-    startApp('gateway', 'gateway', {
-      ...base,
-      HOST: '127.0.0.1',
-      GATEWAY_PORT: String(ports.gateway),
-      CONTROL_PLANE_URL: urls.controlPlane,
-      CONTROL_PLANE_SERVICE_TOKEN: secrets.gatewayServiceToken,
-      REGION_API_URLS: JSON.stringify(urls.regions),
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: audience,
-    });
-    log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
-    await waitHttp('gateway', `http://127.0.0.1:${ports.gateway}/healthz`);
-  } else {
-    log(`WARNING: ${rel(paths.main('gateway'))} does not exist (the gateway is not built yet): running without it`);
-  }
+  // The gateway: every request of the public contract goes through it.
+  startApp('gateway', 'gateway', {
+    ...base,
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: String(ports.gateway),
+    CONTROL_PLANE_URL: urls.controlPlane,
+    CONTROL_PLANE_SERVICE_TOKEN: secrets.gatewayServiceToken,
+    REGION_API_URLS: JSON.stringify(urls.regions),
+    JWT_ISSUER: issuer,
+    JWT_AUDIENCE: audience,
+  });
+  log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
+  await waitHttp('gateway', `http://127.0.0.1:${ports.gateway}/healthz`);
+  const gatewayRunning = true;
 
   checkStopping();
   const demo = await seedDemo({ controlPlaneUrl: urls.controlPlane, regionUrls: urls.regions, platformAdminPassword: secrets.platformAdminPassword });

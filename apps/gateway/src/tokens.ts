@@ -17,6 +17,12 @@ export type TokenCheck = { ok: true; claims: TokenClaims; verified: boolean } | 
  */
 export class TokenVerifier {
   private readonly jwks;
+  /**
+   * Tokens already verified, until they expire: an ES256 verification costs far more than the
+   * rest of a proxied request, and a client sends the same token many times. Bounded (LRU).
+   */
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
+  private static readonly MAX_CACHED = 10_000;
 
   constructor(private readonly config: GatewayConfig) {
     this.jwks = createRemoteJWKSet(new URL(`${config.controlPlane.url}/.well-known/jwks.json`), {
@@ -27,12 +33,21 @@ export class TokenVerifier {
   }
 
   async check(token: string): Promise<TokenCheck> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return { ok: true, claims: cached.claims, verified: true };
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.jwks, {
         algorithms: ['ES256', 'RS256'],
         issuer: this.config.tokens.issuer,
         audience: this.config.tokens.audience,
       });
+      if (typeof payload.exp === 'number') {
+        if (this.verified.size >= TokenVerifier.MAX_CACHED) this.verified.delete(this.verified.keys().next().value as string);
+        this.verified.set(token, { claims: payload as TokenClaims, expiresAt: payload.exp * 1000 });
+      }
       return { ok: true, claims: payload as TokenClaims, verified: true };
     } catch (err) {
       const code = (err as { code?: string }).code;

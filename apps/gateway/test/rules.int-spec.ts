@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 
 /** node:http, because undici will not send a Connection header naming other headers. */
@@ -127,7 +128,7 @@ describe('gateway rules', () => {
       async function* chunks() {
         for (let i = 0; i < 20; i += 1) yield Buffer.alloc(8 * 1024);
       }
-      const chunked = await request(`${small.url}/v1/upload`, { method: 'POST', headers: { host }, body: chunks() });
+      const chunked = await request(`${small.url}/v1/upload`, { method: 'POST', headers: { host }, body: Readable.from(chunks()) });
       expect(chunked.statusCode).toBe(413);
       await chunked.body.text();
     } finally {

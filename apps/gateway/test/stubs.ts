@@ -89,7 +89,7 @@ export class StubControlPlane {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (this.down) return json(503, { statusCode: 503 });
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/healthz') return json(200, { status: 'ok' });

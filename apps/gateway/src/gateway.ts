@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { requestIdFrom } from '@medgenie/tenancy';
 import type { GatewayConfig } from './config';
 import { sendError } from './errors';
 import { BodyTooLargeError, proxy } from './proxy';
@@ -16,6 +16,17 @@ export interface Gateway {
   registry: OrgRegistry;
   regions: RegionDirectory;
   close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The caller's request id when it is a sane token, else a new one. (The same rule as the apps'
+ * request context; not imported from @medgenie/tenancy, whose NestJS and nestjs-cls imports would
+ * switch on async hooks for the whole gateway process.)
+ */
+function requestIdFrom(header: unknown): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -44,7 +55,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     trustProxy: false,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     requestIdHeader: false,
-    disableRequestLogging: true,
     bodyLimit: config.bodyLimitBytes,
   });
   // Bodies are not parsed here: they stream to the upstream as they arrive.

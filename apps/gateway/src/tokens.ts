@@ -19,7 +19,8 @@ export class TokenVerifier {
   private readonly jwks;
   /**
    * Tokens already verified, until they expire: an ES256 verification costs far more than the
-   * rest of a proxied request, and a client sends the same token many times. Bounded (LRU).
+   * rest of a proxied request, and a client sends the same token many times. Bounded: the
+   * oldest entry goes first.
    */
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
   private static readonly MAX_CACHED = 10_000;

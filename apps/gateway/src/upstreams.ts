@@ -6,6 +6,8 @@ interface Upstream {
   url: string;
   healthy: boolean;
   failures: number;
+  /** When a proxied request last succeeded: a busy, healthy upstream needs no probe. */
+  lastSuccess: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export class Upstreams {
         url,
         healthy: true,
         failures: 0,
+        lastSuccess: 0,
         pool: new Pool(url, {
           connections: 128,
           pipelining: 1,
@@ -47,24 +50,32 @@ export class Upstreams {
   }
 
   private async probeAll(): Promise<void> {
+    const now = Date.now();
     await Promise.all(
-      [...this.upstreams.values()].map(async (u) => {
-        try {
-          const res = await fetch(`${u.url}/healthz`, { signal: AbortSignal.timeout(this.config.health.timeoutMs) });
-          await res.arrayBuffer();
-          if (res.ok) {
-            u.healthy = true;
-            u.failures = 0;
-          } else u.healthy = false;
-        } catch {
-          u.healthy = false;
-        }
-      }),
+      [...this.upstreams.values()]
+        .filter((u) => !u.healthy || now - u.lastSuccess > this.config.health.intervalMs)
+        .map(async (u) => {
+          try {
+            const res = await u.pool.request({
+              method: 'GET',
+              path: '/healthz',
+              headersTimeout: this.config.health.timeoutMs,
+              bodyTimeout: this.config.health.timeoutMs,
+              signal: AbortSignal.timeout(this.config.health.timeoutMs),
+            });
+            await res.body.dump();
+            u.healthy = res.statusCode === 200;
+            if (u.healthy) u.failures = 0;
+          } catch {
+            u.healthy = false;
+          }
+        }),
     );
   }
 
   succeeded(u: Upstream): void {
     u.failures = 0;
+    u.lastSuccess = Date.now();
   }
 
   failed(u: Upstream): void {

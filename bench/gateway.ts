@@ -1,0 +1,348 @@
+/**
+ * gateway: what the gateway costs a request, next to a plain reverse proxy.
+ *
+ * One regional API (its own process) on a seeded database, and three ways to reach it, all
+ * running at the same time and loaded in turn:
+ *   A. direct: straight to the API;
+ *   B. gateway: the built gateway (dist/apps/gateway/.../main.js) in its own process, in front
+ *      of the API, with a stub control plane (region list, registry lookup, JWKS) and in-process
+ *      caches (no Redis);
+ *   C. nginx: a private nginx (worker_processes BENCH_NGINX_WORKERS, default 1) proxying to the
+ *      same API over keep-alive upstream connections.
+ * GET /v1/patients/:id at each connection count (10 and 50), rounds interleaved A B C, C B A, …
+ * after a warm-up. Targets: the gateway adds at most 1 ms to p50 over direct, and its
+ * throughput is at least 0.8 of nginx's.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { request } from 'undici';
+import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
+import { BenchControlPlane } from './lib/stub-control-plane';
+import { RunningApi, startApi } from './lib/api';
+import { CpuMeter } from './lib/cpu';
+import { dropBenchDatabase, prepareBenchDatabase, seedOrgs, startBenchPostgres, TestDatabase } from './lib/db';
+import { orgId, patientId, REGION_ID, TARGET_ORG, userId } from './lib/fixture';
+import { buildGateway, RunningGateway, startGatewayProcess } from './lib/gateway-process';
+import { runHeaderRound } from './lib/http-load';
+import { RoundResult } from './lib/load';
+import { findNginx, RunningNginx, startNginx } from './lib/nginx';
+import { processesCpuMs } from './lib/proc';
+import { fmt, log, print, table, verdict } from './lib/report';
+import { knob } from './lib/settings';
+import { median, percentile, sortedCopy } from './lib/stats';
+
+const P50_BUDGET_MS = 1;
+const THROUGHPUT_RATIO_TARGET = 0.8;
+
+type SideKey = 'direct' | 'gateway' | 'nginx';
+
+interface Side {
+  key: SideKey;
+  label: string;
+  baseUrl: string;
+  /** The proxy's processes (none for direct). */
+  proxyPids: () => number[];
+}
+
+interface Round extends RoundResult {
+  p50: number;
+  p99: number;
+  /** CPU ms over the round (null: not measurable). */
+  proxyCpu: number | null;
+  apiCpu: number | null;
+  pgCpu: number | null;
+  clientCpu: number;
+}
+
+interface Summary {
+  side: Side;
+  connections: number;
+  rounds: Round[];
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  perReq: { proxy: number | null; api: number | null; pg: number | null; client: number };
+  /** CPU of client + proxy + API + Postgres per wall-clock second: how many of the cores were busy. */
+  coresBusy: number | null;
+  failed: number;
+  statusCounts: Record<string, number>;
+}
+
+function connectionCounts(): number[] {
+  const raw = process.env.BENCH_GATEWAY_CONNECTIONS ?? '10,50';
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_GATEWAY_CONNECTIONS must be a list of positive integers, got ${JSON.stringify(raw)}`);
+  return list;
+}
+
+function sum(values: (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
+}
+
+function summarize(side: Side, connections: number, rounds: Round[]): Summary {
+  const ok = rounds.reduce((n, r) => n + r.ok, 0);
+  const seconds = rounds.reduce((n, r) => n + r.seconds, 0);
+  const latencies = sortedCopy(rounds.flatMap((r) => r.latencies));
+  const per = (key: 'proxyCpu' | 'apiCpu' | 'pgCpu') => {
+    const total = sum(rounds.map((r) => r[key]));
+    return total === null ? null : total / ok;
+  };
+  const statusCounts: Record<string, number> = {};
+  for (const r of rounds) for (const [k, v] of Object.entries(r.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
+  const clientCpu = rounds.reduce((n, r) => n + r.clientCpu, 0);
+  const allCpu = sum([sum(rounds.map((r) => r.proxyCpu)) ?? (side.key === 'direct' ? 0 : null), sum(rounds.map((r) => r.apiCpu)), sum(rounds.map((r) => r.pgCpu)), clientCpu]);
+  return {
+    side,
+    connections,
+    rounds,
+    rps: ok / seconds,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    perReq: { proxy: side.key === 'direct' ? 0 : per('proxyCpu'), api: per('apiCpu'), pg: per('pgCpu'), client: clientCpu / ok },
+    coresBusy: allCpu === null ? null : allCpu / (seconds * 1000),
+    failed: rounds.reduce((n, r) => n + r.failed, 0),
+    statusCounts,
+  };
+}
+
+async function fetchAnswer(baseUrl: string, path: string, headers: Record<string, string>): Promise<{ status: number; text: string; body: unknown }> {
+  const res = await request(`${baseUrl}${path}`, { headers });
+  const text = await res.body.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  return { status: res.statusCode, text, body };
+}
+
+/** Every side answers 200 with the very same patient, before anything is measured. */
+async function assertSameAnswers(sides: Side[], paths: string[], headers: Record<string, string>): Promise<void> {
+  for (const path of paths) {
+    const answers = await Promise.all(sides.map((s) => fetchAnswer(s.baseUrl, path, headers)));
+    for (const [i, a] of answers.entries()) {
+      if (a.status !== 200) throw new Error(`${sides[i].label}: GET ${path} answered ${a.status}: ${a.text.slice(0, 300)}`);
+      const id = (a.body as { id?: unknown })?.id;
+      if (typeof id !== 'string' || !path.endsWith(id)) throw new Error(`${sides[i].label}: GET ${path}: not the patient asked for: ${a.text.slice(0, 300)}`);
+    }
+    const first = JSON.stringify(answers[0].body);
+    for (const [i, a] of answers.entries()) {
+      if (JSON.stringify(a.body) !== first) throw new Error(`GET ${path}: ${sides[i].label} and ${sides[0].label} answered differently:\n${a.text}\n${answers[0].text}`);
+    }
+  }
+}
+
+// Ctrl-C: exit through process.exit, so the 'exit' hooks kill the gateway and nginx (the API child leaves on disconnect).
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+async function main(): Promise<void> {
+  const counts = connectionCounts();
+  const patientsPerOrg = knob('BENCH_PATIENTS_PER_ORG', 200);
+  const poolSize = knob('BENCH_POOL_SIZE', 10);
+  const warmupSeconds = knob('BENCH_WARMUP_SECONDS', 3);
+  const rounds = knob('BENCH_ROUNDS', 8);
+  const roundSeconds = knob('BENCH_ROUND_SECONDS', 2);
+  const nginxWorkers = knob('BENCH_NGINX_WORKERS', 1);
+  const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
+  // Fail before any database work when a piece is missing.
+  const nginxFound = findNginx();
+  if (!nginxFound) throw new Error('nginx is not installed: apt-get update && apt-get install -y nginx (or set BENCH_NGINX_BIN)');
+  const built = buildGateway();
+
+  const pg = await startBenchPostgres();
+  const issuer = await TestIssuer.create();
+  let db: TestDatabase | undefined;
+  let api: RunningApi | undefined;
+  let cp: BenchControlPlane | undefined;
+  let gateway: RunningGateway | undefined;
+  let nginx: RunningNginx | undefined;
+  let meter: CpuMeter | undefined;
+  try {
+    db = await prepareBenchDatabase(pg, 'gw');
+    await seedOrgs(db, { orgs: 1, patientsPerOrg });
+    api = await startApi({ label: 'api', databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID });
+
+    const serviceToken = randomBytes(24).toString('hex');
+    cp = await new BenchControlPlane(serviceToken, issuer).start();
+    const slug = `bench-org-${TARGET_ORG}`; // seedOrgs' slug
+    cp.orgs.set(orgId(TARGET_ORG), { organizationId: orgId(TARGET_ORG), slug, regionId: REGION_ID, status: 'active', plan: 'enterprise' });
+
+    gateway = await startGatewayProcess(
+      built.main,
+      {
+        CONTROL_PLANE_URL: cp.url,
+        CONTROL_PLANE_SERVICE_TOKEN: serviceToken,
+        REGION_API_URLS: JSON.stringify({ [REGION_ID]: api.baseUrl }),
+        JWT_ISSUER: TEST_ISSUER,
+        JWT_AUDIENCE: TEST_AUDIENCE,
+        RATE_LIMIT_RPS: '1000000',
+        RATE_LIMIT_BURST: '1000000',
+        LOG_LEVEL: 'silent',
+      },
+      gatewayNodeArgs,
+    );
+    log(`gateway: pid ${gateway.pid} at ${gateway.baseUrl}${gatewayNodeArgs.length ? ` (node ${gatewayNodeArgs.join(' ')})` : ''}`);
+    nginx = await startNginx({ upstream: api.baseUrl, workers: nginxWorkers, keepalive: 64 });
+    log(`nginx ${nginx.version}: master pid ${nginx.pid}, ${nginx.workers} worker(s) at ${nginx.baseUrl}`);
+
+    const token = await issuer.userToken({ userId: userId(TARGET_ORG), orgId: orgId(TARGET_ORG), regionId: REGION_ID, role: 'org_admin' });
+    const host = `${slug}.${REGION_ID}.localhost`;
+    const headers = { host, authorization: `Bearer ${token}`, accept: 'application/json' };
+    const paths = Array.from({ length: 50 }, (_, i) => `/v1/patients/${patientId(TARGET_ORG, 1 + ((i * 37) % patientsPerOrg))}`);
+
+    const gw = gateway;
+    const ng = nginx;
+    const sides: Side[] = [
+      { key: 'direct', label: 'direct to the API', baseUrl: api.baseUrl, proxyPids: () => [] },
+      { key: 'gateway', label: 'through the gateway', baseUrl: gw.baseUrl, proxyPids: () => [gw.pid] },
+      { key: 'nginx', label: `through nginx (${nginxWorkers} worker${nginxWorkers > 1 ? 's' : ''})`, baseUrl: ng.baseUrl, proxyPids: () => ng.pids() },
+    ];
+
+    await assertSameAnswers(sides, paths.slice(0, 3), headers);
+    if (cp.lookups < 1) throw new Error('the gateway answered without resolving the org host through the registry');
+    const unknown = await fetchAnswer(gw.baseUrl, paths[0], { ...headers, host: `no-such-org.${REGION_ID}.localhost` });
+    if (unknown.status !== 404) throw new Error(`the gateway answered an unknown org host with ${unknown.status}, expected 404`);
+    log(`sanity: all three answer 200 with the same patient; the gateway resolved ${host} through the registry and answers an unknown org 404`);
+
+    meter = await CpuMeter.open(pg.adminUrl);
+    const apiTarget = { apiPid: api.pid, database: db.name, role: 'medgenie_app' };
+    const m = meter;
+    const measureRound = async (side: Side, connections: number, seconds: number): Promise<Round> => {
+      const before = await m.snapshot(apiTarget);
+      const proxyBefore = side.key === 'direct' ? 0 : processesCpuMs(side.proxyPids());
+      const clientBefore = process.cpuUsage();
+      const round = await runHeaderRound({ baseUrl: side.baseUrl, headers, paths, connections, seconds });
+      const client = process.cpuUsage(clientBefore);
+      const proxyAfter = side.key === 'direct' ? 0 : processesCpuMs(side.proxyPids());
+      const cpu = CpuMeter.delta(before, await m.snapshot(apiTarget));
+      const lat = sortedCopy(round.latencies);
+      return {
+        ...round,
+        p50: percentile(lat, 50),
+        p99: percentile(lat, 99),
+        proxyCpu: proxyBefore === null || proxyAfter === null ? null : proxyAfter - proxyBefore,
+        apiCpu: cpu.api,
+        pgCpu: cpu.pg,
+        clientCpu: (client.user + client.system) / 1000,
+      };
+    };
+
+    const results: Summary[][] = [];
+    for (const connections of counts) {
+      for (const side of sides) {
+        const warm = await measureRound(side, connections, warmupSeconds);
+        log(`gateway ${connections} conn warm-up ${side.key}: ${fmt(warm.rps)} req/s${warm.failed ? `, ${warm.failed} failed ${JSON.stringify(warm.statusCounts)}` : ''}`);
+      }
+      const perSide = new Map<SideKey, Round[]>(sides.map((s) => [s.key, []]));
+      for (let i = 0; i < rounds; i += 1) {
+        const order = i % 2 === 0 ? sides : [...sides].reverse();
+        for (const side of order) {
+          const r = await measureRound(side, connections, roundSeconds);
+          perSide.get(side.key)!.push(r);
+          log(
+            `gateway ${connections} conn round ${i + 1}/${rounds} ${side.key}: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, ` +
+              `cpu/req proxy ${r.proxyCpu === null ? 'n/a' : fmt(r.proxyCpu / r.ok, 3)} api ${r.apiCpu === null ? 'n/a' : fmt(r.apiCpu / r.ok, 3)} ` +
+              `pg ${r.pgCpu === null ? 'n/a' : fmt(r.pgCpu / r.ok, 3)} client ${fmt(r.clientCpu / r.ok, 3)} ms` +
+              `${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`,
+          );
+        }
+      }
+      results.push(sides.map((s) => summarize(s, connections, perSide.get(s.key)!)));
+    }
+
+    const cpuCell = (v: number | null) => (v === null ? 'n/a' : fmt(v, 3));
+    print();
+    print(
+      `gateway: GET /v1/patients/:id (50 patients of 1 org x ${patientsPerOrg}), API pool ${poolSize}, ` +
+        `${rounds} x ${roundSeconds} s rounds per path (A B C, C B A, ...) after ${warmupSeconds} s warm-up, at ${counts.join(' and ')} connections`,
+    );
+    print(
+      `  gateway: ${process.env.BENCH_GATEWAY_MAIN ? `BENCH_GATEWAY_MAIN=${built.main}` : 'built main.js'} in its own process (${built.fresh ? 'built by this run' : `build of ${built.builtAt.toISOString()}`}), ` +
+        `no Redis, stub control plane; nginx ${nginxFound.version}: worker_processes ${nginxWorkers}, upstream keepalive 64`,
+    );
+    print(`  one machine: the client (autocannon), the proxy, the API and Postgres share its ${cpus().length} cpus`);
+    print();
+    const rows: (string | number)[][] = [];
+    for (const level of results) {
+      for (const s of level) {
+        rows.push([
+          s.connections,
+          s.side.label,
+          fmt(s.rps),
+          `${fmt(Math.min(...s.rounds.map((r) => r.rps)), 0)}-${fmt(Math.max(...s.rounds.map((r) => r.rps)), 0)}`,
+          fmt(s.p50, 2),
+          fmt(s.p90, 2),
+          fmt(s.p99, 2),
+          s.side.key === 'direct' ? '-' : cpuCell(s.perReq.proxy),
+          cpuCell(s.perReq.api),
+          cpuCell(s.perReq.pg),
+          cpuCell(s.perReq.client),
+          s.coresBusy === null ? 'n/a' : fmt(s.coresBusy, 2),
+          s.failed,
+        ]);
+      }
+    }
+    print(
+      table(
+        ['conns', 'path', 'req/s', 'round req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'proxy cpu ms/req', 'API cpu ms/req', 'PG cpu ms/req', 'client cpu ms/req', 'cores busy', 'failed'],
+        rows,
+      ),
+    );
+    print();
+    let allPass = true;
+    for (const level of results) {
+      const [direct, gw2, nx] = level;
+      const failed = direct.failed + gw2.failed + nx.failed;
+      // Paired by cycle: the three rounds of cycle i ran next to each other in time.
+      const addedGw = gw2.rounds.map((r, i) => r.p50 - direct.rounds[i].p50);
+      const addedNx = nx.rounds.map((r, i) => r.p50 - direct.rounds[i].p50);
+      const added = median(addedGw);
+      const okLatency = added <= P50_BUDGET_MS && failed === 0;
+      const ratios = gw2.rounds.map((r, i) => r.rps / nx.rounds[i].rps);
+      const ratio = median(ratios);
+      const okThroughput = ratio >= THROUGHPUT_RATIO_TARGET && failed === 0;
+      allPass &&= okLatency && okThroughput;
+      const c = direct.connections;
+      print(
+        verdict(
+          okLatency,
+          `${c} connections: gateway adds ${fmt(added, 2)} ms to p50 over direct (median of ${addedGw.length} paired cycles, range ` +
+            `${fmt(Math.min(...addedGw), 2)}..${fmt(Math.max(...addedGw), 2)}; all rounds pooled ${fmt(gw2.p50 - direct.p50, 2)}), target <= ${P50_BUDGET_MS} ms; ` +
+            `nginx adds ${fmt(median(addedNx), 2)} ms${failed ? ' [requests failed]' : ''}`,
+        ),
+      );
+      const proxyCpu =
+        gw2.perReq.proxy !== null && nx.perReq.proxy !== null
+          ? `; proxy CPU/req gateway ${fmt(gw2.perReq.proxy, 3)} ms vs nginx ${fmt(nx.perReq.proxy, 3)} ms (x${fmt(gw2.perReq.proxy / nx.perReq.proxy, 1)})`
+          : '';
+      print(
+        verdict(
+          okThroughput,
+          `${c} connections: throughput gateway/nginx = ${fmt(ratio, 3)} (median of ${ratios.length} paired cycles, range ` +
+            `${fmt(Math.min(...ratios), 3)}..${fmt(Math.max(...ratios), 3)}; all rounds pooled ${fmt(gw2.rps / nx.rps, 3)}), target >= ${THROUGHPUT_RATIO_TARGET}` +
+            `${proxyCpu}; gateway/direct = ${fmt(gw2.rps / direct.rps, 3)}, nginx/direct = ${fmt(nx.rps / direct.rps, 3)}${failed ? ' [requests failed]' : ''}`,
+        ),
+      );
+    }
+    print(allPass ? 'gateway: all targets met' : 'gateway: a target was missed');
+  } finally {
+    await gateway?.close();
+    await nginx?.close();
+    await api?.close();
+    await cp?.stop();
+    if (db) await dropBenchDatabase(pg, db);
+    await meter?.close();
+    await issuer.close();
+    await pg.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`gateway failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { TestIssuer } from '@medgenie/testing';
+
+export interface StubOrg {
+  organizationId: string;
+  slug: string;
+  regionId: string;
+  status: string;
+  plan: string;
+}
+
+/** The regions the gateway learns from /v1/regions (as apps/gateway/test/stubs.ts serves them). */
+const REGIONS = [
+  { id: 'us', domain: 'medgenie.com', localDomain: 'us.localhost' },
+  { id: 'in', domain: 'medgenie.in', localDomain: 'in.localhost' },
+  { id: 'ca', domain: 'medgenie.ca', localDomain: 'ca.localhost' },
+];
+const HOST_REGION: Record<string, string> = Object.fromEntries(REGIONS.flatMap((r) => [[r.domain, r.id], [r.localDomain, r.id]]));
+
+/**
+ * The control plane at the gateway's boundary, and nothing more: the region list, the
+ * service-authenticated registry lookup (host -> org -> region) and the JWKS, which serves the
+ * TestIssuer's key. The same behaviour as StubControlPlane in apps/gateway/test/stubs.ts,
+ * written here because that file is type-checked under the gateway's jest setup, not the
+ * benchmarks' tsconfig.
+ */
+export class BenchControlPlane {
+  port = 0;
+  readonly orgs = new Map<string, StubOrg>();
+  lookups = 0;
+  jwksRequests = 0;
+  private server?: Server;
+
+  constructor(
+    readonly serviceToken: string,
+    readonly issuer: TestIssuer,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? '/', 'http://x');
+    switch (url.pathname) {
+      case '/healthz':
+        return json(200, { status: 'ok' });
+      case '/v1/regions':
+        return json(200, REGIONS);
+      case '/.well-known/jwks.json':
+        this.jwksRequests += 1;
+        return json(200, { keys: [this.issuer.publicJwk] });
+      case '/internal/v1/registry/lookup': {
+        if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
+        this.lookups += 1;
+        const [label, ...rest] = (url.searchParams.get('host') ?? '').split('.');
+        const hostRegion = HOST_REGION[rest.join('.')];
+        const org = [...this.orgs.values()].find((o) => o.slug === label);
+        if (!org || !hostRegion) return json(404, { statusCode: 404 });
+        return json(200, { ...org, name: org.slug, hostRegionId: hostRegion });
+      }
+      default:
+        return json(404, { statusCode: 404 });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

@@ -21,13 +21,28 @@ export interface PatientPage {
 
 const UNIQUE_MOBILE_FIRST_NAME = 'patients_mobile_first_name_unique';
 
-/** The hottest read: one prepared statement, columns named as the entity's properties. */
-const FIND_PATIENT = prepared(`
-  select organization_id as "organizationId", id, first_name as "firstName", last_name as "lastName",
-         mobile_number as "mobileNumber", to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", gender, email, address,
-         blood_group as "bloodGroup", allergies, emergency_contact as "emergencyContact", created_by as "createdBy",
-         created_at as "createdAt", updated_at as "updatedAt"
-    from patients where organization_id = $1 and id = $2`);
+/** Columns named as the entity's properties, for the prepared reads below. */
+const COLUMNS = `organization_id as "organizationId", id, first_name as "firstName", last_name as "lastName",
+  mobile_number as "mobileNumber", to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", gender, email, address,
+  blood_group as "bloodGroup", allergies, emergency_contact as "emergencyContact", created_by as "createdBy",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+/**
+ * The hot reads, each a prepared statement (planned once per connection, RLS included).
+ * $1 org, $2 limit, $3 offset; prefix searches are ranges [$n, $n+1) on the byte-ordered keys.
+ */
+const FIND_PATIENT = prepared(`select ${COLUMNS} from patients where organization_id = $1 and id = $2`);
+const LIST_RECENT = prepared(`select ${COLUMNS} from patients where organization_id = $1
+  order by created_at desc, id desc limit $2 offset $3`);
+const SEARCH_MOBILE = prepared(`select ${COLUMNS} from patients where organization_id = $1
+  and mobile_number >= $4 and mobile_number < $5 order by mobile_number, id limit $2 offset $3`);
+const SEARCH_ONE_NAME = prepared(`select ${COLUMNS} from patients where organization_id = $1
+  and ((first_name_key >= $4 and first_name_key < $5) or (last_name_key >= $4 and last_name_key < $5))
+  order by last_name_key, first_name_key, id limit $2 offset $3`);
+const SEARCH_TWO_NAMES = prepared(`select ${COLUMNS} from patients where organization_id = $1
+  and ((first_name_key >= $4 and first_name_key < $5 and last_name_key >= $6 and last_name_key < $7)
+       or (first_name_key >= $8 and first_name_key < $9))
+  order by last_name_key, first_name_key, id limit $2 offset $3`);
 
 /**
  * Prefix searches are ranges: key >= prefix and key < prefix || U+10FFFF, which in the byte order
@@ -98,37 +113,31 @@ export class PatientsService {
   async list(query: ListPatientsQuery): Promise<PatientPage> {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    const qb = this.repo
-      .createQueryBuilder('p')
-      .where('p.organization_id = :orgId', { orgId: this.context.orgId })
-      .take(undefined)
-      .limit(limit + 1)
-      .offset(offset);
     const search = query.search;
+    const page = [this.context.orgId, limit + 1, offset];
+    let rows: Patient[];
     if (search && /^\+?[\d\s()-]+$/.test(search)) {
       const mobile = search.replace(/[\s()-]/g, '');
-      qb.andWhere('p.mobile_number >= :mobileLo and p.mobile_number < :mobileHi', { mobileLo: mobile, mobileHi: mobile + PREFIX_END });
-      qb.orderBy('p.mobile_number').addOrderBy('p.id');
+      rows = await runPrepared<Patient>(this.tx.manager, SEARCH_MOBILE, [...page, mobile, mobile + PREFIX_END]);
     } else if (search) {
       const words = search.toLowerCase().split(/\s+/);
-      const range = (column: string, name: string, prefix: string) => {
-        qb.setParameter(`${name}Lo`, prefix).setParameter(`${name}Hi`, prefix + PREFIX_END);
-        return `(${column} >= :${name}Lo and ${column} < :${name}Hi)`;
-      };
       if (words.length === 1) {
-        const first = range('p.first_name_key', 'first', words[0]);
-        const last = range('p.last_name_key', 'last', words[0]);
-        qb.andWhere(`(${first} or ${last})`);
+        rows = await runPrepared<Patient>(this.tx.manager, SEARCH_ONE_NAME, [...page, words[0], words[0] + PREFIX_END]);
       } else {
-        const firstAndLast = `(${range('p.first_name_key', 'first', words[0])} and ${range('p.last_name_key', 'last', words.slice(1).join(' '))})`;
-        const wholeFirst = range('p.first_name_key', 'whole', words.join(' '));
-        qb.andWhere(`(${firstAndLast} or ${wholeFirst})`);
+        const [first, rest, whole] = [words[0], words.slice(1).join(' '), words.join(' ')];
+        rows = await runPrepared<Patient>(this.tx.manager, SEARCH_TWO_NAMES, [
+          ...page,
+          first,
+          first + PREFIX_END,
+          rest,
+          rest + PREFIX_END,
+          whole,
+          whole + PREFIX_END,
+        ]);
       }
-      qb.orderBy('p.last_name_key').addOrderBy('p.first_name_key').addOrderBy('p.id');
     } else {
-      qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC');
+      rows = await runPrepared<Patient>(this.tx.manager, LIST_RECENT, page);
     }
-    const rows = await qb.getMany();
     const items = rows.slice(0, limit);
     await this.audit.record({
       action: search ? 'patient.search' : 'patient.list',

@@ -383,17 +383,15 @@ process.on('exit', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function summary({ ports, urls, blobUrls, gatewayRunning, demo, secrets }) {
+function summary({ ports, urls, blobUrls, demo, secrets }) {
   const gw = `http://127.0.0.1:${ports.gateway}`;
-  const console_ = gatewayRunning ? `http://console.localhost:${ports.gateway}` : urls.controlPlane;
-  const orgUrl = (org) => (gatewayRunning ? `http://${org.slug}.${org.regionId}.localhost:${ports.gateway}` : urls.regions[org.regionId]);
+  const console_ = `http://console.localhost:${ports.gateway}`;
+  const orgUrl = (org) => `http://${org.slug}.${org.regionId}.localhost:${ports.gateway}`;
   const apollo = DEMO_ORGS[0];
   const lines = [
     '',
     'MedGenie local platform (logs in .medgenie/logs/, URLs and ops database URLs in .medgenie/state.json)',
-    gatewayRunning
-      ? `  gateway         ${gw}   console.localhost:${ports.gateway} -> control plane, <slug>.<region>.localhost:${ports.gateway} -> the org's region`
-      : '  gateway         NOT RUNNING (dist/apps/gateway is not built): use the services directly',
+    `  gateway         ${gw}   console.localhost:${ports.gateway} -> control plane, <slug>.<region>.localhost:${ports.gateway} -> the org's region`,
     `  control plane   ${urls.controlPlane}   Postgres 127.0.0.1:${ports[`postgres:${CONTROL_PLANE}`]}`,
     ...REGIONS.map(
       (r) => `  region ${r}       ${urls.regions[r]}   Postgres 127.0.0.1:${ports[`postgres:${r}`]}, blob ${blobUrls[r]}`,
@@ -416,7 +414,7 @@ function summary({ ports, urls, blobUrls, gatewayRunning, demo, secrets }) {
     `  curl -s -X POST ${orgUrl(apollo)}/v1/patients -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `    -d '{"firstName":"Asha","lastName":"Rao","mobileNumber":"+919800000001"}'`,
     `  curl -s "${orgUrl(apollo)}/v1/patients?search=Asha" -H "Authorization: Bearer $TOKEN"`,
-    ...(gatewayRunning ? [`  (or: curl -H 'Host: ${apollo.slug}.${apollo.regionId}.localhost:${ports.gateway}' ${gw}/v1/patients ...)`] : []),
+    `  (or: curl -H 'Host: ${apollo.slug}.${apollo.regionId}.localhost:${ports.gateway}' ${gw}/v1/patients ...)`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -504,13 +502,12 @@ async function main() {
   });
   log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
   await waitHttp('gateway', `http://127.0.0.1:${ports.gateway}/healthz`);
-  const gatewayRunning = true;
 
   checkStopping();
   const demo = await seedDemo({ controlPlaneUrl: urls.controlPlane, regionUrls: urls.regions, platformAdminPassword: secrets.platformAdminPassword });
   checkStopping();
-  summary({ ports, urls, blobUrls, gatewayRunning, demo, secrets });
-  const where = gatewayRunning ? `gateway on http://127.0.0.1:${ports.gateway}` : `control plane on ${urls.controlPlane} (no gateway)`;
+  summary({ ports, urls, blobUrls, demo, secrets });
+  const where = `gateway on http://127.0.0.1:${ports.gateway}`;
   log(`ready: ${where}, regions ${REGIONS.join(', ')}; Ctrl-C stops everything`);
 }
 

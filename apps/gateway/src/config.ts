@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { ConfigError, jsonStringRecord, parseEnv } from '@medgenie/config';
 
-const urlMap = z.string().transform((raw, ctx) => {
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' && /^https?:\/\//.test(v))) {
-      return value as Record<string, string>;
-    }
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object of region id -> http(s) URL' });
-  return z.NEVER;
-});
+const urlMap = jsonStringRecord('region id -> http(s) URL', (v) => /^https?:\/\//.test(v));
 
 const schema = z
   .object({
@@ -62,12 +52,8 @@ const schema = z
 
 export type GatewayConfig = z.output<typeof schema>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const secret = new Set(['CONTROL_PLANE_SERVICE_TOKEN', 'REDIS_URL']);
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}${secret.has(String(i.path[0])) ? ' (secret; value not shown)' : ''}`);
-  throw new ConfigError(`gateway configuration is invalid:\n${lines.join('\n')}`);
+  return parseEnv('gateway', schema, env, ['CONTROL_PLANE_SERVICE_TOKEN', 'REDIS_URL']);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError, jsonStringRecord, parseEnv } from '@medgenie/config';
 
 const postgresUrl = z
   .string()
@@ -6,21 +7,7 @@ const postgresUrl = z
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
 
 /** `{"in": "...", "ca": "..."}`: one value per region id. */
-const perRegion = (what: string) =>
-  z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        const value = JSON.parse(raw) as unknown;
-        if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')) {
-          return value as Record<string, string>;
-        }
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a JSON object of region id -> ${what}` });
-      return z.NEVER;
-    });
+const perRegion = (what: string) => jsonStringRecord(`region id -> ${what}`);
 
 const schema = z
   .object({
@@ -93,7 +80,7 @@ const schema = z
 export type ControlPlaneConfig = z.output<typeof schema>;
 export const CONTROL_PLANE_CONFIG = Symbol('CONTROL_PLANE_CONFIG');
 
-const SECRET_KEYS = new Set([
+const SECRET_KEYS = [
   'DATABASE_URL',
   'DATABASE_OWNER_URL',
   'KEY_ENCRYPTION_SECRET',
@@ -101,16 +88,10 @@ const SECRET_KEYS = new Set([
   'GATEWAY_SERVICE_TOKEN',
   'PLATFORM_ADMIN_PASSWORD',
   'REDIS_URL',
-]);
+];
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function loadControlPlaneConfig(env: Record<string, string | undefined> = process.env): ControlPlaneConfig {
-  const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const key = issue.path.join('.');
-    return `  ${key}: ${issue.message}${SECRET_KEYS.has(key) ? ' (secret; value not shown)' : ''}`;
-  });
-  throw new ConfigError(`control-plane configuration is invalid:\n${lines.join('\n')}`);
+  return parseEnv('control-plane', schema, env, SECRET_KEYS);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError, parseEnv } from '@medgenie/config';
 import { isTimeZone } from '../common/timezone';
 
 /** Languages each known region offers; a new region states its own with REGION_LANGUAGES. */
@@ -79,18 +80,11 @@ const schema = z
 export type RegionalConfig = z.output<typeof schema>;
 export const REGIONAL_CONFIG = Symbol('REGIONAL_CONFIG');
 
-const SECRET_KEYS = new Set(['DATABASE_URL', 'DATABASE_OWNER_URL', 'INTERNAL_SERVICE_TOKEN', 'BLOB_CONNECTION_STRING', 'REDIS_URL']);
+const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_OWNER_URL', 'INTERNAL_SERVICE_TOKEN', 'BLOB_CONNECTION_STRING', 'REDIS_URL'];
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Validates the environment; the message names each bad key and never echoes a secret. */
 export function loadRegionalConfig(env: Record<string, string | undefined> = process.env): RegionalConfig {
-  const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const key = issue.path.join('.');
-    const note = SECRET_KEYS.has(key) ? ' (secret; value not shown)' : '';
-    return `  ${key}: ${issue.message}${note}`;
-  });
-  throw new ConfigError(`regional-api configuration is invalid:\n${lines.join('\n')}`);
+  return parseEnv('regional-api', schema, env, SECRET_KEYS);
 }

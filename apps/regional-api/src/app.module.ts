@@ -6,17 +6,24 @@ import type { DestinationStream } from 'pino';
 import { AuthModule } from '@medgenie/auth';
 import { HttpErrorFilter, loggingParams } from '@medgenie/http';
 import { TenancyModule } from '@medgenie/tenancy';
+import { AppointmentsModule } from './appointments/appointments.module';
 import { AuditModule } from './audit/audit.module';
+import { CaseStudiesModule } from './case-studies/case-studies.module';
 import { ClinicsModule } from './clinics/clinics.module';
 import { REGIONAL_CONFIG, RegionalConfig } from './config/regional.config';
 import { DatabaseModule } from './database/database.module';
+import { DentalModule } from './dental/dental.module';
+import { DoctorsModule } from './doctors/doctors.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
+import { MedicinesModule } from './medicines/medicines.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PatientsModule } from './patients/patients.module';
+import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RedisModule } from './redis/redis.module';
+import { ShortKeysModule } from './short-keys/short-keys.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +48,13 @@ export class AppModule {
         ClinicsModule,
         MembershipsModule,
         PatientsModule,
+        DoctorsModule,
+        MedicinesModule,
+        ShortKeysModule,
+        AppointmentsModule,
+        PrescriptionsModule,
+        DentalModule,
+        CaseStudiesModule,
         ProvisioningModule,
       ],
       providers: [

@@ -1,59 +1,40 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestOrg } from '@medgenie/testing';
 import { withClient, snapshotOrg, tenantTables } from './db';
+import { bodyOf, Case, CaseSet, fillPath, Ids, IsolationContext } from './isolation/matrix';
 import { startTestRegion, testDb, TestRegion } from './support';
 
 /**
- * The isolation matrix. Each route the API serves must have a case here; the cases are
- * generated from the live route table, so a new route without one fails the suite.
- *
- * - `foreign-id`: org B's admin calls the route with org A's id: 404, and A is unchanged.
- * - `collection`: org B lists or creates: only B's rows come back, and A is unchanged.
- * - `own-org`: the route acts on the caller's organization: B gets B, and A is unchanged.
- * - `service`: control-plane routes: a user token (even an admin's) is refused with 401.
- * - `public`: no tenant data behind it.
+ * The isolation matrix. Each route the API serves must have a case; the cases live beside each
+ * feature in `test/isolation/*.cases.ts` (see matrix.ts for the kinds) and are tied here to the
+ * live route table, so a new route without a case fails the suite.
  */
-type Resource = 'patient' | 'clinic' | 'membership';
-type Case =
-  | { kind: 'foreign-id'; resource: Resource; body?: unknown }
-  | { kind: 'collection'; body?: unknown; listKey?: 'items' }
-  | { kind: 'own-org'; body?: unknown }
-  | { kind: 'service'; body?: unknown }
-  | { kind: 'public'; reason: string };
+const CASE_DIR = join(__dirname, 'isolation');
+const CASE_SETS: [string, CaseSet][] = readdirSync(CASE_DIR)
+  .filter((file) => file.endsWith('.cases.ts'))
+  .sort((x, y) => (x === 'core.cases.ts' ? -1 : y === 'core.cases.ts' ? 1 : x.localeCompare(y)))
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .map((file) => [file, (require(join(CASE_DIR, file)) as { default: CaseSet }).default]);
 
-const CASES: Record<string, Case> = {
-  'GET /healthz': { kind: 'public', reason: 'liveness, no data' },
-  'GET /readyz': { kind: 'public', reason: 'readiness, no data' },
-  'GET /openapi.json': { kind: 'public', reason: 'API description, no data' },
-
-  'GET /v1/organization': { kind: 'own-org' },
-  'PATCH /v1/organization/settings': { kind: 'own-org', body: { branding: { displayName: 'Changed by B' }, timezone: 'Asia/Kolkata' } },
-
-  'POST /v1/clinics': { kind: 'collection', body: { name: 'B Clinic', code: 'B-CLINIC' } },
-  'GET /v1/clinics': { kind: 'collection' },
-  'GET /v1/clinics/:id': { kind: 'foreign-id', resource: 'clinic' },
-  'PATCH /v1/clinics/:id': { kind: 'foreign-id', resource: 'clinic', body: { name: 'Hijacked' } },
-  'DELETE /v1/clinics/:id': { kind: 'foreign-id', resource: 'clinic' },
-
-  'GET /v1/memberships': { kind: 'collection' },
-  'GET /v1/memberships/:id': { kind: 'foreign-id', resource: 'membership' },
-
-  'POST /v1/patients': { kind: 'collection', body: { firstName: 'Bea', lastName: 'Other', mobileNumber: '+15550001111' } },
-  'GET /v1/patients': { kind: 'collection', listKey: 'items' },
-  'GET /v1/patients/:id': { kind: 'foreign-id', resource: 'patient' },
-  'PATCH /v1/patients/:id': { kind: 'foreign-id', resource: 'patient', body: { lastName: 'Hijacked' } },
-  'DELETE /v1/patients/:id': { kind: 'foreign-id', resource: 'patient' },
-
-  'POST /internal/v1/organizations': { kind: 'service', body: {} },
-  'PATCH /internal/v1/organizations/:orgId': { kind: 'service', body: { status: 'suspended' } },
-  'PUT /internal/v1/organizations/:orgId/memberships/:userId': { kind: 'service', body: { role: 'org_admin', displayName: 'x', clinicIds: [] } },
-};
+function allCases(): Record<string, Case> {
+  const cases: Record<string, Case> = {};
+  for (const [file, set] of CASE_SETS) {
+    for (const [key, testCase] of Object.entries(set.cases)) {
+      if (cases[key]) throw new Error(`${key} has a case in more than one file (again in ${file})`);
+      cases[key] = testCase;
+    }
+  }
+  return cases;
+}
+const CASES = allCases();
 
 describe('organization isolation', () => {
   let region: TestRegion;
   let a: TestOrg;
   let b: TestOrg;
-  const aIds: Record<Resource, string> = { patient: '', clinic: '', membership: '' };
+  const ids: Ids = { a: {}, b: {} };
   const aPatientIds: string[] = [];
 
   beforeAll(async () => {
@@ -72,11 +53,17 @@ describe('organization isolation', () => {
         );
         expect(res.status).toBe(201);
         if (org === a) aPatientIds.push(res.body.id);
+        else ids.b.patient ??= res.body.id;
       }
     }
-    aIds.patient = aPatientIds[0];
-    aIds.clinic = a.clinicIds[1];
-    aIds.membership = staff.membershipId;
+    Object.assign(ids.a, { patient: aPatientIds[0], clinic: a.clinicIds[1], membership: staff.membershipId });
+    Object.assign(ids.b, { clinic: b.clinicIds[0], membership: b.admin.membershipId });
+    const ctx: IsolationContext = { region, a, b, ids };
+    for (const [, set] of CASE_SETS) {
+      const seeded = await set.seed?.(ctx);
+      Object.assign(ids.a, seeded?.a ?? {});
+      Object.assign(ids.b, seeded?.b ?? {});
+    }
   });
   afterAll(() => region?.close());
 
@@ -119,43 +106,58 @@ describe('organization isolation', () => {
         return res.status === 401 ? null : `a user token on a service route answered ${res.status}`;
       }
       case 'foreign-id': {
-        const url = template.replace(':id', aIds[testCase.resource]);
-        const res = await region.client.request(method, url, { token, body: testCase.body });
+        const url = fillPath(template, testCase.params ?? { id: testCase.resource }, ids.a);
+        const res = await region.client.request(method, url, { token, body: bodyOf(testCase.body, ids) });
         if (res.status !== 404) return `B on A's ${testCase.resource} answered ${res.status}, not 404`;
         const body = res.body as { statusCode?: number; message?: string };
         return body.statusCode === 404 ? null : 'the 404 is not a JSON error';
       }
+      case 'foreign-reference': {
+        const url = fillPath(template, testCase.params ?? {}, ids.b);
+        const res = await region.client.request(method, url, { token, body: bodyOf(testCase.body, ids) });
+        const expected = testCase.status ?? 404;
+        return res.status === expected ? null : `a reference to A's rows answered ${res.status}, not ${expected}`;
+      }
       case 'own-org': {
-        const res = await region.client.request<{ id: string }>(method, template, { token, body: testCase.body });
+        const res = await region.client.request<{ id: string }>(method, template, { token, body: bodyOf(testCase.body, ids) });
         if (res.status !== 200) return `answered ${res.status}`;
         return res.body.id === b.orgId ? null : "B was answered with another org's record";
       }
       case 'collection': {
-        const res = await region.client.request<unknown>(method, template, { token, body: testCase.body });
-        if (method === 'POST') {
-          if (res.status !== 201) return `create answered ${res.status}`;
+        const url = fillPath(template, testCase.params ?? {}, ids.b);
+        const res = await region.client.request<unknown>(method, url, { token, body: bodyOf(testCase.body, ids) });
+        if (method === 'POST' || method === 'PUT') {
+          const expected = testCase.status ?? 201;
+          if (res.status !== expected) return `create answered ${res.status}: ${JSON.stringify(res.body)}`;
           const id = (res.body as { id: string }).id;
           const owner = await ownerOf(id);
           return owner === b.orgId ? null : `created row belongs to ${owner}`;
         }
-        if (res.status !== 200) return `list answered ${res.status}`;
+        if (res.status !== (testCase.status ?? 200)) return `list answered ${res.status}`;
         const rows = (testCase.listKey ? (res.body as Record<string, unknown[]>)[testCase.listKey] : res.body) as { id: string }[];
         if (rows.length === 0) return "B's own rows are missing from the list";
         for (const row of rows) {
           const owner = await ownerOf(row.id);
-          if (owner !== b.orgId) return `list returned a row of ${owner}`;
+          if (owner !== b.orgId && owner !== GLOBAL) return `list returned a row of ${owner}`;
         }
         return null;
       }
     }
   }
 
+  /** Rows with no organization (the global medicine catalogue) are everyone's. */
+  const GLOBAL = 'global';
+
+  /** The org that owns a row with this id, in any tenant table. */
   async function ownerOf(id: string): Promise<string | null> {
+    const tables = await tenantTables(testDb().adminUrl);
     return withClient(testDb().adminUrl, async (c) => {
-      for (const table of ['patients', 'clinics', 'memberships']) {
+      for (const table of tables.filter((t) => t !== 'organizations')) {
+        const hasId = await c.query(`select 1 from information_schema.columns where table_name = $1 and column_name = 'id'`, [table]);
+        if (!hasId.rowCount) continue;
         const sql = `select organization_id from ${table} where id = $1`;
         const { rows } = await c.query(sql, [id]);
-        if (rows[0]) return rows[0].organization_id as string;
+        if (rows[0]) return (rows[0].organization_id as string | null) ?? GLOBAL;
       }
       return null;
     });

@@ -3,6 +3,13 @@ import { withClient } from './db';
 import { testDb } from './support';
 
 /** The schema keeps the promises of DESIGN.md §4 for every table, present and future. */
+/**
+ * The one table whose rows may have no organization: the global medicine catalogue
+ * (organization_id NULL, readable by every org, written only by migrations or ops). Its key is
+ * its id alone, so that prescriptions in any org can reference a global medicine.
+ */
+const GLOBAL_CATALOGUES = ['medicines'];
+
 describe('regional schema security', () => {
   const admin = () => testDb().adminUrl;
 
@@ -55,7 +62,8 @@ describe('regional schema security', () => {
             join pg_namespace n on n.oid = t.relnamespace
            where n.nspname = 'public'
              and exists (select 1 from pg_attribute a where a.attrelid = t.oid and a.attname = 'organization_id')
-             and (i.indkey[0] = 0 or (select attname from pg_attribute where attrelid = t.oid and attnum = i.indkey[0]) <> 'organization_id')`)
+             and not (t.relname = any ($1) and i.indexrelid::regclass::text = t.relname || '_pkey')
+             and (i.indkey[0] = 0 or (select attname from pg_attribute where attrelid = t.oid and attnum = i.indkey[0]) <> 'organization_id')`, [GLOBAL_CATALOGUES])
       ).rows.map((r) => r.index),
     );
     expect(bad).toEqual([]);
@@ -71,7 +79,8 @@ describe('regional schema security', () => {
             join pg_class dst on dst.oid = con.confrelid
            where con.contype = 'f' and dst.relname <> 'organizations'
              and not exists (select 1 from unnest(con.conkey) k join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k
-                              where a.attname = 'organization_id')`)
+                              where a.attname = 'organization_id')
+             and not dst.relname = any ($1)`, [GLOBAL_CATALOGUES])
       ).rows.map((r) => r.conname),
     );
     expect(bad).toEqual([]);

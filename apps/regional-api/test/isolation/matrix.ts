@@ -1,0 +1,67 @@
+import { TestOrg } from '@medgenie/testing';
+import { TestRegion } from '../support';
+
+/**
+ * The isolation matrix's vocabulary. Every route the API serves must have exactly one case; the
+ * cases live beside each feature in `test/isolation/*.cases.ts` and are tied to the live route
+ * table by isolation.int-spec.ts.
+ *
+ * `ids.a` and `ids.b` hold, per resource name, one id that org A (the victim) and org B (the
+ * caller) own: patient, clinic, membership, plus whatever each case set's `seed` adds.
+ */
+export interface Ids {
+  a: Record<string, string>;
+  b: Record<string, string>;
+}
+
+/** A path parameter (without ':') mapped to a resource name of `ids`. Default for foreign-id: `{ id: resource }`. */
+export type Params = Record<string, string>;
+type Body = unknown | ((ids: Ids) => unknown);
+
+export type Case =
+  /** B calls the route with A's ids in the path: 404 (a JSON error), and A is unchanged. */
+  | { kind: 'foreign-id'; resource: string; params?: Params; body?: Body }
+  /** B lists or creates under its own ids: only B's rows come back or are made, and A is unchanged. */
+  | { kind: 'collection'; params?: Params; body?: Body; listKey?: string; status?: number }
+  /**
+   * B sends a body (or query) that points at A's rows, under B's own path ids: refused with
+   * `status` (404 unless stated), and A is unchanged.
+   */
+  | { kind: 'foreign-reference'; params?: Params; body: Body; status?: number }
+  /** The route acts on the caller's organization: B gets B, and A is unchanged. */
+  | { kind: 'own-org'; body?: Body }
+  /** Control-plane routes: a user token (even an admin's) is refused with 401. */
+  | { kind: 'service'; body?: unknown }
+  /** No tenant data behind it. */
+  | { kind: 'public'; reason: string };
+
+export interface IsolationContext {
+  region: TestRegion;
+  /** The victim: two clinics, a staff member in its second clinic, three patients. */
+  a: TestOrg;
+  /** The caller: one clinic, two patients. Its admin's token makes every call. */
+  b: TestOrg;
+  /** Ids seeded so far (core first, then the case sets in file-name order). */
+  ids: Ids;
+}
+
+export interface CaseSet {
+  /** Adds each org's rows for this feature; returns the resource ids it made, per org. */
+  seed?(ctx: IsolationContext): Promise<Partial<Ids>>;
+  cases: Record<string, Case>;
+}
+
+export function bodyOf(body: Body | undefined, ids: Ids): unknown {
+  return typeof body === 'function' ? (body as (ids: Ids) => unknown)(ids) : body;
+}
+
+/** Fills `:name` path parameters from the given org's ids. */
+export function fillPath(template: string, params: Params, ids: Record<string, string>): string {
+  return template.replace(/:([A-Za-z]+)/g, (whole, name: string) => {
+    const resource = params[name];
+    if (!resource) throw new Error(`${template}: no resource named for the path parameter ${whole}`);
+    const id = ids[resource];
+    if (!id) throw new Error(`${template}: no seeded id for resource ${resource}`);
+    return id;
+  });
+}

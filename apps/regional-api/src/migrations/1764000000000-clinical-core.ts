@@ -259,7 +259,10 @@ export class ClinicalCore1764000000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     const tables = ['prescription_items', 'prescriptions', 'appointments', 'short_key_items', 'short_keys', 'medicines', 'doctor_clinics', 'doctors'];
-    for (const t of tables) await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
+    for (const table of tables) {
+      const sql = `DROP TABLE IF EXISTS ${table} CASCADE`;
+      await q.query(sql);
+    }
     await q.query('DROP FUNCTION IF EXISTS mg_prescription_item_immutable()');
     await q.query('DROP FUNCTION IF EXISTS mg_prescription_immutable()');
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DoctorsController } from './doctors.controller';
+import { DoctorsService } from './doctors.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+@Module({ controllers: [DoctorsController], providers: [DoctorsService], exports: [DoctorsService] })
 export class DoctorsModule {}

@@ -1,2 +1,4 @@
+import { Doctor, DoctorClinic } from './doctor.entity';
+
 /** This feature's TypeORM entities, listed in database/entities.ts. */
-export const doctorEntities: (new () => object)[] = [];
+export const doctorEntities: (new () => object)[] = [Doctor, DoctorClinic];

@@ -84,8 +84,9 @@ export class ClinicalCore1764000000000 implements MigrationInterface {
       `CREATE INDEX medicines_name ON medicines (organization_id, name_key)`,
       `CREATE INDEX medicines_generic_name ON medicines (organization_id, generic_name_key)`,
       ...forceRls('medicines'),
+      // Global rows are read inside a tenant context only: without one, nothing (fail closed, as everywhere).
       `CREATE POLICY medicines_read ON medicines FOR SELECT
-         USING (organization_id IS NULL OR organization_id = ${CURRENT_ORG})`,
+         USING (organization_id = ${CURRENT_ORG} OR (organization_id IS NULL AND ${CURRENT_ORG} IS NOT NULL))`,
       `CREATE POLICY medicines_insert ON medicines FOR INSERT WITH CHECK (organization_id = ${CURRENT_ORG})`,
       `CREATE POLICY medicines_update ON medicines FOR UPDATE
          USING (organization_id = ${CURRENT_ORG}) WITH CHECK (organization_id = ${CURRENT_ORG})`,

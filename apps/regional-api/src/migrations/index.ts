@@ -1,5 +1,7 @@
 import { RegionalSchemaV11763800000000 } from './1763800000000-regional-schema-v1';
 import { ClinicalCore1764000000000 } from './1764000000000-clinical-core';
+import { GlobalMedicineCatalogue1764000100000 } from './1764000100000-global-medicine-catalogue';
+import { MedicineReferencesInScope1764000100001 } from './1764000100001-medicine-references-in-scope';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
-export const regionalMigrations = [RegionalSchemaV11763800000000, ClinicalCore1764000000000];
+export const regionalMigrations = [RegionalSchemaV11763800000000, ClinicalCore1764000000000, GlobalMedicineCatalogue1764000100000, MedicineReferencesInScope1764000100001];

@@ -15,6 +15,7 @@ import { AuditService } from '../audit/audit.service';
 import { ClinicsService } from '../clinics/clinics.service';
 import { Clinic } from '../clinics/clinic.entity';
 import { ErrorCode } from '../common/errors';
+import { DoctorsService } from '../doctors/doctors.service';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { Membership, MembershipClinic } from '../memberships/membership.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -70,6 +71,8 @@ export class ProvisioningService {
           email: dto.admin.email,
           clinicIds: [clinic.id],
         });
+        // Self-registration (seed 002): the first admin is also the org's first doctor, at its first clinic.
+        await this.ensureDoctor(m, dto.organizationId, membershipId, [clinic.id]);
         await this.audit.recordService(dto.organizationId, {
           action: 'organization.provision',
           resourceType: 'organization',
@@ -97,6 +100,8 @@ export class ProvisioningService {
       email: dto.admin.email,
       clinicIds: clinic ? [clinic.id] : [],
     }, { keepExisting: true });
+    // A retry completes what an earlier call may not have made (or what came before doctor profiles existed).
+    await this.ensureDoctor(m, org.id, membershipId, clinic ? [clinic.id] : []);
     return { organizationId: org.id, clinicId: clinic?.id ?? dto.clinic.id, membershipId, created: false };
   }
 
@@ -112,6 +117,9 @@ export class ProvisioningService {
         resourceId: membershipId,
         details: { role: dto.role, clinicCount: dto.clinicIds.length },
       });
+      // A doctor gets an empty profile at the clinics granted; the org admin fills in the details later.
+      // The plan's doctor limit was checked by the control plane before it called.
+      if (dto.role === 'doctor') await this.ensureDoctor(m, orgId, membershipId, dto.clinicIds);
       return { membershipId, created: !before };
     });
   }
@@ -142,6 +150,13 @@ export class ProvisioningService {
       await m.getRepository(MembershipClinic).insert(clinicIds.map((clinicId) => ({ organizationId: orgId, membershipId: id, clinicId })));
     }
     return id;
+  }
+
+  private async ensureDoctor(m: EntityManager, orgId: string, membershipId: string, clinicIds: string[]): Promise<void> {
+    const { doctorId, created } = await DoctorsService.ensureProfile(m, orgId, membershipId, clinicIds);
+    if (created) {
+      await this.audit.recordService(orgId, { action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId, details: { membershipId } });
+    }
   }
 
   async updateOrganization(orgId: string, dto: UpdateOrganizationMirrorDto): Promise<{ organizationId: string }> {

@@ -1,0 +1,87 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Trim } from '../../common/dto';
+
+/** "HH:MM", 00:00 to 23:59; an end may also be 24:00 (midnight at the end of the day). */
+export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const END_TIME_PATTERN = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
+export const ToBoolean = () =>
+  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** Present means not null: for fields the database keeps NOT NULL. */
+const NotNull = () => ValidateIf((_object, value) => value !== undefined);
+
+export class CreateDoctorDto {
+  /** The membership (role doctor or org_admin) this profile belongs to. */
+  @IsUUID() membershipId: string;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 64) licenseNumber?: string | null;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 120) specialization?: string | null;
+
+  @NotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  qualifications?: string[];
+
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(9_999_999_999.99)
+  consultationFee?: number | null;
+
+  @IsOptional() @IsString() @MaxLength(2000) bio?: string | null;
+
+  @NotNull() @IsBoolean() isActive?: boolean;
+}
+
+export class UpdateDoctorDto extends PartialType(OmitType(CreateDoctorDto, ['membershipId'] as const)) {}
+
+export class ListDoctorsQuery {
+  /** Doctors who practise at this clinic. */
+  @IsOptional() @IsUUID() clinicId?: string;
+
+  /** Exact specialization, case-insensitive. */
+  @IsOptional() @Trim() @IsString() @Length(1, 120) specialization?: string;
+
+  @IsOptional() @ToBoolean() @IsBoolean() active?: boolean;
+}
+
+export class ScheduleWindowDto {
+  /** ISO weekday: Monday = 1 ... Sunday = 7. */
+  @IsInt() @Min(1) @Max(7) weekday: number;
+
+  @IsString() @Matches(TIME_PATTERN, { message: 'start must be a time HH:MM (00:00 to 23:59)' }) start: string;
+
+  @IsString() @Matches(END_TIME_PATTERN, { message: 'end must be a time HH:MM (00:01 to 24:00)' }) end: string;
+}
+
+export class SetDoctorClinicDto {
+  /** The weekly windows in the clinic's time zone; empty means "practises here, hours not set". */
+  @IsArray()
+  @ArrayMaxSize(70)
+  @ValidateNested({ each: true })
+  @Type(() => ScheduleWindowDto)
+  schedule: ScheduleWindowDto[];
+}

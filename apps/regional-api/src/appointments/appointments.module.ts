@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AppointmentsController } from './appointments.controller';
+import { AppointmentsService } from './appointments.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+@Module({ controllers: [AppointmentsController], providers: [AppointmentsService], exports: [AppointmentsService] })
 export class AppointmentsModule {}

@@ -1,2 +1,4 @@
+import { Appointment } from './appointment.entity';
+
 /** This feature's TypeORM entities, listed in database/entities.ts. */
-export const appointmentEntities: (new () => object)[] = [];
+export const appointmentEntities: (new () => object)[] = [Appointment];

@@ -167,7 +167,17 @@ export class PatientsService {
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.repo.delete({ organizationId: this.context.orgId, id });
+    let result;
+    try {
+      result = await this.repo.delete({ organizationId: this.context.orgId, id });
+    } catch (err) {
+      // Appointments, prescriptions and dental records keep their patient (no cascade): a
+      // clinical history is never deleted as a side effect.
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23503') {
+        throw conflict(ErrorCode.PatientHasRecords, 'This patient has appointments, prescriptions or dental records and cannot be deleted');
+      }
+      throw err;
+    }
     if (!result.affected) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
     await this.audit.record({ action: 'patient.delete', resourceType: 'patient', resourceId: id });
   }

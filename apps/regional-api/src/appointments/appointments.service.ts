@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { prepared, PreparedStatement, runPrepared, TransactionHost } from '@medgenie/database';
+import { badRequest, conflict, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode } from '../common/errors';
+import { AppointmentStatus } from './appointment.entity';
+import {
+  ChangeAppointmentStatusDto,
+  CreateAppointmentDto,
+  ListAppointmentsQuery,
+  MAX_APPOINTMENT_MINUTES,
+  UpdateAppointmentDto,
+} from './dto/appointment.dto';
+import { isPgError, PG } from './pg-error';
+
+export interface AppointmentView {
+  id: string;
+  clinicId: string;
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AppointmentPage {
+  items: AppointmentView[];
+  limit: number;
+  offset: number;
+  hasMore: boolean;
+}
+
+/** The statuses an appointment may move to, from each status. Anything else is refused. */
+export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
+  scheduled: ['checked_in', 'cancelled', 'no_show'],
+  checked_in: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+  no_show: [],
+};
+
+/** Statuses that hold the doctor's time (the exclusion constraint's WHERE): cancelled and no-show free it. */
+const DOUBLE_BOOKING = 'appointments_no_double_booking';
+const DEFAULT_SLOT_MINUTES = 15;
+const MINUTE = 60_000;
+
+const COLUMNS = `a.id, a.clinic_id as "clinicId", a.patient_id as "patientId", a.doctor_id as "doctorId",
+  a.starts_at as "startsAt", a.ends_at as "endsAt", a.status, a.reason, a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+
+/**
+ * Everything a booking must find, in one round trip: the clinic (RLS hides a clinic the caller
+ * may not access) with its default slot length, the patient, the doctor and where they practise.
+ */
+const BOOKING_CHECK = prepared(`
+  select c.id is not null as clinic, (c.settings ->> 'appointmentSlotMinutes')::int as "slotMinutes",
+         exists (select 1 from patients p where p.organization_id = $1 and p.id = $3) as patient,
+         d.is_active as "doctorActive",
+         exists (select 1 from doctor_clinics dc where dc.organization_id = $1 and dc.doctor_id = $4 and dc.clinic_id = $2) as "atClinic"
+    from (values (1)) one
+    left join clinics c on c.organization_id = $1 and c.id = $2
+    left join doctors d on d.organization_id = $1 and d.id = $4`);
+
+const INSERT = prepared(`
+  insert into appointments as a (organization_id, id, clinic_id, patient_id, doctor_id, starts_at, ends_at, reason, created_by)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  returning ${COLUMNS}`);
+
+const FIND = prepared(`select ${COLUMNS} from appointments a where a.organization_id = $1 and a.id = $2`);
+const FIND_FOR_UPDATE = prepared(`select ${COLUMNS} from appointments a where a.organization_id = $1 and a.id = $2 for update`);
+
+const UPDATE = prepared(`
+  update appointments a set starts_at = $3, ends_at = $4, reason = $5
+   where a.organization_id = $1 and a.id = $2
+  returning ${COLUMNS}`);
+
+const SET_STATUS = prepared(`
+  update appointments a set status = $3 where a.organization_id = $1 and a.id = $2 returning ${COLUMNS}`);
+
+/** The clinic's day [start, end) as instants, in the clinic's time zone. */
+const CLINIC_DAY = prepared(`
+  select ($3::date)::timestamp at time zone timezone as "dayStart", ($3::date + 1)::timestamp at time zone timezone as "dayEnd"
+    from clinics where organization_id = $1 and id = $2`);
+
+const listStatements = new Map<string, PreparedStatement>();
+
+/** One prepared statement per combination of filters, so each is planned for what it filters on. */
+function listStatement(text: string): PreparedStatement {
+  let statement = listStatements.get(text);
+  if (!statement) {
+    statement = prepared(text);
+    listStatements.set(text, statement);
+  }
+  return statement;
+}
+
+function instant(value: string, name: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw badRequest(ErrorCode.InvalidTimeRange, `${name} is not a valid date-time`);
+  return date;
+}
+
+/** Checks an appointment's start and end: in order, at most 12 hours, within sane years. */
+function checkRange(startsAt: Date, endsAt: Date): void {
+  const year = startsAt.getUTCFullYear();
+  if (year < 2000 || year > 2199) throw badRequest(ErrorCode.InvalidTimeRange, 'startsAt must be between the years 2000 and 2199');
+  if (endsAt.getTime() <= startsAt.getTime()) throw badRequest(ErrorCode.InvalidTimeRange, 'endsAt must be after startsAt');
+  if (endsAt.getTime() - startsAt.getTime() > MAX_APPOINTMENT_MINUTES * MINUTE) {
+    throw badRequest(ErrorCode.InvalidTimeRange, 'An appointment lasts at most 12 hours');
+  }
+}
+
+function slotTaken(): Error {
+  return conflict(ErrorCode.AppointmentSlotTaken, 'The doctor already has an appointment that overlaps this time');
+}
+
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(dto: CreateAppointmentDto): Promise<AppointmentView> {
+    const orgId = this.context.orgId;
+    if (dto.endsAt && dto.durationMinutes) throw badRequest(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
+    const startsAt = instant(dto.startsAt, 'startsAt');
+    if (!this.context.canAccessClinic(dto.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    const [check] = await runPrepared<{
+      clinic: boolean;
+      slotMinutes: number | null;
+      patient: boolean;
+      doctorActive: boolean | null;
+      atClinic: boolean;
+    }>(this.tx.manager, BOOKING_CHECK, [orgId, dto.clinicId, dto.patientId, dto.doctorId]);
+    if (!check.clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!check.patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (check.doctorActive === null) throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
+    if (!check.doctorActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive and cannot be booked');
+    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
+
+    const endsAt = dto.endsAt
+      ? instant(dto.endsAt, 'endsAt')
+      : new Date(startsAt.getTime() + (dto.durationMinutes ?? check.slotMinutes ?? DEFAULT_SLOT_MINUTES) * MINUTE);
+    checkRange(startsAt, endsAt);
+
+    let row: AppointmentView;
+    try {
+      [row] = await runPrepared<AppointmentView>(this.tx.manager, INSERT, [
+        orgId,
+        randomUUID(),
+        dto.clinicId,
+        dto.patientId,
+        dto.doctorId,
+        startsAt,
+        endsAt,
+        dto.reason ?? null,
+        this.context.userId,
+      ]);
+    } catch (err) {
+      if (isPgError(err, PG.exclusionViolation, DOUBLE_BOOKING)) throw slotTaken();
+      throw err;
+    }
+    await this.audit.record({
+      action: 'appointment.create',
+      resourceType: 'appointment',
+      resourceId: row.id,
+      clinicId: row.clinicId,
+      details: { patientId: row.patientId, doctorId: row.doctorId },
+    });
+    return row;
+  }
+
+  async get(id: string): Promise<AppointmentView> {
+    const appointment = await this.find(id);
+    await this.audit.record({ action: 'appointment.read', resourceType: 'appointment', resourceId: id, clinicId: appointment.clinicId });
+    return appointment;
+  }
+
+  /**
+   * Appointments ordered by start. A `date` is a day in the clinic's time zone: the given clinic's,
+   * or each appointment's own clinic's when listing a doctor's or a patient's day.
+   */
+  async list(query: ListAppointmentsQuery): Promise<AppointmentPage> {
+    const orgId = this.context.orgId;
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    if (query.date && !query.clinicId && !query.doctorId && !query.patientId) {
+      throw badRequest('VALIDATION_FAILED', 'A day list needs clinicId, doctorId or patientId');
+    }
+    const values: unknown[] = [orgId, limit + 1, offset];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const where = ['a.organization_id = $1'];
+    let from = 'appointments a';
+
+    if (query.clinicId) {
+      if (!this.context.canAccessClinic(query.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+      const [day] = await runPrepared<{ dayStart: Date | null; dayEnd: Date | null }>(this.tx.manager, CLINIC_DAY, [
+        orgId,
+        query.clinicId,
+        query.date ?? null,
+      ]);
+      if (!day) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+      where.push(`a.clinic_id = ${param(query.clinicId)}`);
+      if (query.date) where.push(`a.starts_at >= ${param(day.dayStart)}`, `a.starts_at < ${param(day.dayEnd)}`);
+    } else if (query.date) {
+      // Each appointment's day in its own clinic's zone. Every zone's day lies within
+      // [date - 1, date + 2) in UTC, a plain range the index can use.
+      from += ' join clinics c on c.organization_id = a.organization_id and c.id = a.clinic_id';
+      const midnightUtc = Date.parse(`${query.date}T00:00:00Z`);
+      where.push(
+        `a.starts_at >= ${param(new Date(midnightUtc - 24 * 60 * MINUTE))}`,
+        `a.starts_at < ${param(new Date(midnightUtc + 48 * 60 * MINUTE))}`,
+      );
+      const day = param(query.date);
+      where.push(`a.starts_at >= (${day}::date)::timestamp at time zone c.timezone`, `a.starts_at < (${day}::date + 1)::timestamp at time zone c.timezone`);
+    }
+    if (query.doctorId) where.push(`a.doctor_id = ${param(query.doctorId)}`);
+    if (query.patientId) where.push(`a.patient_id = ${param(query.patientId)}`);
+    if (query.status) where.push(`a.status = ${param(query.status)}`);
+
+    const text = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by a.starts_at, a.id limit $2 offset $3`;
+    const rows = await runPrepared<AppointmentView>(this.tx.manager, listStatement(text), values);
+    const items = rows.slice(0, limit);
+    await this.audit.record({
+      action: 'appointment.list',
+      resourceType: 'appointment',
+      clinicId: query.clinicId ?? null,
+      details: { count: items.length, ids: items.map((a) => a.id) },
+    });
+    return { items, limit, offset, hasMore: rows.length > limit };
+  }
+
+  /** Reschedules (while scheduled) and/or changes the reason (while scheduled or checked in). */
+  async update(id: string, dto: UpdateAppointmentDto): Promise<AppointmentView> {
+    if (dto.endsAt && dto.durationMinutes) throw badRequest(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
+    const current = await this.find(id, true);
+    const reschedule = dto.startsAt !== undefined || dto.endsAt !== undefined || dto.durationMinutes !== undefined;
+    if (reschedule && current.status !== 'scheduled') {
+      throw conflict(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be rescheduled`);
+    }
+    if (!reschedule && !TRANSITIONS[current.status].length) {
+      throw conflict(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be changed`);
+    }
+    const startsAt = dto.startsAt ? instant(dto.startsAt, 'startsAt') : current.startsAt;
+    const length = current.endsAt.getTime() - current.startsAt.getTime();
+    const endsAt = dto.endsAt
+      ? instant(dto.endsAt, 'endsAt')
+      : dto.durationMinutes
+        ? new Date(startsAt.getTime() + dto.durationMinutes * MINUTE)
+        : new Date(startsAt.getTime() + length);
+    if (reschedule) checkRange(startsAt, endsAt);
+    const reason = dto.reason === undefined ? current.reason : dto.reason;
+
+    let row: AppointmentView;
+    try {
+      [row] = await runPrepared<AppointmentView>(this.tx.manager, UPDATE, [this.context.orgId, id, startsAt, endsAt, reason]);
+    } catch (err) {
+      if (isPgError(err, PG.exclusionViolation, DOUBLE_BOOKING)) throw slotTaken();
+      throw err;
+    }
+    await this.audit.record({
+      action: 'appointment.update',
+      resourceType: 'appointment',
+      resourceId: id,
+      clinicId: row.clinicId,
+      details: { fields: Object.keys(dto) },
+    });
+    return row;
+  }
+
+  async changeStatus(id: string, dto: ChangeAppointmentStatusDto): Promise<AppointmentView> {
+    const current = await this.find(id, true);
+    if (!TRANSITIONS[current.status].includes(dto.status)) {
+      throw conflict(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
+    }
+    const [row] = await runPrepared<AppointmentView>(this.tx.manager, SET_STATUS, [this.context.orgId, id, dto.status]);
+    await this.audit.record({
+      action: 'appointment.status',
+      resourceType: 'appointment',
+      resourceId: id,
+      clinicId: row.clinicId,
+      details: { from: current.status, to: dto.status },
+    });
+    return row;
+  }
+
+  /** One appointment the caller may see (RLS hides other orgs' and other clinics'), locked when it is about to change. */
+  private async find(id: string, forUpdate = false): Promise<AppointmentView> {
+    const [row] = await runPrepared<AppointmentView>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
+    if (!row) throw notFound(ErrorCode.AppointmentNotFound, 'Appointment not found');
+    return row;
+  }
+}

@@ -1,0 +1,46 @@
+import { doctorOf, practiseAt } from '../booking-support';
+import { CaseSet, IsolationContext } from './matrix';
+
+/**
+ * Appointments: each org gets its admin's doctor profile practising at a clinic, and one
+ * appointment there (A's in its second clinic, the one its staff member works in).
+ */
+const appointments: CaseSet = {
+  async seed({ region, a, b, ids }: IsolationContext) {
+    const out: { a: Record<string, string>; b: Record<string, string> } = { a: {}, b: {} };
+    for (const [org, key, clinicId] of [
+      [a, 'a', ids.a.clinic],
+      [b, 'b', ids.b.clinic],
+    ] as const) {
+      const doctorId = await doctorOf(org.orgId, org.admin.membershipId);
+      await practiseAt(org.orgId, doctorId, clinicId);
+      const res = await region.client.post<{ id: string }>(
+        '/v1/appointments',
+        { clinicId, patientId: ids[key].patient, doctorId, startsAt: '2032-01-05T09:00:00Z', durationMinutes: 15 },
+        { token: org.admin.token },
+      );
+      if (res.status !== 201) throw new Error(`seeding an appointment answered ${res.status}: ${JSON.stringify(res.body)}`);
+      out[key] = { bookingDoctor: doctorId, appointment: res.body.id };
+    }
+    return out;
+  },
+  cases: {
+    // B books its own doctor in its own clinic for A's patient.
+    'POST /v1/appointments': {
+      kind: 'foreign-reference',
+      body: (ids) => ({
+        clinicId: ids.b.clinic,
+        patientId: ids.a.patient,
+        doctorId: ids.b.bookingDoctor,
+        startsAt: '2032-01-06T09:00:00Z',
+        durationMinutes: 15,
+      }),
+    },
+    'GET /v1/appointments': { kind: 'collection', listKey: 'items' },
+    'GET /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment' },
+    'PATCH /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment', body: { reason: 'Hijacked', startsAt: '2032-01-07T09:00:00Z' } },
+    'POST /v1/appointments/:id/status': { kind: 'foreign-id', resource: 'appointment', body: { status: 'cancelled' } },
+  },
+};
+
+export default appointments;

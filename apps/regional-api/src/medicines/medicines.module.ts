@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MedicinesController } from './medicines.controller';
+import { MedicinesService } from './medicines.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+@Module({ controllers: [MedicinesController], providers: [MedicinesService], exports: [MedicinesService] })
 export class MedicinesModule {}

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ShortKeysController } from './short-keys.controller';
+import { ShortKeysService } from './short-keys.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+/** Exports ShortKeysService: prescriptions apply a key with `expand(codeOrId)`. */
+@Module({ controllers: [ShortKeysController], providers: [ShortKeysService], exports: [ShortKeysService] })
 export class ShortKeysModule {}

@@ -1,4 +1,4 @@
-import { CaseSet } from './matrix';
+import { CaseSet, Ids } from './matrix';
 
 interface Doctor {
   id: string;
@@ -28,7 +28,7 @@ const doctors: CaseSet = {
     return { a: { doctor: aDoctor, adminWithoutProfile: aAdmin.membershipId }, b: { doctor: bDoctor } };
   },
   cases: {
-    'POST /v1/doctors': { kind: 'foreign-reference', body: (ids) => ({ membershipId: ids.a.adminWithoutProfile }) },
+    'POST /v1/doctors': { kind: 'foreign-reference', body: (ids: Ids) => ({ membershipId: ids.a.adminWithoutProfile }) },
     'GET /v1/doctors': { kind: 'collection' },
     'GET /v1/doctors/:id': { kind: 'foreign-id', resource: 'doctor' },
     'PATCH /v1/doctors/:id': { kind: 'foreign-id', resource: 'doctor', body: { specialization: 'Hijacked' } },

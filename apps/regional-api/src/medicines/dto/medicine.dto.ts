@@ -1,0 +1,56 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { ToInt, Trim } from '../../common/dto';
+import { MEDICINE_FORMS, MedicineForm } from '../medicine.entity';
+
+export const MEDICINE_SCOPES = ['global', 'organization'] as const;
+export type MedicineScope = (typeof MEDICINE_SCOPES)[number];
+
+/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
+const ToBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** Present means not null: for fields the database keeps NOT NULL. */
+const NotNull = () => ValidateIf((_object, value) => value !== undefined);
+
+export class CreateMedicineDto {
+  @Trim() @IsString() @Length(1, 200) name: string;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 200) genericName?: string | null;
+
+  @IsIn(MEDICINE_FORMS) form: MedicineForm;
+
+  /** "500 mg", "0.2%", "100 mcg/dose". */
+  @IsOptional() @Trim() @IsString() @Length(1, 60) strength?: string | null;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 200) manufacturer?: string | null;
+}
+
+export class UpdateMedicineDto {
+  @NotNull() @Trim() @IsString() @Length(1, 200) name?: string;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 200) genericName?: string | null;
+
+  @NotNull() @IsIn(MEDICINE_FORMS) form?: MedicineForm;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 60) strength?: string | null;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 200) manufacturer?: string | null;
+
+  /** Deactivate rather than delete a medicine that prescriptions or short keys name. */
+  @NotNull() @IsBoolean() isActive?: boolean;
+}
+
+export class ListMedicinesQuery {
+  /** The start of the name or of the generic name, case-insensitive. */
+  @IsOptional() @Trim() @IsString() @Length(1, 100) search?: string;
+
+  @IsOptional() @IsIn(MEDICINE_SCOPES) scope?: MedicineScope;
+
+  @IsOptional() @IsIn(MEDICINE_FORMS) form?: MedicineForm;
+
+  @IsOptional() @ToBoolean() @IsBoolean() active?: boolean;
+
+  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
+
+  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
+}

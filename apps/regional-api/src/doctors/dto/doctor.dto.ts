@@ -1,4 +1,3 @@
-import { OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -56,7 +55,29 @@ export class CreateDoctorDto {
   @NotNull() @IsBoolean() isActive?: boolean;
 }
 
-export class UpdateDoctorDto extends PartialType(OmitType(CreateDoctorDto, ['membershipId'] as const)) {}
+/** Written out rather than PartialType: that marks every field optional, which would let null through where the column is NOT NULL. */
+export class UpdateDoctorDto {
+  @IsOptional() @Trim() @IsString() @Length(1, 64) licenseNumber?: string | null;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 120) specialization?: string | null;
+
+  @NotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  qualifications?: string[];
+
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(9_999_999_999.99)
+  consultationFee?: number | null;
+
+  @IsOptional() @IsString() @MaxLength(2000) bio?: string | null;
+
+  @NotNull() @IsBoolean() isActive?: boolean;
+}
 
 export class ListDoctorsQuery {
   /** Doctors who practise at this clinic. */

@@ -42,4 +42,5 @@ export const ErrorCode = {
   PrescriptionAlreadyAmended: 'PRESCRIPTION_ALREADY_AMENDED',
   PrescriptionEmpty: 'PRESCRIPTION_EMPTY',
   PatientHasRecords: 'PATIENT_HAS_RECORDS',
+  NotThePrescriber: 'NOT_THE_PRESCRIBER',
 } as const;

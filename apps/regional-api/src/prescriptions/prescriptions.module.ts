@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ShortKeysModule } from '../short-keys/short-keys.module';
+import { PrescriptionsController } from './prescriptions.controller';
+import { PrescriptionsService } from './prescriptions.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+@Module({ imports: [ShortKeysModule], controllers: [PrescriptionsController], providers: [PrescriptionsService] })
 export class PrescriptionsModule {}

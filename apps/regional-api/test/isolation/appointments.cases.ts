@@ -1,5 +1,5 @@
 import { doctorOf, practiseAt } from '../booking-support';
-import { CaseSet, IsolationContext } from './matrix';
+import { CaseSet, Ids, IsolationContext } from './matrix';
 
 /**
  * Appointments: each org gets its admin's doctor profile practising at a clinic, and one
@@ -28,7 +28,7 @@ const appointments: CaseSet = {
     // B books its own doctor in its own clinic for A's patient.
     'POST /v1/appointments': {
       kind: 'foreign-reference',
-      body: (ids) => ({
+      body: (ids: Ids) => ({
         clinicId: ids.b.clinic,
         patientId: ids.a.patient,
         doctorId: ids.b.bookingDoctor,

@@ -16,6 +16,13 @@ const KNOWN_REGION_TIMEZONES: Record<string, string> = {
   ca: 'America/Toronto',
 };
 
+/** Currency of each known region (fees and dental procedure costs are in it). */
+const KNOWN_REGION_CURRENCIES: Record<string, string> = {
+  us: 'USD',
+  in: 'INR',
+  ca: 'CAD',
+};
+
 const postgresUrl = z
   .string()
   .url()
@@ -26,6 +33,7 @@ const schema = z
     REGION_ID: z.string().regex(/^[a-z]{2,8}$/, 'must be a short lower-case region id such as "in"'),
     REGION_LANGUAGES: z.string().regex(/^[a-z]{2}(,[a-z]{2})*$/).optional(),
     REGION_TIMEZONE: z.string().refine((v) => isTimeZone(v), 'must be an IANA time zone').optional(),
+    REGION_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "INR"').optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3100),
     HOST: z.string().default('127.0.0.1'),
     /** The app role: DML only, RLS applies. */
@@ -46,7 +54,15 @@ const schema = z
     INTERNAL_SERVICE_TOKEN: z.string().min(32, 'must be at least 32 characters'),
     REDIS_URL: z.string().url().optional(),
     BLOB_CONNECTION_STRING: z.string().min(1).optional(),
+    /** The blob endpoint clients download from (SAS URLs are built on it); defaults to the connection string's. */
     BLOB_ACCOUNT_URL: z.string().url().optional(),
+    /** Lifetime of a download URL (a read-only SAS for one blob). */
+    BLOB_SAS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    /** Per-try timeout of a blob store call, and how many tries: a store that is down answers 503 fast. */
+    BLOB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    BLOB_MAX_TRIES: z.coerce.number().int().min(1).max(10).default(2),
+    /** Largest attachment accepted (streamed to the blob store, never held in memory whole). */
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -54,6 +70,7 @@ const schema = z
     regionId: env.REGION_ID,
     languages: env.REGION_LANGUAGES?.split(',') ?? KNOWN_REGION_LANGUAGES[env.REGION_ID] ?? ['en'],
     timezone: env.REGION_TIMEZONE ?? KNOWN_REGION_TIMEZONES[env.REGION_ID] ?? 'UTC',
+    currency: env.REGION_CURRENCY ?? KNOWN_REGION_CURRENCIES[env.REGION_ID] ?? 'USD',
     port: env.PORT,
     host: env.HOST,
     database: {
@@ -72,7 +89,14 @@ const schema = z
       serviceToken: env.INTERNAL_SERVICE_TOKEN,
     },
     redisUrl: env.REDIS_URL,
-    blob: { connectionString: env.BLOB_CONNECTION_STRING, accountUrl: env.BLOB_ACCOUNT_URL },
+    blob: {
+      connectionString: env.BLOB_CONNECTION_STRING,
+      accountUrl: env.BLOB_ACCOUNT_URL,
+      sasTtlSeconds: env.BLOB_SAS_TTL_SECONDS,
+      timeoutMs: env.BLOB_TIMEOUT_MS,
+      maxTries: env.BLOB_MAX_TRIES,
+    },
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
   }));

@@ -1,5 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ClinicalReferences } from './clinical-references';
+import { ObservationTemplatesController } from './observation-templates.controller';
+import { ObservationTemplatesService } from './observation-templates.service';
+import { ObservationsController } from './observations.controller';
+import { ObservationsService } from './observations.service';
+import { ProceduresController } from './procedures.controller';
+import { ProceduresService } from './procedures.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+/** Dental records: observation templates, observations and procedures. */
+@Module({
+  controllers: [ObservationTemplatesController, ObservationsController, ProceduresController],
+  providers: [ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService],
+  exports: [ClinicalReferences, ObservationsService, ProceduresService],
+})
 export class DentalModule {}

@@ -16,18 +16,41 @@ export interface Ids {
 
 /** A path parameter (without ':') mapped to a resource name of `ids`. Default for foreign-id: `{ id: resource }`. */
 export type Params = Record<string, string>;
-type Body = unknown | ((ids: Ids) => unknown);
+/** A JSON body, or a function of the seeded ids that makes one (its `ids` parameter is typed from here). */
+type Body = ((ids: Ids) => unknown) | object | string | number | boolean | null;
+/** A query string, as values or built from the seeded ids (e.g. `(ids) => ({ patientId: ids.b.patient })`). */
+type Query = Record<string, string> | ((ids: Ids) => Record<string, string>);
+
+/**
+ * What a case may send besides its path: a JSON `body`, or a raw `payload` with its
+ * `contentType` (for routes that take a file), and a `query` string.
+ */
+export interface Request {
+  body?: Body;
+  query?: Query;
+  payload?: string | Buffer;
+  contentType?: string;
+}
 
 export type Case =
   /** B calls the route with A's ids in the path: 404 (a JSON error), and A is unchanged. */
-  | { kind: 'foreign-id'; resource: string; params?: Params; body?: Body }
+  | { kind: 'foreign-id'; resource: string; params?: Params; body?: Body; query?: Query; payload?: string | Buffer; contentType?: string }
   /** B lists or creates under its own ids: only B's rows come back or are made, and A is unchanged. */
-  | { kind: 'collection'; params?: Params; body?: Body; listKey?: string; status?: number }
+  | {
+      kind: 'collection';
+      params?: Params;
+      listKey?: string;
+      status?: number;
+      body?: Body;
+      query?: Query;
+      payload?: string | Buffer;
+      contentType?: string;
+    }
   /**
    * B sends a body (or query) that points at A's rows, under B's own path ids: refused with
    * `status` (404 unless stated), and A is unchanged.
    */
-  | { kind: 'foreign-reference'; params?: Params; body: Body; status?: number }
+  | { kind: 'foreign-reference'; params?: Params; status?: number; body?: Body; query?: Query; payload?: string | Buffer; contentType?: string }
   /** The route acts on the caller's organization: B gets B, and A is unchanged. */
   | { kind: 'own-org'; body?: Body }
   /** Control-plane routes: a user token (even an admin's) is refused with 401. */
@@ -48,11 +71,22 @@ export interface IsolationContext {
 export interface CaseSet {
   /** Adds each org's rows for this feature; returns the resource ids it made, per org. */
   seed?(ctx: IsolationContext): Promise<Partial<Ids>>;
-  cases: Record<string, Case>;
+  /** One case per route, or several when a route is worth attacking more than one way. */
+  cases: Record<string, Case | Case[]>;
 }
 
 export function bodyOf(body: Body | undefined, ids: Ids): unknown {
   return typeof body === 'function' ? (body as (ids: Ids) => unknown)(ids) : body;
+}
+
+/** The URL with the case's query string, and the request options for its body or raw payload. */
+export function requestOf(url: string, request: Request, ids: Ids): { url: string; body?: unknown; payload?: string | Buffer; headers?: Record<string, string> } {
+  const query = typeof request.query === 'function' ? request.query(ids) : request.query;
+  const search = query ? `?${new URLSearchParams(query).toString()}` : '';
+  if (request.payload !== undefined) {
+    return { url: url + search, payload: request.payload, headers: { 'content-type': request.contentType ?? 'application/octet-stream' } };
+  }
+  return { url: url + search, body: bodyOf(request.body, ids) };
 }
 
 /** Fills `:name` path parameters from the given org's ids. */

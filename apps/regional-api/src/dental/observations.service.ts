@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@medgenie/database';
+import { badRequest, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode } from '../common/errors';
+import { ClinicalReferences } from './clinical-references';
+import { DentalObservation } from './observation.entity';
+import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
+import { Page } from './dto/pagination.dto';
+import { ObservationTemplatesService } from './observation-templates.service';
+
+export type ObservationView = Omit<DentalObservation, 'organizationId' | 'createdBy'>;
+
+export function observationView(o: DentalObservation): ObservationView {
+  const { organizationId: _org, createdBy: _by, ...rest } = o;
+  return rest;
+}
+
+/** Per-tooth findings (clinic-scoped): a row in a clinic the caller may not access is not found. */
+@Injectable()
+export class ObservationsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+    private readonly refs: ClinicalReferences,
+    private readonly templates: ObservationTemplatesService,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(DentalObservation);
+  }
+
+  async create(dto: CreateObservationDto): Promise<ObservationView> {
+    await this.refs.patient(dto.patientId);
+    await this.refs.clinic(dto.clinicId);
+    const doctorId = await this.refs.doctorOrSelf(dto.doctorId);
+    const template = dto.templateId ? await this.templates.defaults(dto.templateId) : null;
+    const condition = dto.condition ?? template?.condition;
+    if (!condition) throw badRequest('VALIDATION_FAILED', 'condition is required (or a template that gives one)');
+    const observation = this.repo.create({
+      organizationId: this.context.orgId,
+      id: randomUUID(),
+      clinicId: dto.clinicId,
+      patientId: dto.patientId,
+      doctorId,
+      templateId: template?.id ?? null,
+      tooth: dto.tooth,
+      surface: dto.surface !== undefined ? dto.surface : (template?.surface ?? null),
+      condition,
+      severity: dto.severity !== undefined ? dto.severity : (template?.severity ?? null),
+      notes: dto.notes !== undefined ? dto.notes : (template?.notesTemplate ?? null),
+      observedAt: dto.observedAt ? new Date(dto.observedAt) : new Date(),
+      createdBy: this.context.userId,
+    });
+    await this.repo.insert(observation);
+    await this.audit.record({
+      action: 'dental_observation.create',
+      resourceType: 'dental_observation',
+      resourceId: observation.id,
+      clinicId: observation.clinicId,
+      details: { patientId: observation.patientId },
+    });
+    return observationView(await this.find(observation.id));
+  }
+
+  async list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
+    await this.refs.patient(query.patientId);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const where = {
+      organizationId: this.context.orgId,
+      patientId: query.patientId,
+      ...(query.tooth !== undefined ? { tooth: query.tooth } : {}),
+      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
+    };
+    const rows = await this.repo.find({ where, order: { observedAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
+    const items = rows.slice(0, limit);
+    await this.audit.record({
+      action: 'dental_observation.list',
+      resourceType: 'dental_observation',
+      details: { patientId: query.patientId, count: items.length, ids: items.map((o) => o.id) },
+    });
+    return { items: items.map(observationView), limit, offset, hasMore: rows.length > limit };
+  }
+
+  async get(id: string): Promise<ObservationView> {
+    const observation = await this.find(id);
+    await this.audit.record({ action: 'dental_observation.read', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
+    return observationView(observation);
+  }
+
+  async update(id: string, dto: UpdateObservationDto): Promise<ObservationView> {
+    const observation = await this.find(id);
+    const patch: Partial<DentalObservation> = {};
+    if (dto.doctorId !== undefined) patch.doctorId = dto.doctorId === null ? null : (await this.refs.doctor(dto.doctorId), dto.doctorId);
+    if (dto.tooth !== undefined) patch.tooth = dto.tooth;
+    if (dto.surface !== undefined) patch.surface = dto.surface;
+    if (dto.condition !== undefined) {
+      if (dto.condition === null) throw badRequest('VALIDATION_FAILED', 'condition cannot be cleared');
+      patch.condition = dto.condition;
+    }
+    if (dto.severity !== undefined) patch.severity = dto.severity;
+    if (dto.notes !== undefined) patch.notes = dto.notes;
+    if (dto.observedAt !== undefined) {
+      if (dto.observedAt === null) throw badRequest('VALIDATION_FAILED', 'observedAt cannot be cleared');
+      patch.observedAt = new Date(dto.observedAt);
+    }
+    if (Object.keys(patch).length) await this.repo.update({ organizationId: observation.organizationId, id }, patch);
+    await this.audit.record({
+      action: 'dental_observation.update',
+      resourceType: 'dental_observation',
+      resourceId: id,
+      clinicId: observation.clinicId,
+      details: { fields: Object.keys(patch) },
+    });
+    return observationView(await this.find(id));
+  }
+
+  /** Procedures that treated it keep their record (their observation link is cleared); case studies drop the link. */
+  async remove(id: string): Promise<void> {
+    const observation = await this.find(id);
+    await this.repo.delete({ organizationId: observation.organizationId, id });
+    await this.audit.record({ action: 'dental_observation.delete', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
+  }
+
+  /** For procedures and case studies: an observation the caller can see, of this patient. */
+  async findOfPatient(id: string, patientId: string): Promise<DentalObservation> {
+    const observation = await this.find(id);
+    if (observation.patientId !== patientId) throw notFound(ErrorCode.DentalObservationNotFound, 'Dental observation not found for this patient');
+    return observation;
+  }
+
+  private async find(id: string): Promise<DentalObservation> {
+    const observation = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
+    if (!observation) throw notFound(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
+    return observation;
+  }
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@medgenie/database';
+import { badRequest, conflict, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode } from '../common/errors';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { ClinicalReferences } from './clinical-references';
+import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
+import { DentalProcedure } from './procedure.entity';
+import { Page } from './dto/pagination.dto';
+import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
+import { ObservationsService } from './observations.service';
+
+export type ProcedureView = Omit<DentalProcedure, 'organizationId' | 'createdBy'>;
+
+export function procedureView(p: DentalProcedure): ProcedureView {
+  const { organizationId: _org, createdBy: _by, ...rest } = p;
+  return rest;
+}
+
+const CLOSED: readonly ProcedureStatus[] = ['completed', 'cancelled'];
+
+/**
+ * Dental procedures (clinic-scoped): planned -> in_progress -> completed, or cancelled before
+ * completion. A completed or cancelled procedure is a closed record: only its notes change.
+ * Costs are in the region's currency.
+ */
+@Injectable()
+export class ProceduresService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+    private readonly refs: ClinicalReferences,
+    private readonly observations: ObservationsService,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(DentalProcedure);
+  }
+
+  async create(dto: CreateProcedureDto): Promise<ProcedureView> {
+    await this.refs.patient(dto.patientId);
+    await this.refs.clinic(dto.clinicId);
+    const doctorId = await this.refs.doctorOrSelf(dto.doctorId);
+    if (dto.observationId) await this.observations.findOfPatient(dto.observationId, dto.patientId);
+    const status = dto.status ?? 'planned';
+    const performedAt = dto.performedAt ? new Date(dto.performedAt) : status === 'completed' ? new Date() : null;
+    const procedure = this.repo.create({
+      organizationId: this.context.orgId,
+      id: randomUUID(),
+      clinicId: dto.clinicId,
+      patientId: dto.patientId,
+      doctorId,
+      observationId: dto.observationId ?? null,
+      code: dto.code,
+      description: dto.description,
+      tooth: dto.tooth ?? null,
+      surface: dto.surface ?? null,
+      status,
+      cost: dto.cost ?? 0,
+      currency: this.config.currency,
+      performedAt,
+      notes: dto.notes ?? null,
+      createdBy: this.context.userId,
+    });
+    await this.repo.insert(procedure);
+    await this.audit.record({
+      action: 'dental_procedure.create',
+      resourceType: 'dental_procedure',
+      resourceId: procedure.id,
+      clinicId: procedure.clinicId,
+      details: { patientId: procedure.patientId, status },
+    });
+    return procedureView(await this.find(procedure.id));
+  }
+
+  async list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
+    await this.refs.patient(query.patientId);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const where = {
+      organizationId: this.context.orgId,
+      patientId: query.patientId,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
+    };
+    const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
+    const items = rows.slice(0, limit);
+    await this.audit.record({
+      action: 'dental_procedure.list',
+      resourceType: 'dental_procedure',
+      details: { patientId: query.patientId, count: items.length, ids: items.map((p) => p.id) },
+    });
+    return { items: items.map(procedureView), limit, offset, hasMore: rows.length > limit };
+  }
+
+  async get(id: string): Promise<ProcedureView> {
+    const procedure = await this.find(id);
+    await this.audit.record({ action: 'dental_procedure.read', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
+    return procedureView(procedure);
+  }
+
+  async update(id: string, dto: UpdateProcedureDto): Promise<ProcedureView> {
+    const procedure = await this.find(id);
+    const { notes, status, ...clinical } = dto;
+    const fields = Object.keys(dto);
+    if (status !== undefined && status !== procedure.status && !PROCEDURE_TRANSITIONS[procedure.status].includes(status)) {
+      throw conflict(ErrorCode.InvalidStatusTransition, `A ${procedure.status} procedure cannot become ${status}`);
+    }
+    if (CLOSED.includes(procedure.status) && Object.keys(clinical).length) {
+      throw conflict(ErrorCode.DentalProcedureClosed, `The procedure is ${procedure.status}: only its notes can change`);
+    }
+    const patch: Partial<DentalProcedure> = {};
+    if (clinical.doctorId !== undefined) patch.doctorId = clinical.doctorId === null ? null : (await this.refs.doctor(clinical.doctorId), clinical.doctorId);
+    if (clinical.observationId !== undefined) {
+      if (clinical.observationId !== null) await this.observations.findOfPatient(clinical.observationId, procedure.patientId);
+      patch.observationId = clinical.observationId;
+    }
+    if (clinical.code !== undefined) patch.code = clinical.code;
+    if (clinical.description !== undefined) patch.description = this.required(clinical.description, 'description');
+    if (clinical.tooth !== undefined) patch.tooth = clinical.tooth;
+    if (clinical.surface !== undefined) patch.surface = clinical.surface;
+    if (clinical.cost !== undefined) patch.cost = this.required(clinical.cost, 'cost');
+    if (clinical.performedAt !== undefined) patch.performedAt = clinical.performedAt === null ? null : new Date(clinical.performedAt);
+    if (notes !== undefined) patch.notes = notes;
+    if (status !== undefined) patch.status = status;
+    if ((patch.status ?? procedure.status) === 'completed') {
+      // Completing without a date means now; clearing the date of a completed procedure is refused.
+      if (patch.performedAt === null) throw badRequest('VALIDATION_FAILED', 'A completed procedure has a performedAt');
+      if (patch.performedAt === undefined && !procedure.performedAt) patch.performedAt = new Date();
+    }
+    if (Object.keys(patch).length) await this.repo.update({ organizationId: procedure.organizationId, id }, patch);
+    await this.audit.record({
+      action: 'dental_procedure.update',
+      resourceType: 'dental_procedure',
+      resourceId: id,
+      clinicId: procedure.clinicId,
+      details: { fields, ...(status && status !== procedure.status ? { from: procedure.status, to: status } : {}) },
+    });
+    return procedureView(await this.find(id));
+  }
+
+  /** Only a planned or cancelled procedure may be deleted: one that was started or done is a clinical record. */
+  async remove(id: string): Promise<void> {
+    const procedure = await this.find(id);
+    if (procedure.status === 'in_progress' || procedure.status === 'completed') {
+      throw conflict(ErrorCode.DentalProcedureClosed, `A ${procedure.status} procedure cannot be deleted; cancel it instead`);
+    }
+    await this.repo.delete({ organizationId: procedure.organizationId, id });
+    await this.audit.record({ action: 'dental_procedure.delete', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
+  }
+
+  /** For case studies: a procedure the caller can see, of this patient. */
+  async findOfPatient(id: string, patientId: string): Promise<DentalProcedure> {
+    const procedure = await this.find(id);
+    if (procedure.patientId !== patientId) throw notFound(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found for this patient');
+    return procedure;
+  }
+
+  private required<T>(value: T | null, field: string): T {
+    if (value === null) throw badRequest('VALIDATION_FAILED', `${field} cannot be cleared`);
+    return value;
+  }
+
+  private async find(id: string): Promise<DentalProcedure> {
+    const procedure = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
+    if (!procedure) throw notFound(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
+    return procedure;
+  }
+}

@@ -1,0 +1,75 @@
+import { CaseSet, IsolationContext } from './matrix';
+
+/**
+ * Dental records and case studies. Each org gets a template, and in its clinic (A's second
+ * clinic, the one its staff member works in) an observation and a procedure of
+ * its first patient.
+ */
+const dental: CaseSet = {
+  async seed({ region, a, b, ids }: IsolationContext) {
+    const out: { a: Record<string, string>; b: Record<string, string> } = { a: {}, b: {} };
+    for (const [org, key] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
+      const token = org.admin.token;
+      const { patient, clinic } = ids[key];
+      const post = async (url: string, body: unknown) => {
+        const res = await region.client.post<{ id: string }>(url, body, { token });
+        if (res.status !== 201) throw new Error(`seeding ${url} answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body.id;
+      };
+      const dentalTemplate = await post('/v1/dental/templates', { name: 'Seed template', condition: 'caries' });
+      const observation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 16, condition: 'caries' });
+      const procedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2391', description: 'Seed', observationId: observation });
+      out[key] = { dentalTemplate, observation, procedure };
+    }
+    return out;
+  },
+  cases: {
+    'POST /v1/dental/templates': { kind: 'collection', body: { name: 'B template', condition: 'fracture' } },
+    'GET /v1/dental/templates': { kind: 'collection' },
+    'GET /v1/dental/templates/:id': { kind: 'foreign-id', resource: 'dentalTemplate' },
+    'PATCH /v1/dental/templates/:id': { kind: 'foreign-id', resource: 'dentalTemplate', body: { name: 'Hijacked' } },
+    'DELETE /v1/dental/templates/:id': { kind: 'foreign-id', resource: 'dentalTemplate' },
+
+    'POST /v1/dental/observations': [
+      { kind: 'collection', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, tooth: 21, condition: 'filled' }) },
+      // B records a finding on A's patient, in B's own clinic; or on its own patient in A's clinic; or from A's template.
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.a.patient, clinicId: ids.b.clinic, tooth: 21, condition: 'filled' }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, tooth: 21, condition: 'filled' }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, tooth: 21, templateId: ids.a.dentalTemplate }) },
+    ],
+    'GET /v1/dental/observations': [
+      { kind: 'collection', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.a.patient }) },
+    ],
+    'GET /v1/dental/observations/:id': { kind: 'foreign-id', resource: 'observation' },
+    'PATCH /v1/dental/observations/:id': { kind: 'foreign-id', resource: 'observation', body: { condition: 'missing' } },
+    'DELETE /v1/dental/observations/:id': { kind: 'foreign-id', resource: 'observation' },
+
+    'POST /v1/dental/procedures': [
+      { kind: 'collection', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis' }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.a.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis' }) },
+      // B's own patient, pointing at A's observation.
+      {
+        kind: 'foreign-reference',
+        body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis', observationId: ids.a.observation }),
+      },
+    ],
+    'GET /v1/dental/procedures': [
+      { kind: 'collection', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.a.patient }) },
+    ],
+    'GET /v1/dental/procedures/:id': { kind: 'foreign-id', resource: 'procedure' },
+    'PATCH /v1/dental/procedures/:id': [
+      { kind: 'foreign-id', resource: 'procedure', body: { status: 'cancelled' } },
+      // B's own procedure, linked to A's observation.
+      { kind: 'foreign-reference', params: { id: 'procedure' }, body: (ids) => ({ observationId: ids.a.observation }) },
+    ],
+    'DELETE /v1/dental/procedures/:id': { kind: 'foreign-id', resource: 'procedure' },
+
+  },
+};
+
+export default dental;

@@ -56,19 +56,23 @@ describe('doctors', () => {
 
     it('is idempotent: provisioning the org again makes no second profile', async () => {
       const fresh = await region.createOrg();
-      const again = await region.client.post(
-        '/internal/v1/organizations',
-        {
-          organizationId: fresh.orgId,
-          slug: fresh.slug,
-          name: 'Again',
-          plan: 'enterprise',
-          clinic: { id: fresh.clinicIds[0], name: 'Main Clinic' },
-          admin: { userId: fresh.admin.userId, displayName: 'Test Admin' },
-        },
-        { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } },
-      );
+      const provisioning = {
+        organizationId: fresh.orgId,
+        slug: fresh.slug,
+        name: 'Again',
+        plan: 'enterprise',
+        clinic: { id: fresh.clinicIds[0], name: 'Main Clinic' },
+        admin: { userId: fresh.admin.userId, displayName: 'Test Admin' },
+      };
+      const service = { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } };
+      const again = await region.client.post('/internal/v1/organizations', provisioning, service);
       expect(again.status).toBe(200);
+      expect(await profilesOf(fresh.orgId, fresh.admin.membershipId)).toBe(1);
+
+      // A retry also completes a profile that is missing (an org provisioned before profiles existed).
+      await withClient(testDb().adminUrl, (c) => c.query('delete from doctors where organization_id = $1', [fresh.orgId]));
+      const retry = await region.client.post('/internal/v1/organizations', provisioning, service);
+      expect(retry.status).toBe(200);
       expect(await profilesOf(fresh.orgId, fresh.admin.membershipId)).toBe(1);
     });
 

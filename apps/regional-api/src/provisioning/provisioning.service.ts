@@ -100,8 +100,10 @@ export class ProvisioningService {
       email: dto.admin.email,
       clinicIds: clinic ? [clinic.id] : [],
     }, { keepExisting: true });
-    // A retry completes what an earlier call may not have made (or what came before doctor profiles existed).
-    await this.ensureDoctor(m, org.id, membershipId, clinic ? [clinic.id] : []);
+    // A retry completes what an earlier call may not have made (or what came before doctor profiles existed),
+    // unless the admin has since been made staff.
+    const admin = await m.getRepository(Membership).findOneByOrFail({ organizationId: org.id, id: membershipId });
+    if (admin.role !== 'staff') await this.ensureDoctor(m, org.id, membershipId, clinic ? [clinic.id] : []);
     return { organizationId: org.id, clinicId: clinic?.id ?? dto.clinic.id, membershipId, created: false };
   }
 

@@ -135,17 +135,15 @@ describe('organization isolation', () => {
           const expected = testCase.status ?? 201;
           if (res.status !== expected) return `create answered ${res.status}: ${JSON.stringify(res.body)}`;
           const id = (res.body as { id: string }).id;
-          const owner = await ownerOf(id);
+          const owner = (await ownersOf([id])).get(id);
           return owner === b.orgId ? null : `created row belongs to ${owner}`;
         }
         if (res.status !== (testCase.status ?? 200)) return `list answered ${res.status}`;
         const rows = (testCase.listKey ? (res.body as Record<string, unknown[]>)[testCase.listKey] : res.body) as { id: string }[];
         if (rows.length === 0) return "B's own rows are missing from the list";
-        for (const row of rows) {
-          const owner = await ownerOf(row.id);
-          if (owner !== b.orgId && owner !== GLOBAL) return `list returned a row of ${owner}`;
-        }
-        return null;
+        const owners = await ownersOf(rows.map((row) => row.id));
+        const foreign = rows.find((row) => owners.get(row.id) !== b.orgId && owners.get(row.id) !== GLOBAL);
+        return foreign ? `list returned a row of ${owners.get(foreign.id) ?? 'no known table'}` : null;
       }
     }
   }
@@ -153,18 +151,25 @@ describe('organization isolation', () => {
   /** Rows with no organization (the global medicine catalogue) are everyone's. */
   const GLOBAL = 'global';
 
-  /** The org that owns a row with this id, in any tenant table. */
-  async function ownerOf(id: string): Promise<string | null> {
-    const tables = await tenantTables(testDb().adminUrl);
+  /** Tenant tables with an `id` column, read once: ownersOf looks ids up in all of them. */
+  let idTables: Promise<string[]> | undefined;
+
+  /** The org that owns each row with these ids, in any tenant table (one statement over all of them). */
+  async function ownersOf(rowIds: string[]): Promise<Map<string, string>> {
+    idTables ??= withClient(testDb().adminUrl, async (c) => {
+      const { rows } = await c.query<{ table_name: string }>(
+        `select table_name from information_schema.columns
+          where table_schema = 'public' and column_name = 'id' and table_name <> 'organizations'
+            and table_name in (select table_name from information_schema.columns where table_schema = 'public' and column_name = 'organization_id')
+          order by 1`,
+      );
+      return rows.map((r) => r.table_name);
+    });
+    const tables = await idTables;
+    const sql = tables.map((t) => `select id, organization_id from ${t} where id = any ($1::uuid[])`).join(' union all ');
     return withClient(testDb().adminUrl, async (c) => {
-      for (const table of tables.filter((t) => t !== 'organizations')) {
-        const hasId = await c.query(`select 1 from information_schema.columns where table_name = $1 and column_name = 'id'`, [table]);
-        if (!hasId.rowCount) continue;
-        const sql = `select organization_id from ${table} where id = $1`;
-        const { rows } = await c.query(sql, [id]);
-        if (rows[0]) return (rows[0].organization_id as string | null) ?? GLOBAL;
-      }
-      return null;
+      const { rows } = await c.query<{ id: string; organization_id: string | null }>(sql, [rowIds]);
+      return new Map(rows.map((r) => [r.id, r.organization_id ?? GLOBAL]));
     });
   }
 

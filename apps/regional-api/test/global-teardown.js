@@ -1,3 +1,3 @@
 module.exports = async function globalTeardown() {
-  await globalThis.__MG_REGIONAL_PG__?.stop();
+  await Promise.all([globalThis.__MG_REGIONAL_PG__?.stop(), globalThis.__MG_REGIONAL_AZURITE__?.stop()]);
 };

@@ -21,6 +21,14 @@ export function testDb() {
   };
 }
 
+/** The run's Azurite (started by the global setup): every test region's blob store. */
+export function testBlob() {
+  const connectionString = process.env.MG_TEST_BLOB_CONNECTION_STRING;
+  const accountUrl = process.env.MG_TEST_BLOB_ACCOUNT_URL;
+  if (!connectionString || !accountUrl) throw new Error('MG_TEST_BLOB_* is not set: the regional test global setup did not run');
+  return { connectionString, accountUrl };
+}
+
 export interface TestRegion {
   regionId: string;
   app: NestFastifyApplication;
@@ -55,6 +63,8 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     JWT_AUDIENCE: TEST_AUDIENCE,
     INTERNAL_SERVICE_TOKEN: serviceToken,
     LOG_LEVEL: 'silent',
+    BLOB_CONNECTION_STRING: testBlob().connectionString,
+    BLOB_ACCOUNT_URL: testBlob().accountUrl,
     ...(options.env ?? {}),
   });
   const { app, routes } = await createRegionalApp(config, { logStream: options.logStream });

@@ -1,4 +1,5 @@
 export * from './http-client';
+export * from './test-azurite';
 export * from './test-database';
 export * from './test-issuer';
 export * from './test-org';

@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsController } from './attachments.controller';
+import { AttachmentsService } from './attachments.service';
 import { ClinicalReferences } from './clinical-references';
+import { DentalBlobStore } from './dental-blob-store';
 import { ObservationTemplatesController } from './observation-templates.controller';
 import { ObservationTemplatesService } from './observation-templates.service';
 import { ObservationsController } from './observations.controller';
 import { ObservationsService } from './observations.service';
 import { ProceduresController } from './procedures.controller';
 import { ProceduresService } from './procedures.service';
+import { RawUploadParser } from './raw-upload.parser';
 
-/** Dental records: observation templates, observations and procedures. */
+/** Dental records: observation templates, observations, procedures and attachments (in the blob store). */
 @Module({
-  controllers: [ObservationTemplatesController, ObservationsController, ProceduresController],
-  providers: [ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService],
-  exports: [ClinicalReferences, ObservationsService, ProceduresService],
+  controllers: [ObservationTemplatesController, ObservationsController, ProceduresController, AttachmentsController],
+  providers: [ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
+  exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService],
 })
 export class DentalModule {}

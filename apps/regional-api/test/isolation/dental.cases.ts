@@ -1,8 +1,11 @@
 import { CaseSet, IsolationContext } from './matrix';
 
+/** A valid PNG header and a little padding: enough for the upload's content check. */
+export const TINY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 0x42)]);
+
 /**
  * Dental records and case studies. Each org gets a template, and in its clinic (A's second
- * clinic, the one its staff member works in) an observation and a procedure of
+ * clinic, the one its staff member works in) an observation, a procedure and an attachment of
  * its first patient.
  */
 const dental: CaseSet = {
@@ -22,7 +25,13 @@ const dental: CaseSet = {
       const dentalTemplate = await post('/v1/dental/templates', { name: 'Seed template', condition: 'caries' });
       const observation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 16, condition: 'caries' });
       const procedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2391', description: 'Seed', observationId: observation });
-      out[key] = { dentalTemplate, observation, procedure };
+      const upload = await region.client.request<{ id: string }>('POST', `/v1/dental/attachments?patientId=${patient}&clinicId=${clinic}&kind=xray`, {
+        token,
+        payload: TINY_PNG,
+        headers: { 'content-type': 'image/png' },
+      });
+      if (upload.status !== 201) throw new Error(`seeding an attachment answered ${upload.status}: ${JSON.stringify(upload.body)}`);
+      out[key] = { dentalTemplate, observation, procedure, attachment: upload.body.id };
     }
     return out;
   },
@@ -69,6 +78,18 @@ const dental: CaseSet = {
     ],
     'DELETE /v1/dental/procedures/:id': { kind: 'foreign-id', resource: 'procedure' },
 
+    'POST /v1/dental/attachments': [
+      { kind: 'collection', query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, kind: 'photo' }), payload: TINY_PNG, contentType: 'image/png' },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.a.patient, clinicId: ids.b.clinic, kind: 'photo' }), payload: TINY_PNG, contentType: 'image/png' },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, kind: 'photo' }), payload: TINY_PNG, contentType: 'image/png' },
+    ],
+    'GET /v1/dental/attachments': [
+      { kind: 'collection', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.a.patient }) },
+    ],
+    'GET /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
+    'GET /v1/dental/attachments/:id/download-url': { kind: 'foreign-id', resource: 'attachment' },
+    'DELETE /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
   },
 };
 

@@ -1,0 +1,45 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Roles } from '../common/roles.decorator';
+import { AttachmentsService, AttachmentView, DownloadUrl } from './attachments.service';
+import { CLINICIANS } from './dental.constants';
+import { ATTACHMENT_CONTENT_TYPES, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
+import { Page } from './dto/pagination.dto';
+
+@ApiTags('dental')
+@ApiBearerAuth()
+@Controller('v1/dental/attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  /** The file is the raw body (not multipart); any member with access to the clinic may upload. */
+  @Post()
+  @ApiConsumes(...ATTACHMENT_CONTENT_TYPES)
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  upload(@Query() query: UploadAttachmentQuery, @Req() request: FastifyRequest): Promise<AttachmentView> {
+    return this.attachments.upload(query, request);
+  }
+
+  @Get()
+  list(@Query() query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
+    return this.attachments.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<AttachmentView> {
+    return this.attachments.get(id);
+  }
+
+  @Get(':id/download-url')
+  downloadUrl(@Param('id', ParseUUIDPipe) id: string): Promise<DownloadUrl> {
+    return this.attachments.downloadUrl(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(...CLINICIANS)
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.attachments.remove(id);
+  }
+}

@@ -1,0 +1,223 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { BlobStore, ContentMismatchError, UploadGuard, UploadTooLargeError } from '@medgenie/blob';
+import { TransactionHost } from '@medgenie/database';
+import { DomainError, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { AuditService } from '../audit/audit.service';
+import { ErrorCode } from '../common/errors';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { ClinicalReferences } from './clinical-references';
+import { DentalBlobStore } from './dental-blob-store';
+import { DentalAttachment } from './attachment.entity';
+import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
+import { Page } from './dto/pagination.dto';
+import { unsupportedMediaType } from './raw-upload.parser';
+
+export type AttachmentView = Omit<DentalAttachment, 'organizationId' | 'container' | 'blobName'>;
+
+export interface DownloadUrl {
+  url: string;
+  expiresAt: string;
+}
+
+export function attachmentView(a: DentalAttachment): AttachmentView {
+  const { organizationId: _org, container: _c, blobName: _b, ...rest } = a;
+  return rest;
+}
+
+const tooLarge = (limit: number) => new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the limit of ${limit} bytes`, HttpStatus.PAYLOAD_TOO_LARGE);
+
+/** "image/PNG; charset=x" -> "image/png". */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/**
+ * A file name as people send it, made safe to keep and to echo in a Content-Disposition:
+ * no directories, no control or quoting characters, at most 200 characters.
+ */
+export function sanitizeFileName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const clean = base
+    .replace(/[^\p{L}\p{N} ._()-]+/gu, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, 200);
+  return clean || null;
+}
+
+function contentDisposition(a: DentalAttachment): string {
+  const name = a.fileName ?? `${a.kind}-${a.id}.${ATTACHMENT_EXTENSIONS[a.contentType] ?? 'bin'}`;
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * X-rays, photos and documents of a patient (clinic-scoped). The bytes live in the region's
+ * blob store, in the organization's own container under a random name; the row here is the
+ * record. Downloads go through short-lived read-only SAS URLs for that one blob.
+ */
+@Injectable()
+export class AttachmentsService {
+  private readonly logger = new Logger(AttachmentsService.name);
+
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+    private readonly refs: ClinicalReferences,
+    private readonly blob: DentalBlobStore,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
+  ) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(DentalAttachment);
+  }
+
+  async upload(query: UploadAttachmentQuery, request: FastifyRequest): Promise<AttachmentView> {
+    const contentType = mediaType(request.headers['content-type']);
+    const body = request.body;
+    if (!(ATTACHMENT_CONTENT_TYPES as readonly string[]).includes(contentType) || !(body instanceof Readable)) {
+      throw unsupportedMediaType(`An attachment is sent as the raw body with one of: ${ATTACHMENT_CONTENT_TYPES.join(', ')}`);
+    }
+    const limit = this.config.attachmentMaxBytes;
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+
+    await this.refs.patient(query.patientId);
+    await this.refs.clinic(query.clinicId);
+
+    const orgId = this.context.orgId;
+    const container = BlobStore.containerFor(orgId);
+    // Not derived from anything the caller knows: a name that cannot be guessed.
+    const blobName = randomBytes(24).toString('base64url');
+    await this.blob.use((store) => store.ensureContainer(container));
+
+    const guard = new UploadGuard(contentType, limit);
+    body.on('error', (err) => guard.destroy(err));
+    guard.on('error', () => {
+      // Stop feeding the blob store but read the rest of the request, so the caller gets its answer.
+      body.unpipe(guard);
+      body.resume();
+    });
+    body.pipe(guard);
+    try {
+      await this.blob.use((store) => store.upload(container, blobName, guard, { contentType }));
+    } catch (err) {
+      await this.discard(container, blobName);
+      if (err instanceof UploadTooLargeError) throw tooLarge(limit);
+      if (err instanceof ContentMismatchError) throw unsupportedMediaType(`The file's content is not ${contentType}`);
+      throw err;
+    }
+
+    const attachment = this.repo.create({
+      organizationId: orgId,
+      id: randomUUID(),
+      clinicId: query.clinicId,
+      patientId: query.patientId,
+      kind: query.kind,
+      contentType,
+      sizeBytes: guard.bytes,
+      sha256: guard.digest(),
+      fileName: sanitizeFileName(query.fileName),
+      container,
+      blobName,
+      uploadedBy: this.context.userId,
+    });
+    try {
+      await this.repo.insert(attachment);
+      await this.audit.record({
+        action: 'attachment.upload',
+        resourceType: 'dental_attachment',
+        resourceId: attachment.id,
+        clinicId: attachment.clinicId,
+        details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
+      });
+    } catch (err) {
+      await this.discard(container, blobName);
+      throw err;
+    }
+    return attachmentView(await this.find(attachment.id));
+  }
+
+  async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
+    await this.refs.patient(query.patientId);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const where = {
+      organizationId: this.context.orgId,
+      patientId: query.patientId,
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
+    };
+    const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
+    const items = rows.slice(0, limit);
+    await this.audit.record({
+      action: 'attachment.list',
+      resourceType: 'dental_attachment',
+      details: { patientId: query.patientId, count: items.length, ids: items.map((a) => a.id) },
+    });
+    return { items: items.map(attachmentView), limit, offset, hasMore: rows.length > limit };
+  }
+
+  async get(id: string): Promise<AttachmentView> {
+    const attachment = await this.find(id);
+    await this.audit.record({ action: 'attachment.read', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
+    return attachmentView(attachment);
+  }
+
+  /** A read-only URL for this one blob, valid for BLOB_SAS_TTL_SECONDS; each mint is audited. */
+  async downloadUrl(id: string): Promise<DownloadUrl> {
+    const attachment = await this.find(id);
+    // SAS times have whole seconds: the expiry we state is the one the store enforces.
+    const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + this.config.blob.sasTtlSeconds * 1000);
+    const url = this.blob.signer.readUrl(attachment.container, attachment.blobName, {
+      expiresOn: expiresAt,
+      contentDisposition: contentDisposition(attachment),
+      contentType: attachment.contentType,
+    });
+    await this.audit.record({
+      action: 'attachment.download_url',
+      resourceType: 'dental_attachment',
+      resourceId: id,
+      clinicId: attachment.clinicId,
+      details: { expiresAt: expiresAt.toISOString() },
+    });
+    return { url, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The row and its blob go together: when the store cannot delete, the request fails and the row stays. */
+  async remove(id: string): Promise<void> {
+    const attachment = await this.find(id);
+    await this.repo.delete({ organizationId: attachment.organizationId, id });
+    await this.audit.record({ action: 'attachment.delete', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
+    // Last, so that nothing after it can roll the row back once the bytes are gone.
+    await this.blob.use((store) => store.delete(attachment.container, attachment.blobName));
+  }
+
+  /** For case studies: an attachment the caller can see, of this patient. */
+  async findOfPatient(id: string, patientId: string): Promise<DentalAttachment> {
+    const attachment = await this.find(id);
+    if (attachment.patientId !== patientId) throw notFound(ErrorCode.AttachmentNotFound, 'Attachment not found for this patient');
+    return attachment;
+  }
+
+  private async find(id: string): Promise<DentalAttachment> {
+    const attachment = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
+    if (!attachment) throw notFound(ErrorCode.AttachmentNotFound, 'Attachment not found');
+    return attachment;
+  }
+
+  /** Best effort: a failed upload leaves no committed blob, but make sure. */
+  private async discard(container: string, blobName: string): Promise<void> {
+    try {
+      await this.blob.use((store) => store.delete(container, blobName));
+    } catch (err) {
+      this.logger.warn({ err, container }, 'could not delete the blob of a failed upload');
+    }
+  }
+}

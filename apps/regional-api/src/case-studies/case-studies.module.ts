@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { DentalModule } from '../dental/dental.module';
+import { CaseStudiesController } from './case-studies.controller';
+import { CaseStudiesService } from './case-studies.service';
 
-/** Issue 5: filled in by this feature's controllers and services. */
-@Module({})
+/** Case studies: a patient's dental records (observations, procedures, attachments) linked under a summary. */
+@Module({ imports: [DentalModule], controllers: [CaseStudiesController], providers: [CaseStudiesService] })
 export class CaseStudiesModule {}

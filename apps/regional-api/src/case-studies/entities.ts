@@ -1,2 +1,4 @@
-/** This feature's TypeORM entities, listed in database/entities.ts. */
-export const caseStudyEntities: (new () => object)[] = [];
+import { CaseStudy } from './case-study.entity';
+
+/** This feature's TypeORM entities, listed in database/entities.ts (link rows are written with SQL). */
+export const caseStudyEntities: (new () => object)[] = [CaseStudy];

@@ -5,8 +5,8 @@ export const TINY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d
 
 /**
  * Dental records and case studies. Each org gets a template, and in its clinic (A's second
- * clinic, the one its staff member works in) an observation, a procedure and an attachment of
- * its first patient.
+ * clinic, the one its staff member works in) an observation, a procedure, an attachment and a
+ * case study linking the three, all of its first patient.
  */
 const dental: CaseSet = {
   async seed({ region, a, b, ids }: IsolationContext) {
@@ -31,7 +31,15 @@ const dental: CaseSet = {
         headers: { 'content-type': 'image/png' },
       });
       if (upload.status !== 201) throw new Error(`seeding an attachment answered ${upload.status}: ${JSON.stringify(upload.body)}`);
-      out[key] = { dentalTemplate, observation, procedure, attachment: upload.body.id };
+      const caseStudy = await post('/v1/case-studies', {
+        patientId: patient,
+        clinicId: clinic,
+        title: 'Seed case',
+        observationIds: [observation],
+        procedureIds: [procedure],
+        attachmentIds: [upload.body.id],
+      });
+      out[key] = { dentalTemplate, observation, procedure, attachment: upload.body.id, caseStudy };
     }
     return out;
   },
@@ -90,6 +98,26 @@ const dental: CaseSet = {
     'GET /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
     'GET /v1/dental/attachments/:id/download-url': { kind: 'foreign-id', resource: 'attachment' },
     'DELETE /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
+
+    'POST /v1/case-studies': [
+      { kind: 'collection', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'B case', attachmentIds: [ids.b.attachment] }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.a.patient, clinicId: ids.b.clinic, title: 'Stolen' }) },
+      // B's own patient and clinic, linking A's attachment, observation or procedure.
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Stolen', attachmentIds: [ids.a.attachment] }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Stolen', observationIds: [ids.a.observation] }) },
+      { kind: 'foreign-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Stolen', procedureIds: [ids.a.procedure] }) },
+    ],
+    'GET /v1/case-studies': [
+      { kind: 'collection', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+      { kind: 'foreign-reference', query: (ids) => ({ patientId: ids.a.patient }) },
+    ],
+    'GET /v1/case-studies/:id': { kind: 'foreign-id', resource: 'caseStudy' },
+    'PATCH /v1/case-studies/:id': [
+      { kind: 'foreign-id', resource: 'caseStudy', body: { title: 'Hijacked', attachmentIds: [] } },
+      // B links A's attachment into B's own case study.
+      { kind: 'foreign-reference', params: { id: 'caseStudy' }, body: (ids) => ({ attachmentIds: [ids.a.attachment] }) },
+    ],
+    'DELETE /v1/case-studies/:id': { kind: 'foreign-id', resource: 'caseStudy' },
   },
 };
 

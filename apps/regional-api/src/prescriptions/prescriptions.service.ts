@@ -139,22 +139,37 @@ const ITEM_COLUMNS = `organization_id, clinic_id, prescription_id, position, med
   quantity, instructions, short_key_id`;
 
 /**
- * A new prescription and all its lines in ONE statement (one round trip, one multi-row insert),
- * returning the whole view. $1 org, $2 id, $3 clinic, $4 patient, $5 doctor, $6 appointment,
- * $7 diagnosis, $8 notes, $9 created by, $10..$16 the lines.
+ * A new prescription and all its lines in ONE statement (one round trip, one multi-row insert for
+ * the lines), returning the whole view. The statement checks what it needs as it goes: the clinic
+ * (RLS hides one the caller may not access), the patient, the prescribing doctor ($5: the
+ * caller's membership, or a doctor id) active and practising at the clinic. When one is missing
+ * nothing is written and no row comes back; the caller then asks which one (`checks`).
+ * $1 org, $2 id, $3 clinic, $4 patient, $5 doctor match, $6 appointment, $7 diagnosis, $8 notes,
+ * $9 created by, $10..$16 the lines.
  */
-const CREATE = prepared(`with p as (
+const create = (doctorMatch: string) =>
+  prepared(`with ctx as (
+    select c.id as clinic_id, d.id as doctor_id
+      from clinics c
+      join doctors d on d.organization_id = c.organization_id and ${doctorMatch} = $5 and d.is_active
+      join doctor_clinics dc on dc.organization_id = c.organization_id and dc.doctor_id = d.id and dc.clinic_id = c.id
+     where c.organization_id = $1 and c.id = $3
+       and exists (select 1 from patients pt where pt.organization_id = $1 and pt.id = $4)
+  ), p as (
     insert into prescriptions (organization_id, id, clinic_id, patient_id, doctor_id, appointment_id, diagnosis, notes, created_by)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    select $1, $2, ctx.clinic_id, $4, ctx.doctor_id, $6, $7, $8, $9 from ctx
     returning *
   ), i as (
     insert into prescription_items (${ITEM_COLUMNS})
-    ${linesSelect('$1::uuid', '$3::uuid', '$2::uuid', '0', 10)}
+    ${linesSelect('p.organization_id', 'p.clinic_id', 'p.id', '0', 10)}
+      cross join p
     returning *
   )
   select ${OWN_COLUMNS}, null::uuid as "amendedById",
          coalesce((select json_agg(${ITEM_JSON} order by i.position) from i), '[]'::json) as items
     from p`);
+const CREATE_BY_MEMBERSHIP = create('d.membership_id');
+const CREATE_BY_DOCTOR = create('d.id');
 
 /** Appends lines to a draft from position $4: $1 org, $2 clinic, $3 prescription, $5..$11 the lines. Returns how many were written. */
 const APPEND_LINES = prepared(`with i as (
@@ -265,7 +280,10 @@ export class PrescriptionsService {
     return runPrepared<T>(this.tx.manager, statement, values);
   }
 
-  /** A draft, walk-in or from an appointment, with its lines (items, then each short key's) written in one statement. */
+  /**
+   * A draft, walk-in or from an appointment, with its lines (items, then each short key's). The
+   * happy path is one statement that checks and writes (see `create`), then the audit event.
+   */
   async create(dto: CreatePrescriptionDto): Promise<PrescriptionView> {
     const orgId = this.context.orgId;
     let { clinicId, patientId } = dto;
@@ -282,26 +300,6 @@ export class PrescriptionsService {
     if (!clinicId || !patientId) throw badRequest('VALIDATION_FAILED', 'A walk-in prescription needs clinicId and patientId');
     if (!this.context.canAccessClinic(clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
 
-    const byOwnProfile = !dto.doctorId || this.context.role !== 'org_admin';
-    const [check] = await this.run<{ clinic: boolean | null; patient: boolean; doctorId: string | null; doctorActive: boolean | null; atClinic: boolean }>(
-      byOwnProfile ? CHECKS_BY_MEMBERSHIP : CHECKS_BY_DOCTOR,
-      [orgId, clinicId, patientId, byOwnProfile ? this.context.membershipId : dto.doctorId],
-    );
-    if (!check.clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-    if (!check.patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
-    if (!check.doctorId) {
-      if (byOwnProfile) throw forbidden(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
-      throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
-    }
-    if (dto.doctorId && dto.doctorId !== check.doctorId) {
-      throw forbidden(ErrorCode.RoleRequired, 'Only an org admin may write a prescription for another doctor');
-    }
-    if (!check.doctorActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive');
-    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
-    if (appointmentDoctor && appointmentDoctor !== check.doctorId) {
-      throw conflict(ErrorCode.AppointmentMismatch, 'The appointment is with another doctor');
-    }
-
     const lines = linesFrom(dto.items);
     const shortKeyIds: string[] = [];
     for (const code of dto.shortKeys ?? []) {
@@ -311,14 +309,17 @@ export class PrescriptionsService {
     }
     this.assertLineCount(lines.length);
 
-    let row: PrescriptionView;
+    // Only an org admin names the doctor; everyone else writes as their own doctor profile.
+    const byOwnProfile = !dto.doctorId || this.context.role !== 'org_admin';
+    const doctor = byOwnProfile ? this.context.membershipId : dto.doctorId;
+    let row: PrescriptionView | undefined;
     try {
-      [row] = await this.run<PrescriptionView>(CREATE, [
+      [row] = await this.run<PrescriptionView>(byOwnProfile ? CREATE_BY_MEMBERSHIP : CREATE_BY_DOCTOR, [
         orgId,
         randomUUID(),
         clinicId,
         patientId,
-        check.doctorId,
+        doctor,
         dto.appointmentId ?? null,
         dto.diagnosis ?? null,
         dto.notes ?? null,
@@ -327,6 +328,14 @@ export class PrescriptionsService {
       ]);
     } catch (err) {
       throw mapWriteError(err);
+    }
+    if (!row) return this.explainRefusal(byOwnProfile ? CHECKS_BY_MEMBERSHIP : CHECKS_BY_DOCTOR, [orgId, clinicId, patientId, doctor]);
+    // Any refusal below rolls the whole request back, the prescription included.
+    if (dto.doctorId && dto.doctorId !== row.doctorId) {
+      throw forbidden(ErrorCode.RoleRequired, 'Only an org admin may write a prescription for another doctor');
+    }
+    if (appointmentDoctor && appointmentDoctor !== row.doctorId) {
+      throw conflict(ErrorCode.AppointmentMismatch, 'The appointment is with another doctor');
     }
     if (row.items.length !== lines.length) await this.explainMissingMedicines(lines);
     await this.audit.record({
@@ -337,6 +346,23 @@ export class PrescriptionsService {
       details: { patientId, appointmentId: dto.appointmentId ?? null, items: lines.length, shortKeyIds },
     });
     return row;
+  }
+
+  /** Nothing was written: say why (clinic, patient, doctor profile, doctor active, doctor at the clinic). Always throws. */
+  private async explainRefusal(statement: PreparedStatement, values: unknown[]): Promise<never> {
+    const [check] = await this.run<{ clinic: boolean | null; patient: boolean; doctorId: string | null; doctorActive: boolean | null; atClinic: boolean }>(
+      statement,
+      values,
+    );
+    if (!check.clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!check.patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (!check.doctorId) {
+      if (statement === CHECKS_BY_MEMBERSHIP) throw forbidden(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
+      throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
+    }
+    if (!check.doctorActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive');
+    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
+    throw conflict(ErrorCode.DoctorNotAtClinic, 'The prescription could not be written; retry');
   }
 
   async get(id: string): Promise<PrescriptionView> {

@@ -59,7 +59,7 @@ const schema = z
     /** Lifetime of a download URL (a read-only SAS for one blob). */
     BLOB_SAS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     /** Per-try timeout of a blob store call, and how many tries: a store that is down answers 503 fast. */
-    BLOB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    BLOB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     BLOB_MAX_TRIES: z.coerce.number().int().min(1).max(10).default(2),
     /** Largest attachment accepted (streamed to the blob store, never held in memory whole). */
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),

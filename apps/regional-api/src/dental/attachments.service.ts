@@ -43,7 +43,7 @@ export function sanitizeFileName(raw: string | undefined): string | null {
   if (!raw) return null;
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
   const clean = base
-    .replace(/[^\p{L}\p{N} ._()-]+/gu, '_')
+    .replace(/[^\p{L}\p{M}\p{N} ._()-]+/gu, '_')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '')
     .slice(0, 200);

@@ -471,8 +471,8 @@ describe('prescriptions', () => {
     await region.client.delete(`/v1/prescriptions/${v2.id}`, { token: doctor.token });
     await list(`patientId=${patient}&limit=100`);
     const events = await withClient(testDb().adminUrl, (c) =>
-      c.query<{ action: string; resource_id: string | null; clinic_id: string | null; details: Record<string, unknown> }>(
-        `select action, resource_id, clinic_id, details from audit_events
+      c.query<{ action: string; resource_id: string | null; clinic_id: string | null; details: Record<string, unknown>; actor_user_id: string; request_id: string | null }>(
+        `select action, resource_id, clinic_id, details, actor_user_id, request_id from audit_events
           where organization_id = $1 and resource_type = 'prescription'
             and (resource_id = any($2::uuid[]) or (action = 'prescription.list' and details -> 'ids' ? $3::text))
           order by occurred_at`,
@@ -490,6 +490,12 @@ describe('prescriptions', () => {
       'prescription.list',
     ]);
     expect(events.rows.every((e) => e.clinic_id === clinic || e.action === 'prescription.list')).toBe(true);
+    expect(events.rows.every((e) => e.request_id && (e.actor_user_id === doctor.userId || e.actor_user_id === org.admin.userId))).toBe(true);
+    expect(events.rows[0]).toMatchObject({
+      resource_id: rx.id,
+      actor_user_id: doctor.userId,
+      details: { patientId: patient, appointmentId: null, items: 1, shortKeyIds: [] },
+    });
     expect(JSON.stringify(events.rows).toLowerCase()).not.toContain('confidential');
   });
 

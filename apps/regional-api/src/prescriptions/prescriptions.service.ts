@@ -144,8 +144,10 @@ const ITEM_COLUMNS = `organization_id, clinic_id, prescription_id, position, med
  * (RLS hides one the caller may not access), the patient, the prescribing doctor ($5: the
  * caller's membership, or a doctor id) active and practising at the clinic. When one is missing
  * nothing is written and no row comes back; the caller then asks which one (`checks`).
+ * The audit event is written by the same statement (the columns AuditService writes), so the
+ * whole write is as many round trips as the plain inserts would be, or fewer.
  * $1 org, $2 id, $3 clinic, $4 patient, $5 doctor match, $6 appointment, $7 diagnosis, $8 notes,
- * $9 created by, $10..$16 the lines.
+ * $9 created by (the acting user), $10..$16 the lines, $17 request id, $18 short key ids (JSON).
  */
 const create = (doctorMatch: string) =>
   prepared(`with ctx as (
@@ -164,6 +166,11 @@ const create = (doctorMatch: string) =>
     ${linesSelect('p.organization_id', 'p.clinic_id', 'p.id', '0', 10)}
       cross join p
     returning *
+  ), audit as (
+    insert into audit_events (organization_id, actor_type, actor_user_id, clinic_id, action, resource_type, resource_id, request_id, details)
+    select p.organization_id, 'user', $9, p.clinic_id, 'prescription.create', 'prescription', p.id, $17,
+           jsonb_build_object('patientId', p.patient_id, 'appointmentId', p.appointment_id, 'items', (select count(*) from i), 'shortKeyIds', $18::jsonb)
+      from p
   )
   select ${OWN_COLUMNS}, null::uuid as "amendedById",
          coalesce((select json_agg(${ITEM_JSON} order by i.position) from i), '[]'::json) as items
@@ -325,6 +332,8 @@ export class PrescriptionsService {
         dto.notes ?? null,
         this.context.userId,
         ...lineArrays(lines),
+        RequestContext.snapshot().requestId ?? null,
+        JSON.stringify(shortKeyIds),
       ]);
     } catch (err) {
       throw mapWriteError(err);
@@ -338,13 +347,6 @@ export class PrescriptionsService {
       throw conflict(ErrorCode.AppointmentMismatch, 'The appointment is with another doctor');
     }
     if (row.items.length !== lines.length) await this.explainMissingMedicines(lines);
-    await this.audit.record({
-      action: 'prescription.create',
-      resourceType: 'prescription',
-      resourceId: row.id,
-      clinicId,
-      details: { patientId, appointmentId: dto.appointmentId ?? null, items: lines.length, shortKeyIds },
-    });
     return row;
   }
 

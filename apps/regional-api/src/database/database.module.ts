@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TransactionHost, usePreparedStatements } from '@medgenie/database';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { createRegionalDataSource, migrateRegionalDatabase } from './data-source';
+import { RequestTransactions } from './request-transaction.interceptor';
 
 @Global()
 @Module({
@@ -27,8 +28,9 @@ import { createRegionalDataSource, migrateRegionalDatabase } from './data-source
       },
     },
     TransactionHost,
+    RequestTransactions,
   ],
-  exports: [DataSource, TransactionHost],
+  exports: [DataSource, TransactionHost, RequestTransactions],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -39,32 +39,33 @@ function parseClinicIds(setting: string): '*' | string[] {
 }
 
 /**
- * One transaction per authenticated request: the tenant is pinned first, the membership is
- * resolved inside it, the role is checked, and the handler's queries and audit events all
- * commit or roll back together.
+ * Marks a route whose handler waits on something slow that is not the database (a file
+ * streaming in from the caller and out to the blob store): instead of one transaction around
+ * the whole request, which would hold a pooled connection for as long as the client takes to
+ * send, the membership and role are checked in a short transaction up front, and the handler
+ * opens its own short transactions with `RequestTransactions.run`.
+ */
+export const OWN_TRANSACTIONS_KEY = 'mg:own-transactions';
+export const OwnTransactions = () => SetMetadata(OWN_TRANSACTIONS_KEY, true);
+
+/**
+ * A tenant transaction for the current request: the tenant is pinned first, the membership is
+ * resolved inside it (which pins the clinics), the role is checked, then `work` runs with the
+ * transaction bound for repositories (`TransactionHost`).
  */
 @Injectable()
-export class RequestTransactionInterceptor implements NestInterceptor {
+export class RequestTransactions {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionHost,
     private readonly context: RequestContext,
-    private readonly reflector: Reflector,
   ) {}
 
-  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.context.hasIdentity) return next.handle();
-    const roles = this.reflector.getAllAndOverride<OrgRole[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
-    return defer(() =>
-      runInTenantTransaction(
-        this.dataSource,
-        { orgId: this.context.orgId, userId: this.context.userId, clinics: null },
-        async (manager) => {
-          await this.resolveMembership(manager, roles);
-          return this.tx.bind(manager, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
-        },
-      ),
-    );
+  run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
+    return runInTenantTransaction(this.dataSource, { orgId: this.context.orgId, userId: this.context.userId, clinics: null }, async (manager) => {
+      await this.resolveMembership(manager, roles);
+      return this.tx.bind(manager, work);
+    });
   }
 
   private async resolveMembership(manager: EntityManager, roles: OrgRole[] | undefined): Promise<void> {
@@ -76,5 +77,34 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     if (roles && !roles.includes(row.role)) {
       throw forbidden(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }
+  }
+}
+
+/**
+ * One transaction per authenticated request: the tenant is pinned first, the membership is
+ * resolved inside it, the role is checked, and the handler's queries and audit events all
+ * commit or roll back together. Routes marked `@OwnTransactions()` get the membership check
+ * only, and run their own short transactions.
+ */
+@Injectable()
+export class RequestTransactionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly transactions: RequestTransactions,
+    private readonly context: RequestContext,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.context.hasIdentity) return next.handle();
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const roles = this.reflector.getAllAndOverride<OrgRole[] | undefined>(ROLES_KEY, targets);
+    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    if (this.reflector.getAllAndOverride<boolean | undefined>(OWN_TRANSACTIONS_KEY, targets)) {
+      return defer(async () => {
+        await this.transactions.run(async () => undefined, roles);
+        return handle();
+      });
+    }
+    return defer(() => this.transactions.run(handle, roles));
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, R
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Roles } from '../common/roles.decorator';
+import { OwnTransactions } from '../database/request-transaction.interceptor';
 import { AttachmentsService, AttachmentView, DownloadUrl } from './attachments.service';
 import { CLINICIANS } from './dental.constants';
 import { ATTACHMENT_CONTENT_TYPES, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
@@ -13,8 +14,12 @@ import { Page } from './dto/pagination.dto';
 export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
-  /** The file is the raw body (not multipart); any member with access to the clinic may upload. */
+  /**
+   * The file is the raw body (not multipart); any member with access to the clinic may upload.
+   * No transaction is open while the file streams in (see AttachmentsService.upload).
+   */
   @Post()
+  @OwnTransactions()
   @ApiConsumes(...ATTACHMENT_CONTENT_TYPES)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   upload(@Query() query: UploadAttachmentQuery, @Req() request: FastifyRequest): Promise<AttachmentView> {

@@ -9,6 +9,7 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { ClinicalReferences } from './clinical-references';
 import { DentalBlobStore } from './dental-blob-store';
 import { DentalAttachment } from './attachment.entity';
@@ -71,6 +72,7 @@ export class AttachmentsService {
     private readonly audit: AuditService,
     private readonly refs: ClinicalReferences,
     private readonly blob: DentalBlobStore,
+    private readonly transactions: RequestTransactions,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
 
@@ -88,8 +90,12 @@ export class AttachmentsService {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
 
-    await this.refs.patient(query.patientId);
-    await this.refs.clinic(query.clinicId);
+    // Three steps, so that no pooled connection waits on the caller's upload speed: check what the
+    // file points at (a short transaction), stream it to the blob store (none), record it (another).
+    await this.transactions.run(async () => {
+      await this.refs.patient(query.patientId);
+      await this.refs.clinic(query.clinicId);
+    });
 
     const orgId = this.context.orgId;
     const container = BlobStore.containerFor(orgId);
@@ -114,7 +120,7 @@ export class AttachmentsService {
       throw err;
     }
 
-    const attachment = this.repo.create({
+    const attachment = Object.assign(new DentalAttachment(), {
       organizationId: orgId,
       id: randomUUID(),
       clinicId: query.clinicId,
@@ -129,19 +135,24 @@ export class AttachmentsService {
       uploadedBy: this.context.userId,
     });
     try {
-      await this.repo.insert(attachment);
-      await this.audit.record({
-        action: 'attachment.upload',
-        resourceType: 'dental_attachment',
-        resourceId: attachment.id,
-        clinicId: attachment.clinicId,
-        details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
+      return await this.transactions.run(async () => {
+        // The patient or the caller's access may have changed while the file streamed in.
+        await this.refs.patient(query.patientId);
+        await this.refs.clinic(query.clinicId);
+        await this.repo.insert(attachment);
+        await this.audit.record({
+          action: 'attachment.upload',
+          resourceType: 'dental_attachment',
+          resourceId: attachment.id,
+          clinicId: attachment.clinicId,
+          details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
+        });
+        return attachmentView(await this.find(attachment.id));
       });
     } catch (err) {
       await this.discard(container, blobName);
       throw err;
     }
-    return attachmentView(await this.find(attachment.id));
   }
 
   async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {

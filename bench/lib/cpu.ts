@@ -24,6 +24,8 @@ export interface CpuTarget {
   apiPid: number;
   database: string;
   role: string;
+  /** Only the backends whose application_name is this (two pools of one role in one database). */
+  applicationName?: string;
 }
 
 export interface CpuSnapshot {
@@ -43,8 +45,9 @@ export class CpuMeter {
 
   async snapshot(target: CpuTarget): Promise<CpuSnapshot> {
     const { rows } = await this.admin.query<{ pid: number }>(
-      `select pid from pg_stat_activity where datname = $1 and usename = $2 and backend_type = 'client backend'`,
-      [target.database, target.role],
+      `select pid from pg_stat_activity where datname = $1 and usename = $2 and backend_type = 'client backend'
+          and ($3::text is null or application_name = $3::text)`,
+      [target.database, target.role, target.applicationName ?? null],
     );
     const backends = new Map<number, number>();
     let readable = true;

@@ -5,6 +5,8 @@ export interface RoundOptions {
   token: string;
   /** Paths cycled through by every connection. */
   paths: string[];
+  /** Requests with a method and a JSON body, cycled through instead of GETs of `paths` when given. */
+  requests?: { method: 'POST' | 'PUT' | 'PATCH'; path: string; body: unknown }[];
   connections: number;
   seconds: number;
 }
@@ -36,7 +38,9 @@ export async function runRound(options: RoundOptions): Promise<RoundResult> {
     duration: options.seconds,
     timeout: 30,
     headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
-    requests: options.paths.map((path) => ({ method: 'GET', path })),
+    requests: options.requests
+      ? options.requests.map((r) => ({ method: r.method, path: r.path, body: JSON.stringify(r.body), headers: { 'content-type': 'application/json' } }))
+      : options.paths.map((path) => ({ method: 'GET', path })),
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;

@@ -25,22 +25,37 @@ const appointments: CaseSet = {
     return out;
   },
   cases: {
-    // B books its own doctor in its own clinic for A's patient.
-    'POST /v1/appointments': {
-      kind: 'foreign-reference',
-      body: (ids: Ids) => ({
-        clinicId: ids.b.clinic,
-        patientId: ids.a.patient,
-        doctorId: ids.b.bookingDoctor,
-        startsAt: '2032-01-06T09:00:00Z',
-        durationMinutes: 15,
-      }),
-    },
-    'GET /v1/appointments': { kind: 'collection', listKey: 'items' },
+    'POST /v1/appointments': [
+      // B books its own patient with its own doctor in its own clinic.
+      {
+        kind: 'collection',
+        body: (ids: Ids) => ({ clinicId: ids.b.clinic, patientId: ids.b.patient, doctorId: ids.b.bookingDoctor, startsAt: '2032-01-08T09:00:00Z', durationMinutes: 15 }),
+      },
+      // B books, as itself, A's patient, A's doctor or A's clinic: each 404.
+      { kind: 'foreign-reference', body: (ids: Ids) => booking(ids, { patientId: ids.a.patient }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => booking(ids, { doctorId: ids.a.bookingDoctor }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => booking(ids, { clinicId: ids.a.clinic }) },
+    ],
+    'GET /v1/appointments': [
+      { kind: 'collection', listKey: 'items' },
+      { kind: 'foreign-reference', query: (ids: Ids) => ({ clinicId: ids.a.clinic, date: '2032-01-05' }) },
+    ],
     'GET /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment' },
     'PATCH /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment', body: { reason: 'Hijacked', startsAt: '2032-01-07T09:00:00Z' } },
     'POST /v1/appointments/:id/status': { kind: 'foreign-id', resource: 'appointment', body: { status: 'cancelled' } },
   },
 };
+
+/** A booking by B of its own patient, doctor and clinic, with one of them swapped for A's. */
+function booking(ids: Ids, swap: Record<string, string>) {
+  return {
+    clinicId: ids.b.clinic,
+    patientId: ids.b.patient,
+    doctorId: ids.b.bookingDoctor,
+    startsAt: '2032-01-06T09:00:00Z',
+    durationMinutes: 15,
+    ...swap,
+  };
+}
 
 export default appointments;

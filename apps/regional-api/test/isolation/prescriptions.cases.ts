@@ -35,6 +35,9 @@ const prescriptions: CaseSet = {
       if (finalized.status !== 200) throw new Error(`finalizing a seeded prescription answered ${finalized.status}`);
       out[key] = { prescriptionDraft: draft, prescription: final, rxMedicine: medicine.id };
     }
+    const theirs = await region.client.post<{ id: string }>('/v1/medicines', { name: 'A Rx Tonic', form: 'syrup', strength: '5 ml' }, { token: a.admin.token });
+    if (theirs.status !== 201) throw new Error(`seeding a medicine answered ${theirs.status}: ${JSON.stringify(theirs.body)}`);
+    out.a.ownMedicine = theirs.body.id;
     const shortKey = await region.client.post<{ id: string }>(
       '/v1/short-keys',
       { code: 'B-ISO', name: 'B template', items: [{ medicineId: medicine.id, dosage: '1', frequency: '1-0-0', duration: '1 day' }] },
@@ -44,16 +47,19 @@ const prescriptions: CaseSet = {
     return out;
   },
   cases: {
-    // B writes, as its own doctor in its own clinic, for A's patient.
-    'POST /v1/prescriptions': {
-      kind: 'foreign-reference',
-      body: (ids: Ids) => ({
-        clinicId: ids.b.clinic,
-        patientId: ids.a.patient,
-        items: [{ medicineId: ids.b.rxMedicine, dosage: '1 tablet', frequency: '1-0-1', duration: '3 days' }],
-      }),
-    },
-    'GET /v1/prescriptions': { kind: 'collection', listKey: 'items' },
+    'POST /v1/prescriptions': [
+      { kind: 'collection', body: (ids: Ids) => writing(ids, {}) },
+      // B writes, as its own doctor in its own clinic, naming one of A's rows: each 404.
+      { kind: 'foreign-reference', body: (ids: Ids) => writing(ids, { patientId: ids.a.patient }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => writing(ids, { clinicId: ids.a.clinic }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => writing(ids, { doctorId: ids.a.bookingDoctor }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => ({ appointmentId: ids.a.appointment, items: writing(ids, {}).items }) },
+      { kind: 'foreign-reference', body: (ids: Ids) => writing(ids, { medicineId: ids.a.ownMedicine }) },
+    ],
+    'GET /v1/prescriptions': [
+      { kind: 'collection', listKey: 'items' },
+      { kind: 'foreign-reference', query: (ids: Ids) => ({ clinicId: ids.a.clinic }) },
+    ],
     'GET /v1/prescriptions/:id': { kind: 'foreign-id', resource: 'prescription' },
     'PATCH /v1/prescriptions/:id': { kind: 'foreign-id', resource: 'prescriptionDraft', body: { diagnosis: 'Hijacked', items: [] } },
     'DELETE /v1/prescriptions/:id': { kind: 'foreign-id', resource: 'prescriptionDraft' },
@@ -62,5 +68,16 @@ const prescriptions: CaseSet = {
     'POST /v1/prescriptions/:id/amendments': { kind: 'foreign-id', resource: 'prescription' },
   },
 };
+
+/** A walk-in by B's admin (a doctor) for B's patient in B's clinic, with one field swapped (medicineId: the line's). */
+function writing(ids: Ids, swap: { patientId?: string; clinicId?: string; doctorId?: string; medicineId?: string }) {
+  const { medicineId, ...fields } = swap;
+  return {
+    clinicId: ids.b.clinic,
+    patientId: ids.b.patient,
+    ...fields,
+    items: [{ medicineId: medicineId ?? ids.b.rxMedicine, dosage: '1 tablet', frequency: '1-0-1', duration: '3 days' }],
+  };
+}
 
 export default prescriptions;

@@ -18,8 +18,6 @@ declare module 'autocannon' {
     timeout?: number;
     headers?: Record<string, string>;
     requests?: AutocannonRequest[];
-    /** Requests per second across all connections (a rate-limited, not closed, loop). */
-    overallRate?: number;
   }
 
   interface AutocannonResult {

@@ -9,11 +9,6 @@ export interface HeaderRoundOptions {
   paths: string[];
   connections: number;
   seconds: number;
-  /**
-   * Offered load in requests per second across all connections (autocannon's overallRate).
-   * Unset: a closed loop, each connection sends its next request as soon as the last answers.
-   */
-  rate?: number;
 }
 
 /**
@@ -33,7 +28,6 @@ export async function runHeaderRound(options: HeaderRoundOptions): Promise<Round
     duration: options.seconds,
     timeout: 30,
     headers: options.headers,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: options.paths.map((path) => ({ method: 'GET', path })),
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

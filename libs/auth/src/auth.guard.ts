@@ -13,6 +13,7 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { AUTH_MODE_KEY, AuthMode } from './decorators';
 import { AuthPrincipal, TokenRejectedError } from './jwt.strategy';
+import { VerifiedTokens } from './verified-tokens';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -31,6 +32,7 @@ function isKeySourceFailure(err: unknown): boolean {
 @Injectable()
 export class GlobalAuthGuard extends AuthGuard('jwt') {
   private readonly serviceDigest: Buffer;
+  private readonly verified = new VerifiedTokens<AuthPrincipal>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -45,8 +47,15 @@ export class GlobalAuthGuard extends AuthGuard('jwt') {
     const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (mode === 'public') return true;
     if (mode === 'service') return this.checkServiceToken(ctx);
-    await super.canActivate(ctx);
-    const principal = ctx.switchToHttp().getRequest<{ user: AuthPrincipal }>().user;
+    const request = ctx.switchToHttp().getRequest<{ user?: AuthPrincipal; headers: Record<string, unknown> }>();
+    const token = bearerToken(request.headers.authorization);
+    let principal = token ? this.verified.get(token) : undefined;
+    if (!principal) {
+      await super.canActivate(ctx);
+      principal = request.user as AuthPrincipal;
+      if (token) this.verified.set(token, principal, principal.expiresAtMs);
+    }
+    request.user = principal;
     this.context.setIdentity({
       regionId: principal.regionId,
       orgId: principal.orgId,
@@ -72,6 +81,13 @@ export class GlobalAuthGuard extends AuthGuard('jwt') {
     }
     return true;
   }
+}
+
+/** The token of an `Authorization: Bearer …` header (what passport-jwt reads too). */
+function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
 }
 
 function describe(info: unknown): string {

@@ -10,6 +10,8 @@ export interface AuthPrincipal {
   orgId: string;
   regionId: string;
   role: string;
+  /** When the token expires (ms since the epoch). */
+  expiresAtMs: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,11 +46,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(payload: Record<string, unknown>): AuthPrincipal {
-    const { sub, org, region, role } = payload;
+    const { sub, org, region, role, exp } = payload;
     if (region !== this.options.regionId) throw new TokenRejectedError('token is for another region');
     if (typeof sub !== 'string' || !UUID.test(sub)) throw new TokenRejectedError('token subject is not a user id');
     if (typeof org !== 'string' || !UUID.test(org)) throw new TokenRejectedError('token organization is not an id');
     if (!isOrgRole(role)) throw new TokenRejectedError('token role is not an organization role');
-    return { userId: sub.toLowerCase(), orgId: org.toLowerCase(), regionId: region, role };
+    if (typeof exp !== 'number') throw new TokenRejectedError('token has no expiry');
+    return { userId: sub.toLowerCase(), orgId: org.toLowerCase(), regionId: region, role, expiresAtMs: exp * 1000 };
   }
 }

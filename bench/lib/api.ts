@@ -34,7 +34,9 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
   };
   delete env.DATABASE_OWNER_URL;
   delete env.REDIS_URL;
-  const child: ChildProcess = fork(join(__dirname, 'api-server.js'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_API_NODE_ARGS: Node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const execArgv = [...process.execArgv, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  const child: ChildProcess = fork(join(__dirname, 'api-server.js'), [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

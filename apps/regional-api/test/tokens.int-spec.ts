@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { TestOrg } from '@medgenie/testing';
 import { startTestRegion, TestRegion } from './support';
 
@@ -102,6 +103,18 @@ describe('access tokens', () => {
     } finally {
       region.issuer.unavailable = false;
     }
+  });
+
+  it('checks what a remembered token grants on every request: a suspended org is refused at once', async () => {
+    const other = await region.createOrg();
+    const token = other.admin.token;
+    expect((await region.client.get('/v1/patients', { token })).status).toBe(200);
+    expect((await region.client.get('/v1/patients', { token })).status).toBe(200);
+    const service = { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } };
+    expect((await region.client.patch(`/internal/v1/organizations/${other.orgId}`, { status: 'suspended' }, service)).status).toBe(200);
+    const res = await region.client.get('/v1/patients', { token });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'ORGANIZATION_NOT_ACTIVE' });
   });
 });
 

@@ -3,34 +3,25 @@ import { Reflector } from '@nestjs/core';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { prepared, runInTenantTransaction, runPrepared, TransactionHost } from '@medgenie/database';
+import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
 import { forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
 import { ROLES_KEY } from '../common/roles.decorator';
 
 interface MembershipRow {
-  id: string;
-  role: OrgRole;
+  membership_id: string;
+  member_role: OrgRole;
   org_status: string;
   clinic_ids: string;
 }
 
 /**
- * Loads the caller's membership and pins `app.clinic_ids` in one statement: org admins get
- * every clinic ('*'), others the clinics they are granted.
+ * Pins the tenant and loads the caller's membership in one round trip (migration
+ * 1764000400000): org and user first, then `app.clinic_ids` from the membership: org admins
+ * get every clinic ('*'), others the clinics they are granted.
  */
-const MEMBERSHIP_SQL = prepared(`
-  select m.id, m.role, o.status as org_status,
-         set_config('app.clinic_ids',
-           case when m.role = 'org_admin' then '*'
-                else coalesce((select '{' || string_agg(mc.clinic_id::text, ',') || '}'
-                                 from membership_clinics mc
-                                where mc.organization_id = m.organization_id and mc.membership_id = m.id), '{}')
-           end, true) as clinic_ids
-    from memberships m
-    join organizations o on o.id = m.organization_id
-   where m.organization_id = $1 and m.user_id = $2 and m.is_active`);
+const BEGIN_REQUEST_SQL = prepared('select membership_id, member_role, org_status, clinic_ids from mg_begin_request($1, $2)');
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -62,19 +53,19 @@ export class RequestTransactions {
   ) {}
 
   run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
-    return runInTenantTransaction(this.dataSource, { orgId: this.context.orgId, userId: this.context.userId, clinics: null }, async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       await this.resolveMembership(manager, roles);
       return this.tx.bind(manager, work);
     });
   }
 
   private async resolveMembership(manager: EntityManager, roles: OrgRole[] | undefined): Promise<void> {
-    const rows = await runPrepared<MembershipRow>(manager, MEMBERSHIP_SQL, [this.context.orgId, this.context.userId]);
+    const rows = await runPrepared<MembershipRow>(manager, BEGIN_REQUEST_SQL, [this.context.orgId, this.context.userId]);
     const row = rows[0];
     if (!row) throw forbidden(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
     if (row.org_status !== 'active') throw forbidden(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
-    this.context.setMembership({ id: row.id, role: row.role, clinics: parseClinicIds(row.clinic_ids) });
-    if (roles && !roles.includes(row.role)) {
+    this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });
+    if (roles && !roles.includes(row.member_role)) {
       throw forbidden(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }
   }

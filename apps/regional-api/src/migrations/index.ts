@@ -4,6 +4,15 @@ import { GlobalMedicineCatalogue1764000100000 } from './1764000100000-global-med
 import { MedicineReferencesInScope1764000100001 } from './1764000100001-medicine-references-in-scope';
 import { DentalAndCaseStudies1764000200000 } from './1764000200000-dental-and-case-studies';
 import { PrescriptionIntegrity1764000300000 } from './1764000300000-prescription-integrity';
+import { BeginRequest1764000400000 } from './1764000400000-begin-request';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
-export const regionalMigrations = [RegionalSchemaV11763800000000, ClinicalCore1764000000000, GlobalMedicineCatalogue1764000100000, MedicineReferencesInScope1764000100001, DentalAndCaseStudies1764000200000, PrescriptionIntegrity1764000300000];
+export const regionalMigrations = [
+  RegionalSchemaV11763800000000,
+  ClinicalCore1764000000000,
+  GlobalMedicineCatalogue1764000100000,
+  MedicineReferencesInScope1764000100001,
+  DentalAndCaseStudies1764000200000,
+  PrescriptionIntegrity1764000300000,
+  BeginRequest1764000400000,
+];

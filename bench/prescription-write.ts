@@ -277,8 +277,20 @@ async function main(): Promise<void> {
       const warm = await side.round(warmupSeconds);
       log(`prescription-write warm-up ${side.label}: ${fmt(warm.rps)} writes/s${warm.failed ? `, ${warm.failed} failed ${JSON.stringify(warm.statusCounts)}` : ''}`);
     }
+    // This machine's Postgres runs with autovacuum off. Without it the written tables are never
+    // analyzed, and plans cached while they were nearly empty (the foreign-key checks' and the
+    // triggers') scan them in full: every write slows as they grow, on both sides. Between
+    // rounds, outside the measurement, do what autovacuum would.
+    const analyzeWritten = () =>
+      withClient(db!.adminUrl, async (c) => {
+        for (const t of ['prescriptions', 'prescription_items', 'audit_events']) {
+          const vacuum = `vacuum (analyze) ${t}`; // fixed names; utility commands take no bind parameters
+          await c.query(vacuum);
+        }
+      });
     for (let i = 0; i < rounds; i += 1) {
       for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+        await analyzeWritten();
         const before = await meter.snapshot(side.cpu);
         const r = await side.round(roundSeconds);
         const cpu = CpuMeter.delta(before, await meter.snapshot(side.cpu));

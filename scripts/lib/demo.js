@@ -125,6 +125,69 @@ async function ensureClinics(regionUrl, token, org) {
   return Object.fromEntries(org.clinics.map((c) => [c.name, find(clinics, c)?.id ?? null]));
 }
 
+/** Demo patients of every organization (a mobile number and first name identify a patient). */
+const DEMO_PATIENTS = [
+  { firstName: 'Asha', lastName: 'Verma', mobileNumber: '+15550100001', gender: 'female', dateOfBirth: '1988-03-14' },
+  { firstName: 'Rohan', lastName: 'Mehta', mobileNumber: '+15550100002', gender: 'male', dateOfBirth: '1975-11-02' },
+];
+
+/** The first clinic's morning, `days` from today, as an ISO instant (the clinic's zone is the region's). */
+function clinicMorning(days, hour, utcOffsetMinutes) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const local = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour, 0, 0);
+  return new Date(local - utcOffsetMinutes * 60_000).toISOString();
+}
+
+const REGION_UTC_OFFSET_MINUTES = { in: 330, ca: -300, us: -300 };
+
+/**
+ * A clinic's working data, through the API as a clinic admin would make it: the admin (who
+ * signed up as a doctor) practises at every clinic Monday to Saturday, a FEVER short key, two
+ * patients, and an appointment tomorrow morning. Idempotent: what exists (409) is kept.
+ */
+async function ensureClinicalDemo(regionUrl, token, org, clinics) {
+  const [doctor] = expectStatus(await call(regionUrl, 'GET', '/v1/doctors', { token }), [200], `listing the doctors of ${org.organizationName}`);
+  if (!doctor) return;
+  const schedule = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
+  for (const clinicId of Object.values(clinics).filter(Boolean)) {
+    expectStatus(await call(regionUrl, 'PUT', `/v1/doctors/${doctor.id}/clinics/${clinicId}`, { token, body: { schedule } }), [200], 'setting the doctor’s hours');
+  }
+  const medicines = expectStatus(await call(regionUrl, 'GET', '/v1/medicines?search=paracetamol', { token }), [200], 'searching medicines');
+  const paracetamol = medicines.items.find((m) => m.scope === 'global');
+  if (paracetamol) {
+    const res = await call(regionUrl, 'POST', '/v1/short-keys', {
+      token,
+      body: {
+        code: 'FEVER',
+        name: 'Fever, adult',
+        items: [{ medicineId: paracetamol.id, dosage: '500 mg', frequency: '1-1-1', duration: '3 days', quantity: 9, instructions: 'After food' }],
+      },
+    });
+    expectStatus(res, [201, 409], 'adding the FEVER short key');
+  }
+  const patientIds = [];
+  for (const patient of DEMO_PATIENTS) {
+    const res = await call(regionUrl, 'POST', '/v1/patients', { token, body: patient });
+    if (res.status === 201) {
+      patientIds.push(res.body.id);
+      continue;
+    }
+    expectStatus(res, [409], `adding patient ${patient.firstName}`);
+    const found = expectStatus(await call(regionUrl, 'GET', `/v1/patients?search=${encodeURIComponent(patient.mobileNumber)}`, { token }), [200], 'finding a patient');
+    const match = found.items.find((p) => p.firstName === patient.firstName);
+    if (match) patientIds.push(match.id);
+  }
+  const clinicId = Object.values(clinics)[0];
+  if (clinicId && patientIds[0]) {
+    const startsAt = clinicMorning(1, 10, REGION_UTC_OFFSET_MINUTES[org.regionId] ?? 0);
+    const res = await call(regionUrl, 'POST', '/v1/appointments', {
+      token,
+      body: { clinicId, patientId: patientIds[0], doctorId: doctor.id, startsAt, durationMinutes: 15, reason: 'Follow-up' },
+    });
+    expectStatus(res, [201, 409], 'booking the demo appointment');
+  }
+}
+
 /**
  * Makes the demo organizations. Returns { orgs, warnings }: a failure on one organization is
  * reported and does not stop the platform.
@@ -144,6 +207,7 @@ async function seedDemo({ controlPlaneUrl, regionUrls, platformAdminPassword }) 
       adminToken ??= (await login(controlPlaneUrl, PLATFORM_ADMIN_EMAIL, platformAdminPassword, 'logging in as the platform admin')).accessToken;
       await ensurePlan(controlPlaneUrl, adminToken, claims.org, org);
       const clinics = await ensureClinics(regionUrl, tokens.accessToken, org);
+      await ensureClinicalDemo(regionUrl, tokens.accessToken, org, clinics);
       demo.orgs[org.key] = {
         organizationId: claims.org,
         adminUserId: claims.sub,

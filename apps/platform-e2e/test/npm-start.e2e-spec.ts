@@ -135,6 +135,77 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     expect(await count(state.regions.us.databaseUrl)).toBe(0);
   });
 
+  it('runs a clinic day through the gateway: doctor, appointment, prescription, and an X-ray in the region’s blob store', async () => {
+    const suffix = Date.now().toString(36);
+    const signup = async (regionId: string) => {
+      const slug = `day${regionId}${suffix}`;
+      const res = await call<{ clinicId: string; accessToken: string }>('console.localhost', 'POST', '/v1/signup', {
+        body: { organizationName: `Day ${slug}`, slug, regionId, adminName: 'Dr Day', adminEmail: `${slug}@example.test`, adminPassword: 'correct horse battery staple', clinicName: 'Main' },
+      });
+      expect(res.status).toBe(201);
+      return { host: `${slug}.${regionId}.localhost`, token: res.body.accessToken, clinicId: res.body.clinicId };
+    };
+    const org = await signup('in');
+    const { host, token, clinicId } = org;
+
+    // The admin who signed up is the org's first doctor.
+    const doctors = await call<{ id: string }[]>(host, 'GET', '/v1/doctors', { token });
+    expect(doctors.status).toBe(200);
+    expect(doctors.body).toHaveLength(1);
+    const doctorId = doctors.body[0].id;
+    const schedule = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    expect((await call(host, 'PUT', `/v1/doctors/${doctorId}/clinics/${clinicId}`, { token, body: { schedule } })).status).toBe(200);
+
+    const patient = await call<{ id: string }>(host, 'POST', '/v1/patients', { token, body: { firstName: 'Kiran', lastName: 'Rao', mobileNumber: '+919811100000' } });
+    expect(patient.status).toBe(201);
+    const medicines = await call<{ items: { id: string; scope: string }[] }>(host, 'GET', '/v1/medicines?search=paracetamol', { token });
+    expect(medicines.body.items[0]).toMatchObject({ scope: 'global' });
+
+    const startsAt = new Date(Date.now() + 24 * 3600_000).toISOString().replace(/T.*/, 'T04:30:00.000Z');
+    const booking = { clinicId, patientId: patient.body.id, doctorId, startsAt, durationMinutes: 15 };
+    const appointment = await call<{ id: string }>(host, 'POST', '/v1/appointments', { token, body: booking });
+    expect(appointment.status).toBe(201);
+    expect((await call(host, 'POST', '/v1/appointments', { token, body: booking })).status).toBe(409);
+
+    const prescription = await call<{ id: string; items: unknown[] }>(host, 'POST', '/v1/prescriptions', {
+      token,
+      body: {
+        appointmentId: appointment.body.id,
+        diagnosis: 'Viral fever',
+        items: [{ medicineId: medicines.body.items[0].id, dosage: '500 mg', frequency: '1-0-1', duration: '3 days' }],
+      },
+    });
+    expect(prescription.status).toBe(201);
+    expect(prescription.body.items).toHaveLength(1);
+    expect((await call(host, 'POST', `/v1/prescriptions/${prescription.body.id}/finalize`, { token })).status).toBe(200);
+    expect((await call(host, 'PATCH', `/v1/prescriptions/${prescription.body.id}`, { token, body: { notes: 'changed' } })).status).toBe(409);
+
+    // A 2 MiB X-ray (twice the JSON body limit) streams through the gateway to the region's blob store.
+    const xray = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2 * 1024 * 1024, 7)]);
+    const query = new URLSearchParams({ patientId: patient.body.id, clinicId, kind: 'xray', fileName: 'bitewing.png' });
+    const upload = await request(`http://127.0.0.1:${port}/v1/dental/attachments?${query}`, {
+      method: 'POST',
+      headers: { host: `${host}:${port}`, authorization: `Bearer ${token}`, 'content-type': 'image/png' },
+      body: xray,
+    });
+    const uploaded = (await upload.body.json()) as { id: string; sizeBytes: number };
+    expect(upload.statusCode).toBe(201);
+    expect(uploaded.sizeBytes).toBe(xray.length);
+    const link = await call<{ url: string }>(host, 'GET', `/v1/dental/attachments/${uploaded.id}/download-url`, { token });
+    expect(link.status).toBe(200);
+    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
+    expect(link.body.url.startsWith(state.regions.in.blobUrl)).toBe(true);
+    const download = await request(link.body.url);
+    expect(download.statusCode).toBe(200);
+    expect(Buffer.from(await download.body.arrayBuffer()).equals(xray)).toBe(true);
+
+    // Another org (another region) sees none of it: 404 on its own host.
+    const other = await signup('ca');
+    for (const path of [`/v1/appointments/${appointment.body.id}`, `/v1/prescriptions/${prescription.body.id}`, `/v1/dental/attachments/${uploaded.id}`]) {
+      expect((await call(other.host, 'GET', path, { token: other.token })).status).toBe(404);
+    }
+  });
+
   it('has the demo organizations', async () => {
     const apollo = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', {
       body: { email: 'admin@apollo.example', password: 'Apollo-Demo-Pass-2025' },
@@ -142,5 +213,12 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     expect(apollo.status).toBe(200);
     const clinics = await call<{ name: string }[]>('apollo.in.localhost', 'GET', '/v1/clinics', { token: apollo.body.accessToken });
     expect(clinics.body.map((c) => c.name).sort()).toEqual(['Delhi', 'Mumbai']);
+    const token = apollo.body.accessToken;
+    const doctors = await call<{ clinics: unknown[] }[]>('apollo.in.localhost', 'GET', '/v1/doctors', { token });
+    expect(doctors.body[0].clinics).toHaveLength(2);
+    const keys = await call<{ items: { code: string }[] }>('apollo.in.localhost', 'GET', '/v1/short-keys?code=fever', { token });
+    expect(keys.body.items.map((k) => k.code)).toEqual(['FEVER']);
+    const patients = await call<{ items: { firstName: string }[] }>('apollo.in.localhost', 'GET', '/v1/patients?search=%2B1555010000', { token });
+    expect(patients.body.items.map((p) => p.firstName).sort()).toEqual(['Asha', 'Rohan']);
   });
 });

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const gateway = await createGateway(config);
-  await gateway.server.listen({ port: config.port, host: config.host });
+  await gateway.listen(config.port, config.host);
   const stop = () => void gateway.close().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

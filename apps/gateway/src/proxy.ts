@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Transform, TransformCallback } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { finished } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are never forwarded. */
@@ -53,11 +54,11 @@ export interface ProxyOptions {
 }
 
 /** Streams the request to the upstream and the response back, with X-Forwarded-* and the request id. */
-export async function proxy(request: FastifyRequest, reply: FastifyReply, options: ProxyOptions): Promise<void> {
+export async function proxy(request: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
   const headers = dropHopByHop(request.headers);
   const forwardedFor = request.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${request.socket.remoteAddress}` : (request.socket.remoteAddress ?? '');
-  headers['x-forwarded-proto'] = request.protocol;
+  headers['x-forwarded-proto'] = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   headers['x-forwarded-host'] = request.headers.host ?? '';
   headers['x-request-id'] = options.requestId;
   Object.assign(headers, options.extraHeaders ?? {});
@@ -69,12 +70,12 @@ export async function proxy(request: FastifyRequest, reply: FastifyReply, option
   if (hasBody) {
     body = new LimitStream(options.bodyLimit);
     // pipeline, not pipe: a client that aborts mid-body ends the upstream request too, without an unhandled error.
-    pipeline(request.raw, body, () => undefined);
+    pipeline(request, body, () => undefined);
   }
 
   const upstream = await options.dispatcher.request({
     method: request.method as Dispatcher.HttpMethod,
-    path: request.url,
+    path: request.url ?? '/',
     headers,
     body,
   });
@@ -82,6 +83,8 @@ export async function proxy(request: FastifyRequest, reply: FastifyReply, option
   const upstreamLength = upstream.headers['content-length'];
   if (upstreamLength !== undefined) responseHeaders['content-length'] = upstreamLength as string;
   responseHeaders['x-request-id'] = options.requestId;
-  reply.status(upstream.statusCode).headers(responseHeaders);
-  await reply.send(upstream.body);
+  res.writeHead(upstream.statusCode, responseHeaders);
+  // Streamed as it arrives; a client that goes away stops the upstream body too.
+  pipeline(upstream.body, res, () => undefined);
+  await finished(res).catch(() => undefined);
 }

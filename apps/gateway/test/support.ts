@@ -37,8 +37,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const gateway = await createGateway(config);
-  await gateway.server.listen({ port: 0, host: '127.0.0.1' });
-  const port = (gateway.server.server.address() as { port: number }).port;
+  const port = await gateway.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
     gateway,

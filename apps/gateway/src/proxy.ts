@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Transform, TransformCallback } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are never forwarded. */
@@ -84,7 +83,13 @@ export async function proxy(request: IncomingMessage, res: ServerResponse, optio
   if (upstreamLength !== undefined) responseHeaders['content-length'] = upstreamLength as string;
   responseHeaders['x-request-id'] = options.requestId;
   res.writeHead(upstream.statusCode, responseHeaders);
-  // Streamed as it arrives; a client that goes away stops the upstream body too.
-  pipeline(upstream.body, res, () => undefined);
-  await finished(res).catch(() => undefined);
+  // Streamed as it arrives. Plain pipe with two listeners rather than stream.pipeline, which
+  // makes an AbortController (and its DOMException) for every response: a client that goes away
+  // stops the upstream body, an upstream that fails mid-body cuts the client's response.
+  const source = upstream.body;
+  source.once('error', () => res.destroy());
+  res.once('close', () => {
+    if (!res.writableFinished) source.destroy();
+  });
+  source.pipe(res);
 }

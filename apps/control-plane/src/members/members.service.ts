@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { PLAN_LIMITS, Plan } from '@medgenie/contracts';
 import { isUniqueViolation } from '@medgenie/database';
 import { conflict, DomainError, forbidden } from '@medgenie/http';
@@ -31,7 +31,10 @@ export class MembersService {
     if (org.status !== 'active') throw forbidden(ErrorCode.OrganizationNotActive, `The organization is ${org.status}`);
     if (dto.role === 'doctor') {
       const max = PLAN_LIMITS[org.plan as Plan]?.maxDoctors;
-      const doctors = await this.dataSource.getRepository(User).countBy({ organizationId: org.id, role: 'doctor' });
+      // The org admin who signed up is the org's first doctor (the region gives them a doctor
+      // profile at provisioning), so the plan's doctors are the doctors plus that admin: the
+      // same count the region applies to its doctor profiles.
+      const doctors = await this.dataSource.getRepository(User).countBy({ organizationId: org.id, role: In(['doctor', 'org_admin']) });
       if (max !== null && max !== undefined && doctors >= max) {
         throw new DomainError('PLAN_LIMIT_REACHED', `Your plan allows ${max} doctors; upgrade to add more`, HttpStatus.PAYMENT_REQUIRED);
       }

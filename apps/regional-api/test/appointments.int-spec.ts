@@ -209,6 +209,31 @@ describe('appointments', () => {
     expect((await region.client.patch(`/v1/appointments/${a.id}`, { endsAt: '2031-06-02T09:00:00Z' }, { token })).status).toBe(400);
   });
 
+  it("books only within the doctor's weekly hours at the clinic, read in the clinic's time zone", async () => {
+    const clinic = await region.client.post<{ id: string }>('/v1/clinics', { name: 'Toronto Clinic', code: 'TOR', timezone: 'America/Toronto' }, { token });
+    expect(clinic.status).toBe(201);
+    const { doctorId } = await addDoctor(org, [clinic.body.id]);
+    // Mondays 09:00-13:00 and 14:00-24:00, Toronto time (2031-03-03 is a Monday, UTC-05:00).
+    const schedule = [
+      { weekday: 1, start: '09:00', end: '13:00' },
+      { weekday: 1, start: '14:00', end: '24:00' },
+    ];
+    expect((await region.client.put(`/v1/doctors/${doctorId}/clinics/${clinic.body.id}`, { schedule }, { token })).status).toBe(200);
+    const at = (startsAt: string, durationMinutes = 30) => book({ clinicId: clinic.body.id, doctorId, startsAt, durationMinutes });
+
+    const inHours = await at('2031-03-03T10:00:00-05:00');
+    expect(inHours.status).toBe(201);
+    expect((await at('2031-03-03T23:30:00-05:00')).status).toBe(201); // ends at midnight, the window's end
+    for (const startsAt of ['2031-03-03T12:45:00-05:00', '2031-03-03T08:30:00-05:00', '2031-03-04T10:00:00-05:00', '2031-03-03T10:00:00Z']) {
+      const res = await at(startsAt);
+      expect({ startsAt, status: res.status, code: res.body.code }).toEqual({ startsAt, status: 409, code: 'OUTSIDE_DOCTOR_HOURS' });
+    }
+    // Rescheduling is held to the same hours.
+    const moveTo = (startsAt: string) => region.client.patch<Appointment & ErrorBody>(`/v1/appointments/${inHours.body.id}`, { startsAt }, { token });
+    expect((await moveTo('2031-03-04T10:00:00-05:00')).body.code).toBe('OUTSIDE_DOCTOR_HOURS');
+    expect((await moveTo('2031-03-03T15:00:00-05:00')).status).toBe(200);
+  });
+
   it('refuses bad times with 400 and books nothing', async () => {
     const d = (await addDoctor(org, [mainClinic])).doctorId;
     const cases = [

@@ -65,6 +65,24 @@ const BOOKING_CHECK = prepared(`
     left join clinics c on c.organization_id = $1 and c.id = $2
     left join doctors d on d.organization_id = $1 and d.id = $4`);
 
+/**
+ * Whether [$4, $5) lies within one of the doctor's weekly windows at the clinic, read in the
+ * clinic's time zone (a window ending "24:00" runs to midnight). A doctor whose hours at the
+ * clinic are not set yet (an empty schedule) may be booked at any time.
+ */
+const WITHIN_HOURS = prepared(`
+  select jsonb_array_length(dc.schedule) = 0
+         or exists (
+           select 1
+             from jsonb_array_elements(dc.schedule) w,
+                  lateral (select $4::timestamptz at time zone c.timezone as local_start, $5::timestamptz at time zone c.timezone as local_end) t
+            where (w ->> 'weekday')::int = extract(isodow from t.local_start)
+              and t.local_start >= t.local_start::date + (w ->> 'start')::time::interval
+              and t.local_end <= t.local_start::date + (w ->> 'end')::time::interval) as ok
+    from doctor_clinics dc
+    join clinics c on c.organization_id = dc.organization_id and c.id = dc.clinic_id
+   where dc.organization_id = $1 and dc.doctor_id = $2 and dc.clinic_id = $3`);
+
 const INSERT = prepared(`
   insert into appointments as a (organization_id, id, clinic_id, patient_id, doctor_id, starts_at, ends_at, reason, created_by)
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -114,6 +132,10 @@ function checkRange(startsAt: Date, endsAt: Date): void {
   }
 }
 
+function outsideHours(): Error {
+  return conflict(ErrorCode.OutsideDoctorHours, "This time is outside the doctor's hours at this clinic");
+}
+
 function slotTaken(): Error {
   return conflict(ErrorCode.AppointmentSlotTaken, 'The doctor already has an appointment that overlaps this time');
 }
@@ -148,6 +170,7 @@ export class AppointmentsService {
       ? instant(dto.endsAt, 'endsAt')
       : new Date(startsAt.getTime() + (dto.durationMinutes ?? check.slotMinutes ?? DEFAULT_SLOT_MINUTES) * MINUTE);
     checkRange(startsAt, endsAt);
+    await this.assertWithinHours(dto.doctorId, dto.clinicId, startsAt, endsAt);
 
     let row: AppointmentView;
     try {
@@ -254,7 +277,10 @@ export class AppointmentsService {
       : dto.durationMinutes
         ? new Date(startsAt.getTime() + dto.durationMinutes * MINUTE)
         : new Date(startsAt.getTime() + length);
-    if (reschedule) checkRange(startsAt, endsAt);
+    if (reschedule) {
+      checkRange(startsAt, endsAt);
+      await this.assertWithinHours(current.doctorId, current.clinicId, startsAt, endsAt);
+    }
     const reason = dto.reason === undefined ? current.reason : dto.reason;
 
     let row: AppointmentView;
@@ -291,6 +317,11 @@ export class AppointmentsService {
   }
 
   /** One appointment the caller may see (RLS hides other orgs' and other clinics'), locked when it is about to change. */
+  private async assertWithinHours(doctorId: string, clinicId: string, startsAt: Date, endsAt: Date): Promise<void> {
+    const [row] = await runPrepared<{ ok: boolean }>(this.tx.manager, WITHIN_HOURS, [this.context.orgId, doctorId, clinicId, startsAt, endsAt]);
+    if (row && !row.ok) throw outsideHours();
+  }
+
   private async find(id: string, forUpdate = false): Promise<AppointmentView> {
     const [row] = await runPrepared<AppointmentView>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
     if (!row) throw notFound(ErrorCode.AppointmentNotFound, 'Appointment not found');

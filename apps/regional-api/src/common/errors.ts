@@ -34,6 +34,7 @@ export const ErrorCode = {
   InvalidStatusTransition: 'INVALID_STATUS_TRANSITION',
   InvalidTimeRange: 'INVALID_TIME_RANGE',
   DoctorNotAtClinic: 'DOCTOR_NOT_AT_CLINIC',
+  OutsideDoctorHours: 'OUTSIDE_DOCTOR_HOURS',
   DoctorInactive: 'DOCTOR_INACTIVE',
   NoDoctorProfile: 'NO_DOCTOR_PROFILE',
   PrescriptionNotFound: 'PRESCRIPTION_NOT_FOUND',

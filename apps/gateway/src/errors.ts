@@ -1,5 +1,17 @@
 import { STATUS_CODES, ServerResponse } from 'node:http';
 
+/** A JSON answer with its length and the request id. */
+export function sendJson(res: ServerResponse, requestId: string, statusCode: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(statusCode, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
+}
+
 /**
  * The platform's error shape: `{statusCode, error, message, code?, requestId}`. Reason phrases
  * come from Node itself: the gateway imports no NestJS code (see gateway.ts).
@@ -16,12 +28,5 @@ export function sendError(
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code, requestId });
-  res.writeHead(statusCode, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'x-request-id': requestId,
-  });
-  res.end(body);
+  sendJson(res, requestId, statusCode, { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code, requestId }, headers);
 }

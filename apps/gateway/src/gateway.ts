@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import type { GatewayConfig } from './config';
-import { sendError } from './errors';
+import { sendError, sendJson } from './errors';
 import { BodyTooLargeError, proxy } from './proxy';
 import { createFailFastRedis } from './redis';
 import { normalizeHost, RegionDirectory } from './regions';
@@ -177,10 +177,4 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       subscriber?.disconnect();
     },
   };
-}
-
-function sendJson(res: ServerResponse, id: string, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': id });
-  res.end(body);
 }

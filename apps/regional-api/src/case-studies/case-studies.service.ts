@@ -14,6 +14,7 @@ import { DentalObservation } from '../dental/observation.entity';
 import { observationView, ObservationsService, ObservationView } from '../dental/observations.service';
 import { DentalProcedure } from '../dental/procedure.entity';
 import { procedureView, ProceduresService, ProcedureView } from '../dental/procedures.service';
+import { listPatientRecords } from '../dental/patient-records';
 import { CaseStudy } from './case-study.entity';
 import { CreateCaseStudyDto, ListCaseStudiesQuery, UpdateCaseStudyDto } from './dto/case-study.dto';
 
@@ -111,17 +112,12 @@ export class CaseStudiesService {
 
   async list(query: ListCaseStudiesQuery): Promise<Page<CaseStudySummary>> {
     await this.refs.patient(query.patientId);
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const where = { organizationId: this.context.orgId, patientId: query.patientId, ...(query.clinicId ? { clinicId: query.clinicId } : {}) };
-    const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
-    const items = rows.slice(0, limit);
-    await this.audit.record({
+    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
+      newestBy: 'createdAt',
       action: 'case_study.list',
       resourceType: 'case_study',
-      details: { patientId: query.patientId, count: items.length, ids: items.map((c) => c.id) },
+      view: summaryView,
     });
-    return { items: items.map(summaryView), limit, offset, hasMore: rows.length > limit };
   }
 
   async get(id: string): Promise<CaseStudyView> {

@@ -15,6 +15,7 @@ import { DentalBlobStore } from './dental-blob-store';
 import { DentalAttachment } from './attachment.entity';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
 import { Page } from './dto/pagination.dto';
+import { listPatientRecords } from './patient-records';
 import { unsupportedMediaType } from './raw-upload.parser';
 
 export type AttachmentView = Omit<DentalAttachment, 'organizationId' | 'container' | 'blobName'>;
@@ -157,22 +158,13 @@ export class AttachmentsService {
 
   async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
     await this.refs.patient(query.patientId);
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const where = {
-      organizationId: this.context.orgId,
-      patientId: query.patientId,
-      ...(query.kind ? { kind: query.kind } : {}),
-      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
-    };
-    const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
-    const items = rows.slice(0, limit);
-    await this.audit.record({
+    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
+      filters: { kind: query.kind || undefined },
+      newestBy: 'createdAt',
       action: 'attachment.list',
       resourceType: 'dental_attachment',
-      details: { patientId: query.patientId, count: items.length, ids: items.map((a) => a.id) },
+      view: attachmentView,
     });
-    return { items: items.map(attachmentView), limit, offset, hasMore: rows.length > limit };
   }
 
   async get(id: string): Promise<AttachmentView> {

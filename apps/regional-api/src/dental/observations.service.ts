@@ -10,6 +10,7 @@ import { DentalObservation } from './observation.entity';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
 import { Page } from './dto/pagination.dto';
 import { ObservationTemplatesService } from './observation-templates.service';
+import { listPatientRecords } from './patient-records';
 
 export type ObservationView = Omit<DentalObservation, 'organizationId' | 'createdBy'>;
 
@@ -68,22 +69,13 @@ export class ObservationsService {
 
   async list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
     await this.refs.patient(query.patientId);
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const where = {
-      organizationId: this.context.orgId,
-      patientId: query.patientId,
-      ...(query.tooth !== undefined ? { tooth: query.tooth } : {}),
-      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
-    };
-    const rows = await this.repo.find({ where, order: { observedAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
-    const items = rows.slice(0, limit);
-    await this.audit.record({
+    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
+      filters: { tooth: query.tooth },
+      newestBy: 'observedAt',
       action: 'dental_observation.list',
       resourceType: 'dental_observation',
-      details: { patientId: query.patientId, count: items.length, ids: items.map((o) => o.id) },
+      view: observationView,
     });
-    return { items: items.map(observationView), limit, offset, hasMore: rows.length > limit };
   }
 
   async get(id: string): Promise<ObservationView> {

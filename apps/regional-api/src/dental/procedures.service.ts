@@ -10,6 +10,7 @@ import { ClinicalReferences } from './clinical-references';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
 import { DentalProcedure } from './procedure.entity';
 import { Page } from './dto/pagination.dto';
+import { listPatientRecords } from './patient-records';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
 import { ObservationsService } from './observations.service';
 
@@ -80,22 +81,13 @@ export class ProceduresService {
 
   async list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
     await this.refs.patient(query.patientId);
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const where = {
-      organizationId: this.context.orgId,
-      patientId: query.patientId,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.clinicId ? { clinicId: query.clinicId } : {}),
-    };
-    const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit + 1, skip: offset });
-    const items = rows.slice(0, limit);
-    await this.audit.record({
+    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
+      filters: { status: query.status || undefined },
+      newestBy: 'createdAt',
       action: 'dental_procedure.list',
       resourceType: 'dental_procedure',
-      details: { patientId: query.patientId, count: items.length, ids: items.map((p) => p.id) },
+      view: procedureView,
     });
-    return { items: items.map(procedureView), limit, offset, hasMore: rows.length > limit };
   }
 
   async get(id: string): Promise<ProcedureView> {

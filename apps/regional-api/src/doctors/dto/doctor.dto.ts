@@ -29,32 +29,6 @@ export const ToBoolean = () =>
 /** Present means not null: for fields the database keeps NOT NULL. */
 const NotNull = () => ValidateIf((_object, value) => value !== undefined);
 
-export class CreateDoctorDto {
-  /** The membership (role doctor or org_admin) this profile belongs to. */
-  @IsUUID() membershipId: string;
-
-  @IsOptional() @Trim() @IsString() @Length(1, 64) licenseNumber?: string | null;
-
-  @IsOptional() @Trim() @IsString() @Length(1, 120) specialization?: string | null;
-
-  @NotNull()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
-  qualifications?: string[];
-
-  @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(9_999_999_999.99)
-  consultationFee?: number | null;
-
-  @IsOptional() @IsString() @MaxLength(2000) bio?: string | null;
-
-  @NotNull() @IsBoolean() isActive?: boolean;
-}
-
 /** Written out rather than PartialType: that marks every field optional, which would let null through where the column is NOT NULL. */
 export class UpdateDoctorDto {
   @IsOptional() @Trim() @IsString() @Length(1, 64) licenseNumber?: string | null;
@@ -77,6 +51,12 @@ export class UpdateDoctorDto {
   @IsOptional() @IsString() @MaxLength(2000) bio?: string | null;
 
   @NotNull() @IsBoolean() isActive?: boolean;
+}
+
+/** A new profile: the same fields as an update, for a membership. */
+export class CreateDoctorDto extends UpdateDoctorDto {
+  /** The membership (role doctor or org_admin) this profile belongs to. */
+  @IsUUID() membershipId: string;
 }
 
 export class ListDoctorsQuery {

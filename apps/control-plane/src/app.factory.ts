@@ -1,14 +1,18 @@
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { buildOpenApiDocument, createValidationPipe, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createServiceLogger, createValidationPipe, logRequests, serveOpenApi } from '@medgenie/http';
+import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/control-plane.config';
 
 export async function createControlPlaneApp(config: ControlPlaneConfig, options: { logStream?: DestinationStream } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: () => '' });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true, abortOnError: false });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']) });
+  const logger = createServiceLogger({ service: 'control-plane', level: config.logLevel, stream: options.logStream });
+  logRequests(adapter.getInstance(), logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

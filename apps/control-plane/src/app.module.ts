@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { Logger } from 'pino';
 import { HttpErrorFilter, loggingParams } from '@medgenie/http';
 import { TenancyModule } from '@medgenie/tenancy';
 import { AdminModule } from './admin/admin.module';
@@ -20,13 +20,13 @@ import { SignupModule } from './signup/signup.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ControlPlaneConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+  static forRoot(config: ControlPlaneConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ controlPlane: config })] }),
         { module: class ControlPlaneConfigModule {}, global: true, providers: [{ provide: CONTROL_PLANE_CONFIG, useValue: config }], exports: [CONTROL_PLANE_CONFIG] },
-        LoggerModule.forRoot(loggingParams({ service: 'control-plane', level: config.logLevel, stream: options.logStream })),
+        LoggerModule.forRoot(loggingParams(logger)),
         TenancyModule,
         DatabaseModule,
         KeysModule,

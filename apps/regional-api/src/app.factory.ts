@@ -1,8 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { buildOpenApiDocument, createValidationPipe, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createServiceLogger, createValidationPipe, logRequests, serveOpenApi } from '@medgenie/http';
+import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { RegionalConfig } from './config/regional.config';
 
@@ -24,15 +26,17 @@ export async function createRegionalApp(config: RegionalConfig, options: { logSt
     trustProxy: true,
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
-    genReqId: () => '',
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
   });
+  const logger = createServiceLogger({ service: 'regional-api', regionId: config.regionId, level: config.logLevel, stream: options.logStream });
+  logRequests(adapter.getInstance(), logger);
   const routes: RouteInfo[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

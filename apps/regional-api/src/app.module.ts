@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { Logger } from 'pino';
 import { AuthModule } from '@medgenie/auth';
 import { HttpErrorFilter, loggingParams } from '@medgenie/http';
 import { TenancyModule } from '@medgenie/tenancy';
@@ -28,13 +28,13 @@ import { ShortKeysModule } from './short-keys/short-keys.module';
 @Module({})
 export class AppModule {
   /** The regional API for one region, from an already-validated configuration. */
-  static forRoot(config: RegionalConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+  static forRoot(config: RegionalConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ regional: config })] }),
         { module: class RegionalConfigModule {}, global: true, providers: [{ provide: REGIONAL_CONFIG, useValue: config }], exports: [REGIONAL_CONFIG] },
-        LoggerModule.forRoot(loggingParams({ service: 'regional-api', regionId: config.regionId, level: config.logLevel, stream: options.logStream })),
+        LoggerModule.forRoot(loggingParams(logger)),
         TenancyModule,
         AuthModule.forRootAsync({
           inject: [],

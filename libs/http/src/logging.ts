@@ -1,7 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestContext, requestIdFrom } from '@medgenie/tenancy';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { RequestContext } from '@medgenie/tenancy';
 
 export interface LoggingOptions {
   service: string;
@@ -16,24 +16,58 @@ function pathOnly(url: string | undefined): string {
   return (url ?? '').split('?')[0];
 }
 
-/** pino through nestjs-pino: request id, org and region on every line, no bodies, no queries. */
-export function loggingParams(options: LoggingOptions): Params {
-  const options_ = {
-    level: options.level ?? 'info',
-    base: { service: options.service, region: options.regionId },
-    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
-    customProps: () => {
-      const ctx = RequestContext.snapshot();
-      return { org: ctx.orgId, user: ctx.userId };
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * A service's logger: service and region on every line, and within a request its id, org and
+ * user (read from the request context when a line is written, so no per-request child logger
+ * is built). Lines never carry bodies, headers or query strings.
+ */
+export function createServiceLogger(options: LoggingOptions): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service, region: options.regionId },
+      mixin: () => {
+        const ctx = RequestContext.snapshot();
+        return ctx.requestId ? { req: { id: ctx.requestId }, org: ctx.orgId, user: ctx.userId } : {};
+      },
     },
-    serializers: {
-      req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
-    redact: { paths: ['req.headers', 'res.headers'], remove: true },
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
-  };
-  return { pinoHttp: options.stream ? [options_, options.stream] : options_ };
+    options.stream,
+  );
+}
+
+/**
+ * nestjs-pino over `logger`, for Nest's own logging and `new Logger(...)` in services. Its
+ * per-request pino-http middleware is left unmounted (`forRoutes: []`): the request context
+ * comes from `createServiceLogger`'s mixin and the request line from `logRequests`.
+ */
+export function loggingParams(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
+}
+
+/**
+ * One line per request once its response has gone out: id, method, path, status, time, org
+ * and user. 5xx answers are logged as errors; health probes are not logged.
+ */
+export function logRequests(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const path = pathOnly(request.raw.url);
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : 'info';
+    if (logger.isLevelEnabled(level) && !QUIET_PATHS.has(path)) {
+      const ctx = RequestContext.snapshotOfRequest(request.raw);
+      logger[level](
+        {
+          req: { id: ctx.requestId, method: request.method, path },
+          res: { statusCode: status },
+          responseTime: Math.round(reply.elapsedTime),
+          org: ctx.orgId,
+          user: ctx.userId,
+        },
+        `${request.method} ${path} ${status}`,
+      );
+    }
+    done();
+  });
 }

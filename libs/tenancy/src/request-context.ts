@@ -108,12 +108,30 @@ export class RequestContext {
   /** What the logger may attach to a line: identifiers only, never patient data. */
   static snapshot(): ContextSnapshot {
     const cls = ClsServiceManager.getClsService();
-    if (!cls?.isActive()) return {};
-    return {
-      requestId: cls.get(KEY.requestId),
-      regionId: cls.get(KEY.regionId),
-      orgId: cls.get(KEY.orgId),
-      userId: cls.get(KEY.userId),
-    };
+    return cls?.isActive() ? snapshotOf(cls.get()) : {};
   }
+
+  /**
+   * Keeps the request's context on the raw request, for what runs after the request's async
+   * context has ended (the request log, written when the response has been sent).
+   */
+  static attach(req: object, cls: ClsService): void {
+    (req as { [REQUEST_STORE]?: unknown })[REQUEST_STORE] = cls.get();
+  }
+
+  /** `snapshot()` of the request that `attach` was given; empty for a request that never had a context. */
+  static snapshotOfRequest(req: object): ContextSnapshot {
+    const store = (req as { [REQUEST_STORE]?: unknown })[REQUEST_STORE];
+    return store ? snapshotOf(store) : {};
+  }
+}
+
+const REQUEST_STORE = Symbol('mg.requestContext');
+
+/** Reads the identifiers from a context store (nestjs-cls keeps dotted keys as nested objects). */
+function snapshotOf(store: unknown): ContextSnapshot {
+  const mg = (store as { mg?: Record<string, unknown> } | undefined)?.mg;
+  if (!mg) return {};
+  const pick = (key: string) => mg[key.slice('mg.'.length)] as string | undefined;
+  return { requestId: pick(KEY.requestId), regionId: pick(KEY.regionId), orgId: pick(KEY.orgId), userId: pick(KEY.userId) };
 }

@@ -23,10 +23,11 @@ interface HasHeadersAndId {
       middleware: {
         mount: true,
         generateId: true,
-        idGenerator: (req: HasHeadersAndId) => req.id ?? requestIdFrom(req.headers['x-request-id']),
+        // Fastify's genReqId has already read the caller's X-Request-Id (see the app factories).
+        idGenerator: (req: HasHeadersAndId) => req.id || requestIdFrom(req.headers['x-request-id']),
         setup: (cls, req: HasHeadersAndId) => {
           cls.set('mg.requestId', cls.getId());
-          void req;
+          RequestContext.attach(req, cls);
         },
       },
     }),

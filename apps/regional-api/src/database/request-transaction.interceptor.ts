@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { defer, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
+import { TransactionHost } from '@medgenie/database';
 import { forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
@@ -16,12 +16,36 @@ interface MembershipRow {
   clinic_ids: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Pins the tenant and loads the caller's membership in one round trip (migration
- * 1764000400000): org and user first, then `app.clinic_ids` from the membership: org admins
- * get every clinic ('*'), others the clinics they are granted.
+ * Opens the request's transaction, pins the tenant and loads the caller's membership, all in one
+ * round trip: `begin` and `mg_begin_request` (migration 1764000400000: org and user first, then
+ * `app.clinic_ids` from the membership, '*' for org admins) sent together as one simple-protocol
+ * query. A simple query carries no bind parameters, so the two ids are written into the text;
+ * they come from a verified token, which only holds UUIDs, and anything else is refused here
+ * before it can reach SQL.
  */
-const BEGIN_REQUEST_SQL = prepared('select membership_id, member_role, org_status, clinic_ids from mg_begin_request($1, $2)');
+function beginRequestSql(orgId: string, userId: string): string {
+  if (!UUID.test(orgId) || !UUID.test(userId)) throw new Error('the request identity is not a pair of UUIDs');
+  return `begin; select membership_id, member_role, org_status, clinic_ids from mg_begin_request('${orgId}', '${userId}')`;
+}
+
+interface PgClient {
+  query(text: string): Promise<{ rows: MembershipRow[] }[]>;
+}
+
+/**
+ * Tells a TypeORM query runner that it is inside a transaction begun by a statement of ours, as
+ * its own `startTransaction()` would have: repositories then run in it instead of opening their
+ * own, a nested `manager.transaction()` takes a savepoint, and `commitTransaction()` /
+ * `rollbackTransaction()` end it. TypeORM has no call for a transaction begun outside it.
+ */
+function adoptTransaction(runner: QueryRunner): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+}
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -52,16 +76,27 @@ export class RequestTransactions {
     private readonly context: RequestContext,
   ) {}
 
-  run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.resolveMembership(manager, roles);
-      return this.tx.bind(manager, work);
-    });
+  async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
+    const sql = beginRequestSql(this.context.orgId, this.context.userId);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      // From here a failure may leave the transaction open: the rollback below ends it.
+      adoptTransaction(runner);
+      const [, membership] = await client.query(sql);
+      this.applyMembership(membership.rows[0], roles);
+      const result = await this.tx.bind(runner.manager, work);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
-  private async resolveMembership(manager: EntityManager, roles: OrgRole[] | undefined): Promise<void> {
-    const rows = await runPrepared<MembershipRow>(manager, BEGIN_REQUEST_SQL, [this.context.orgId, this.context.userId]);
-    const row = rows[0];
+  private applyMembership(row: MembershipRow | undefined, roles: OrgRole[] | undefined): void {
     if (!row) throw forbidden(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
     if (row.org_status !== 'active') throw forbidden(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
     this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });

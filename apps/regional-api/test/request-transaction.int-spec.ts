@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { ClsService } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
+import { TransactionHost } from '@medgenie/database';
+import { RequestContext } from '@medgenie/tenancy';
+import { TestOrg } from '@medgenie/testing';
+import { RequestTransactions } from '../src/database/request-transaction.interceptor';
+import { withClient } from './db';
+import { startTestRegion, testDb, TestRegion } from './support';
+
+/**
+ * The request transaction is begun by our own statement (begin and the membership in one round
+ * trip) and handed to TypeORM: repositories must run inside it, nested transactions must take
+ * savepoints, and every way out must leave the pooled connection with no transaction open.
+ */
+describe('request transactions', () => {
+  let region: TestRegion;
+  let org: TestOrg;
+  let transactions: RequestTransactions;
+  let tx: TransactionHost;
+
+  beforeAll(async () => {
+    region = await startTestRegion();
+    org = await region.createOrg();
+    transactions = region.app.get(RequestTransactions);
+    tx = region.app.get(TransactionHost);
+  });
+  afterAll(() => region?.close());
+
+  /** Runs `work` as a request of `userId` in `org` would. */
+  function asRequest<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const cls = region.app.get(ClsService);
+    const context = region.app.get(RequestContext);
+    return cls.run(() => {
+      context.setRequestId(randomUUID());
+      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin' });
+      return transactions.run(work);
+    });
+  }
+
+  const patientCount = (lastName: string) =>
+    withClient(testDb().adminUrl, async (c) => {
+      const rows = await c.query(`select count(*)::int as n from patients where organization_id = $1 and last_name = $2`, [org.orgId, lastName]);
+      return rows.rows[0].n as number;
+    });
+
+  it('pins the tenant and runs repositories and nested transactions inside the one transaction', async () => {
+    const seen = await asRequest(org.admin.userId, async () => {
+      const [{ orgId, txid }] = await tx.manager.query(`select current_setting('app.org_id') as "orgId", txid_current()::text as txid`);
+      const nested = await tx.manager.transaction(async (inner) => (await inner.query('select txid_current()::text as txid'))[0].txid as string);
+      const [{ inBlock }] = await tx.manager.query(`select current_setting('app.org_id', true) as "inBlock"`);
+      return { orgId, txid, nested, inBlock };
+    });
+    expect(seen.orgId).toBe(org.orgId);
+    expect(seen.nested).toBe(seen.txid);
+    // The nested block released its savepoint; it did not commit the request's transaction.
+    expect(seen.inBlock).toBe(org.orgId);
+  });
+
+  it('commits what the work wrote, and rolls all of it back when the work fails', async () => {
+    const insert = (lastName: string, mobile: string) =>
+      tx.manager.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Txn', $2, $3)`, [org.orgId, lastName, mobile]);
+    await asRequest(org.admin.userId, () => insert('Committed', '+919800000001'));
+    await expect(
+      asRequest(org.admin.userId, async () => {
+        await insert('RolledBack', '+919800000002');
+        throw new Error('the handler failed');
+      }),
+    ).rejects.toThrow('the handler failed');
+    expect(await patientCount('Committed')).toBe(1);
+    expect(await patientCount('RolledBack')).toBe(0);
+  });
+
+  it('refuses a caller with no membership, and every way out leaves the pool clean', async () => {
+    await expect(asRequest(randomUUID(), async () => 'never runs')).rejects.toMatchObject({ status: 403 });
+    await expect(asRequest('not-a-uuid', async () => 'never runs')).rejects.toThrow('not a pair of UUIDs');
+    // The pool holds no connection stuck in a transaction: the next requests, on every connection, start clean.
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => asRequest(org.admin.userId, async () => (await tx.manager.query('select 1 as ok'))[0].ok as number)),
+    );
+    expect(results).toEqual(Array(12).fill(1));
+    const open = await region.app
+      .get(DataSource)
+      .query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+    expect(open[0].n).toBe(0);
+  });
+});

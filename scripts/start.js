@@ -129,13 +129,19 @@ async function runJob(what, args, env, logName) {
   return logFile;
 }
 
+/**
+ * Node flags per app, as its image runs it (infra/docker/*.Dockerfile): the regional API gets a
+ * 64 MiB young generation (see its Dockerfile).
+ */
+const NODE_FLAGS = { 'regional-api': ['--max-semi-space-size=64'] };
+
 /** Starts a built app (dist/apps/<app>) as a service in a process group of its own. */
 function startApp(name, app, env) {
   checkStopping();
   const logFile = paths.log(name);
   const fd = openLog(logFile);
   // A process group of its own: Ctrl-C reaches this script only, which stops the services in order.
-  const child = spawn(process.execPath, [paths.main(app)], { cwd: paths.root, env, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(NODE_FLAGS[app] ?? []), paths.main(app)], { cwd: paths.root, env, detached: true, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   track(name, app === 'gateway' ? 'gateway' : 'api', child, `dist/apps/${app}/`, logFile);
   return child;

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
 
+/** As in the regional API's Dockerfile CMD: a 64 MiB young generation. */
+const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export interface RunningApi {
   label: string;
   baseUrl: string;
@@ -34,8 +37,9 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
   };
   delete env.DATABASE_OWNER_URL;
   delete env.REDIS_URL;
-  // BENCH_API_NODE_ARGS: Node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const execArgv = [...process.execArgv, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  // The flags the API's image runs it with (infra/docker/regional-api.Dockerfile), then
+  // BENCH_API_NODE_ARGS: more Node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const execArgv = [...process.execArgv, ...API_NODE_FLAGS, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
   const child: ChildProcess = fork(join(__dirname, 'api-server.js'), [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
-import { DataSource } from 'typeorm';
 import { TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
@@ -72,16 +71,24 @@ describe('request transactions', () => {
   });
 
   it('refuses a caller with no membership, and every way out leaves the pool clean', async () => {
+    const pidOf = () => asRequest(org.admin.userId, async () => (await tx.manager.query('select pg_backend_pid() as pid'))[0].pid as number);
+    const statesOf = (pids: number[]) =>
+      withClient(testDb().adminUrl, async (c) =>
+        (await c.query(`select state from pg_stat_activity where pid = any($1::int[])`, [pids])).rows.map((r) => r.state as string),
+      );
+    // 12 requests at once use every connection of the pool (4 in tests).
+    const pool = [...new Set(await Promise.all(Array.from({ length: 12 }, pidOf)))];
+    expect(pool.length).toBeGreaterThan(1);
+
     await expect(asRequest(randomUUID(), async () => 'never runs')).rejects.toMatchObject({ status: 403 });
+    await expect(asRequest(org.admin.userId, async () => Promise.reject(new Error('the handler failed')))).rejects.toThrow('the handler failed');
     await expect(asRequest('not-a-uuid', async () => 'never runs')).rejects.toThrow('not a pair of UUIDs');
-    // The pool holds no connection stuck in a transaction: the next requests, on every connection, start clean.
-    const results = await Promise.all(
-      Array.from({ length: 12 }, () => asRequest(org.admin.userId, async () => (await tx.manager.query('select 1 as ok'))[0].ok as number)),
-    );
-    expect(results).toEqual(Array(12).fill(1));
-    const open = await region.app
-      .get(DataSource)
-      .query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
-    expect(open[0].n).toBe(0);
+
+    // Right after the refusals, no connection of the pool is left inside a transaction ...
+    const states = await statesOf(pool);
+    expect(states).toHaveLength(pool.length);
+    expect(states.every((state) => state === 'idle')).toBe(true);
+    // ... and the next requests, on every connection, start clean.
+    expect(new Set(await Promise.all(Array.from({ length: 12 }, pidOf))).size).toBeGreaterThan(1);
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { prepared, PreparedStatement, runPrepared, TransactionHost } from '@medgenie/database';
+import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
 import { badRequest, conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
+import { filterByClinicDay, listStatement } from '../common/day-list';
 import { ErrorCode } from '../common/errors';
 import { AppointmentStatus } from './appointment.entity';
 import {
@@ -98,23 +99,6 @@ const UPDATE = prepared(`
 
 const SET_STATUS = prepared(`
   update appointments a set status = $3 where a.organization_id = $1 and a.id = $2 returning ${COLUMNS}`);
-
-/** The clinic's day [start, end) as instants, in the clinic's time zone. */
-const CLINIC_DAY = prepared(`
-  select ($3::date)::timestamp at time zone timezone as "dayStart", ($3::date + 1)::timestamp at time zone timezone as "dayEnd"
-    from clinics where organization_id = $1 and id = $2`);
-
-const listStatements = new Map<string, PreparedStatement>();
-
-/** One prepared statement per combination of filters, so each is planned for what it filters on. */
-function listStatement(text: string): PreparedStatement {
-  let statement = listStatements.get(text);
-  if (!statement) {
-    statement = prepared(text);
-    listStatements.set(text, statement);
-  }
-  return statement;
-}
 
 function instant(value: string, name: string): Date {
   const date = new Date(value);
@@ -213,36 +197,10 @@ export class AppointmentsService {
     const orgId = this.context.orgId;
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    if (query.date && !query.clinicId && !query.doctorId && !query.patientId) {
-      throw badRequest('VALIDATION_FAILED', 'A day list needs clinicId, doctorId or patientId');
-    }
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['a.organization_id = $1'];
-    let from = 'appointments a';
-
-    if (query.clinicId) {
-      if (!this.context.canAccessClinic(query.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-      const [day] = await runPrepared<{ dayStart: Date | null; dayEnd: Date | null }>(this.tx.manager, CLINIC_DAY, [
-        orgId,
-        query.clinicId,
-        query.date ?? null,
-      ]);
-      if (!day) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-      where.push(`a.clinic_id = ${param(query.clinicId)}`);
-      if (query.date) where.push(`a.starts_at >= ${param(day.dayStart)}`, `a.starts_at < ${param(day.dayEnd)}`);
-    } else if (query.date) {
-      // Each appointment's day in its own clinic's zone. Every zone's day lies within
-      // [date - 1, date + 2) in UTC, a plain range the index can use.
-      from += ' join clinics c on c.organization_id = a.organization_id and c.id = a.clinic_id';
-      const midnightUtc = Date.parse(`${query.date}T00:00:00Z`);
-      where.push(
-        `a.starts_at >= ${param(new Date(midnightUtc - 24 * 60 * MINUTE))}`,
-        `a.starts_at < ${param(new Date(midnightUtc + 48 * 60 * MINUTE))}`,
-      );
-      const day = param(query.date);
-      where.push(`a.starts_at >= (${day}::date)::timestamp at time zone c.timezone`, `a.starts_at < (${day}::date + 1)::timestamp at time zone c.timezone`);
-    }
+    const from = `appointments a${await filterByClinicDay(this.tx.manager, this.context, query, 'a', 'starts_at', param, where)}`;
     if (query.doctorId) where.push(`a.doctor_id = ${param(query.doctorId)}`);
     if (query.patientId) where.push(`a.patient_id = ${param(query.patientId)}`);
     if (query.status) where.push(`a.status = ${param(query.status)}`);

@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { isPgError, PG } from '../appointments/pg-error';
 import { AuditService } from '../audit/audit.service';
+import { filterByClinicDay, listStatement } from '../common/day-list';
 import { ErrorCode } from '../common/errors';
 import { ShortKeysService } from '../short-keys/short-keys.service';
 import {
@@ -81,7 +82,6 @@ const FINAL_IMMUTABLE = 'prescriptions_final_immutable';
 const ONE_AMENDMENT = 'prescriptions_one_amendment';
 const APPOINTMENT_AGREES = 'prescriptions_appointment_agrees';
 const MEDICINE_IN_SCOPE = 'prescription_items_medicine_in_scope';
-const MINUTE = 60_000;
 
 const ITEM_JSON = `json_build_object('id', i.id, 'position', i.position, 'medicineId', i.medicine_id, 'medicineName', i.medicine_name,
   'dosage', i.dosage, 'frequency', i.frequency, 'duration', i.duration, 'quantity', i.quantity, 'instructions', i.instructions,
@@ -218,21 +218,6 @@ const AMEND = prepared(`with p as (
 
 /** Which of these medicines the org can see, and whether each is active. */
 const MEDICINES = prepared(`select id, is_active as "isActive" from medicines where id = any($1::uuid[])`);
-
-const CLINIC_DAY = prepared(`
-  select ($3::date)::timestamp at time zone timezone as "dayStart", ($3::date + 1)::timestamp at time zone timezone as "dayEnd"
-    from clinics where organization_id = $1 and id = $2`);
-
-const listStatements = new Map<string, PreparedStatement>();
-
-function listStatement(text: string): PreparedStatement {
-  let statement = listStatements.get(text);
-  if (!statement) {
-    statement = prepared(text);
-    listStatements.set(text, statement);
-  }
-  return statement;
-}
 
 function linesFrom(items: PrescriptionItemDto[] | undefined, shortKeyId: string | null = null): Line[] {
   return (items ?? []).map((item) => ({
@@ -378,29 +363,10 @@ export class PrescriptionsService {
     const orgId = this.context.orgId;
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    if (query.date && !query.clinicId && !query.doctorId && !query.patientId) {
-      throw badRequest('VALIDATION_FAILED', 'A day list needs clinicId, doctorId or patientId');
-    }
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['p.organization_id = $1'];
-    let join = '';
-    if (query.clinicId) {
-      if (!this.context.canAccessClinic(query.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-      const [day] = await this.run<{ dayStart: Date | null; dayEnd: Date | null }>(CLINIC_DAY, [orgId, query.clinicId, query.date ?? null]);
-      if (!day) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-      where.push(`p.clinic_id = ${param(query.clinicId)}`);
-      if (query.date) where.push(`p.created_at >= ${param(day.dayStart)}`, `p.created_at < ${param(day.dayEnd)}`);
-    } else if (query.date) {
-      join = ' join clinics c on c.organization_id = p.organization_id and c.id = p.clinic_id';
-      const midnightUtc = Date.parse(`${query.date}T00:00:00Z`);
-      where.push(
-        `p.created_at >= ${param(new Date(midnightUtc - 24 * 60 * MINUTE))}`,
-        `p.created_at < ${param(new Date(midnightUtc + 48 * 60 * MINUTE))}`,
-      );
-      const day = param(query.date);
-      where.push(`p.created_at >= (${day}::date)::timestamp at time zone c.timezone`, `p.created_at < (${day}::date + 1)::timestamp at time zone c.timezone`);
-    }
+    const join = await filterByClinicDay(this.tx.manager, this.context, query, 'p', 'created_at', param, where);
     if (query.patientId) where.push(`p.patient_id = ${param(query.patientId)}`);
     if (query.doctorId) where.push(`p.doctor_id = ${param(query.doctorId)}`);
     if (query.appointmentId) where.push(`p.appointment_id = ${param(query.appointmentId)}`);

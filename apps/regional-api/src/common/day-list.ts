@@ -1,0 +1,73 @@
+import { EntityManager } from 'typeorm';
+import { prepared, PreparedStatement, runPrepared } from '@medgenie/database';
+import { badRequest, notFound } from '@medgenie/http';
+import { RequestContext } from '@medgenie/tenancy';
+import { ErrorCode } from './errors';
+
+const HOUR = 3_600_000;
+
+/** The clinic's day [start, end) as instants, in the clinic's time zone. */
+const CLINIC_DAY = prepared(`
+  select ($3::date)::timestamp at time zone timezone as "dayStart", ($3::date + 1)::timestamp at time zone timezone as "dayEnd"
+    from clinics where organization_id = $1 and id = $2`);
+
+const listStatements = new Map<string, PreparedStatement>();
+
+/** One prepared statement per list query text, so each combination of filters is planned for what it filters on. */
+export function listStatement(text: string): PreparedStatement {
+  let statement = listStatements.get(text);
+  if (!statement) {
+    statement = prepared(text);
+    listStatements.set(text, statement);
+  }
+  return statement;
+}
+
+export interface ClinicDayQuery {
+  clinicId?: string;
+  /** A day (YYYY-MM-DD) in the clinic's time zone. */
+  date?: string;
+  doctorId?: string;
+  patientId?: string;
+}
+
+/**
+ * Narrows a clinical list (rows `alias`, timed by `column`) to a clinic and/or a day. A day is the
+ * clinic's: the given clinic's, or each row's own clinic's when listing a doctor's or a patient's
+ * day. Pushes the conditions onto `where` (values through `param`) and returns the join they
+ * need ('' or a join of the row's clinic as `c`).
+ */
+export async function filterByClinicDay(
+  manager: EntityManager,
+  context: RequestContext,
+  query: ClinicDayQuery,
+  alias: string,
+  column: string,
+  param: (value: unknown) => string,
+  where: string[],
+): Promise<string> {
+  if (query.date && !query.clinicId && !query.doctorId && !query.patientId) {
+    throw badRequest('VALIDATION_FAILED', 'A day list needs clinicId, doctorId or patientId');
+  }
+  const at = `${alias}.${column}`;
+  if (query.clinicId) {
+    if (!context.canAccessClinic(query.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    const [day] = await runPrepared<{ dayStart: Date | null; dayEnd: Date | null }>(manager, CLINIC_DAY, [
+      context.orgId,
+      query.clinicId,
+      query.date ?? null,
+    ]);
+    if (!day) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    where.push(`${alias}.clinic_id = ${param(query.clinicId)}`);
+    if (query.date) where.push(`${at} >= ${param(day.dayStart)}`, `${at} < ${param(day.dayEnd)}`);
+    return '';
+  }
+  if (!query.date) return '';
+  // Each row's day in its own clinic's zone. Every zone's day lies within [date - 1, date + 2)
+  // in UTC, a plain range the index can use.
+  const midnightUtc = Date.parse(`${query.date}T00:00:00Z`);
+  where.push(`${at} >= ${param(new Date(midnightUtc - 24 * HOUR))}`, `${at} < ${param(new Date(midnightUtc + 48 * HOUR))}`);
+  const day = param(query.date);
+  where.push(`${at} >= (${day}::date)::timestamp at time zone c.timezone`, `${at} < (${day}::date + 1)::timestamp at time zone c.timezone`);
+  return ` join clinics c on c.organization_id = ${alias}.organization_id and c.id = ${alias}.clinic_id`;
+}

@@ -185,7 +185,8 @@ const APPEND_LINES = prepared(`with i as (
     returning 1
   ) select count(*)::int as n from i`);
 
-const NEXT_POSITION = prepared(`select coalesce(max(position) + 1, 0)::int as n from prescription_items
+/** A draft's line count and the position after its last line, read together. */
+const LINES_SO_FAR = prepared(`select count(*)::int as n, coalesce(max(position) + 1, 0)::int as next from prescription_items
   where organization_id = $1 and prescription_id = $2`);
 const DELETE_LINES = prepared(`delete from prescription_items where organization_id = $1 and prescription_id = $2`);
 const UPDATE_FIELDS = prepared(`update prescriptions set diagnosis = $3, notes = $4 where organization_id = $1 and id = $2`);
@@ -193,7 +194,6 @@ const TOUCH = prepared(`update prescriptions set updated_at = now() where organi
 const FINALIZE = prepared(`update prescriptions set status = 'final', finalized_at = now(), finalized_by = $3
   where organization_id = $1 and id = $2 and status = 'draft'`);
 const DELETE = prepared(`delete from prescriptions where organization_id = $1 and id = $2 and status = 'draft'`);
-const LINE_COUNT = prepared(`select count(*)::int as n from prescription_items where organization_id = $1 and prescription_id = $2`);
 
 /**
  * The next version of a final prescription: a draft with its fields and a copy of its lines as
@@ -424,8 +424,7 @@ export class PrescriptionsService {
     const draft = await this.lockDraft(id);
     const expanded = await this.shortKeys.expand(code);
     const lines = linesFrom(expanded.items, expanded.shortKeyId);
-    const [{ n: next }] = await this.run<{ n: number }>(NEXT_POSITION, [orgId, id]);
-    const [{ n: existing }] = await this.run<{ n: number }>(LINE_COUNT, [orgId, id]);
+    const [{ n: existing, next }] = await this.run<{ n: number; next: number }>(LINES_SO_FAR, [orgId, id]);
     this.assertLineCount(existing + lines.length);
     try {
       await this.appendLines(draft, lines, next);
@@ -446,7 +445,7 @@ export class PrescriptionsService {
   async finalize(id: string): Promise<PrescriptionView> {
     const orgId = this.context.orgId;
     const draft = await this.lockDraft(id);
-    const [{ n }] = await this.run<{ n: number }>(LINE_COUNT, [orgId, id]);
+    const [{ n }] = await this.run<{ n: number }>(LINES_SO_FAR, [orgId, id]);
     if (n === 0) throw conflict(ErrorCode.PrescriptionEmpty, 'A prescription needs at least one item to be finalized');
     try {
       await this.run(FINALIZE, [orgId, id, this.context.userId]);

@@ -54,4 +54,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   BlobStoreUnavailable: 'BLOB_STORE_UNAVAILABLE',
   CaseStudyNotFound: 'CASE_STUDY_NOT_FOUND',
+  IdempotencyKeyInvalid: 'IDEMPOTENCY_KEY_INVALID',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyKeyInProgress: 'IDEMPOTENCY_KEY_IN_PROGRESS',
 } as const;

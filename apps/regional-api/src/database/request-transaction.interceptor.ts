@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
@@ -8,6 +9,17 @@ import { forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
 import { ROLES_KEY } from '../common/roles.decorator';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyClaim,
+  IdempotencyKeyRow,
+  jsonClaim,
+  ReplayedAnswer,
+  settleClaim,
+  StoredAnswer,
+} from '../idempotency/idempotency-key';
+import { claimKeySql, KeyOwner, recordAnswerSql } from '../idempotency/idempotency.repository';
 
 interface MembershipRow {
   membership_id: string;
@@ -32,7 +44,7 @@ function beginRequestSql(orgId: string, userId: string): string {
 }
 
 interface PgClient {
-  query(text: string): Promise<{ rows: MembershipRow[] }[]>;
+  query(text: string): Promise<{ rows: unknown[] }[]>;
 }
 
 /**
@@ -45,6 +57,13 @@ function adoptTransaction(runner: QueryRunner): void {
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
   state.isTransactionActive = true;
   state.transactionDepth = 1;
+}
+
+/** The other end of `adoptTransaction`: the transaction was committed by a statement of ours. */
+function endAdoptedTransaction(runner: QueryRunner): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
 }
 
 function parseClinicIds(setting: string): '*' | string[] {
@@ -77,17 +96,53 @@ export class RequestTransactions {
   ) {}
 
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
-    const sql = beginRequestSql(this.context.orgId, this.context.userId);
+    return this.begin(beginRequestSql(this.context.orgId, this.context.userId), roles, async (runner) => {
+      const result = await this.tx.bind(runner.manager, work);
+      await runner.commitTransaction();
+      return result;
+    });
+  }
+
+  /**
+   * `run` for a request that carries an Idempotency-Key: the key is claimed in the round trip that
+   * begins the transaction, so a duplicate running at the same time waits there until this one
+   * commits, and then replays its answer. When this request owns the key, `work` runs and its
+   * answer is stored by the statement that commits, so the key and the writes commit together or
+   * not at all: a request that fails leaves no key behind, and its retry runs afresh. Another
+   * request under the same key is a 422.
+   */
+  async runIdempotent<T>(claim: IdempotencyClaim, work: () => Promise<T>, answer: (result: T) => StoredAnswer, roles?: OrgRole[]): Promise<T | ReplayedAnswer> {
+    const owner: KeyOwner = { orgId: this.context.orgId, userId: this.context.userId };
+    const sql = `${beginRequestSql(owner.orgId, owner.userId)};\n${claimKeySql(owner, claim)}`;
+    return this.begin(sql, roles, async (runner, client, results) => {
+      const replay = settleClaim(results[results.length - 1].rows[0] as IdempotencyKeyRow | undefined, claim);
+      if (replay) {
+        await runner.commitTransaction();
+        return replay;
+      }
+      const result = await this.tx.bind(runner.manager, work);
+      // The answer and the commit in one round trip: the key's row leaves this transaction complete.
+      const recordAndCommit = `${recordAnswerSql(owner, claim, answer(result))};\ncommit`;
+      await client.query(recordAndCommit);
+      endAdoptedTransaction(runner);
+      return result;
+    });
+  }
+
+  /**
+   * Sends `sql` (`begin`, `mg_begin_request`, and whatever rides with them) as one simple query,
+   * applies the membership from its second result, then hands over to `body`, which ends the
+   * transaction; on any failure the transaction is rolled back, and the connection always released.
+   */
+  private async begin<T>(sql: string, roles: OrgRole[] | undefined, body: (runner: QueryRunner, client: PgClient, results: { rows: unknown[] }[]) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PgClient;
       // From here a failure may leave the transaction open: the rollback below ends it.
       adoptTransaction(runner);
-      const [, membership] = await client.query(sql);
-      this.applyMembership(membership.rows[0], roles);
-      const result = await this.tx.bind(runner.manager, work);
-      await runner.commitTransaction();
-      return result;
+      const results = await client.query(sql);
+      this.applyMembership(results[1].rows[0] as MembershipRow | undefined, roles);
+      return await body(runner, client, results);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -111,6 +166,10 @@ export class RequestTransactions {
  * resolved inside it, the role is checked, and the handler's queries and audit events all
  * commit or roll back together. Routes marked `@OwnTransactions()` get the membership check
  * only, and run their own short transactions.
+ *
+ * A POST or PATCH with an `Idempotency-Key` header also claims its key in that transaction
+ * (`RequestTransactions.runIdempotent`); a request without one pays nothing for the feature but
+ * one header lookup.
  */
 @Injectable()
 export class RequestTransactionInterceptor implements NestInterceptor {
@@ -125,12 +184,34 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     const targets = [ctx.getHandler(), ctx.getClass()];
     const roles = this.reflector.getAllAndOverride<OrgRole[] | undefined>(ROLES_KEY, targets);
     const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    const http = ctx.switchToHttp();
     if (this.reflector.getAllAndOverride<boolean | undefined>(OWN_TRANSACTIONS_KEY, targets)) {
+      // Such a route handles its own Idempotency-Key (it records it in its own transaction) and
+      // may answer with a stored answer.
       return defer(async () => {
         await this.transactions.run(async () => undefined, roles);
-        return handle();
+        const result = await handle();
+        return result instanceof ReplayedAnswer ? replay(http.getResponse<FastifyReply>(), result) : result;
       });
     }
-    return defer(() => this.transactions.run(handle, roles));
+    const request = http.getRequest<FastifyRequest>();
+    if (request.headers[IDEMPOTENCY_KEY_HEADER] === undefined) return defer(() => this.transactions.run(handle, roles));
+    return defer(async () => {
+      const claim = jsonClaim(request);
+      if (!claim) return this.transactions.run(handle, roles);
+      const reply = http.getResponse<FastifyReply>();
+      // The status is the route's (set before interceptors run), or what the handler set.
+      const answer = (result: unknown): StoredAnswer => ({ status: reply.statusCode, body: result === undefined ? null : JSON.stringify(result) });
+      const result = await this.transactions.runIdempotent(claim, handle, answer, roles);
+      return result instanceof ReplayedAnswer ? replay(reply, result) : result;
+    });
   }
+}
+
+/** Sends a stored answer again: its status, its JSON body as it was written, and `Idempotent-Replayed: true`. */
+function replay(reply: FastifyReply, answer: ReplayedAnswer): string | undefined {
+  void reply.status(answer.status).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  if (answer.body === null) return undefined;
+  void reply.header('content-type', 'application/json; charset=utf-8');
+  return answer.body;
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Roles } from '../common/roles.decorator';
 import { OwnTransactions } from '../database/request-transaction.interceptor';
+import { ReplayedAnswer } from '../idempotency/idempotency-key';
 import { AttachmentsService, AttachmentView, DownloadUrl } from './attachments.service';
 import { CLINICIANS } from './dental.constants';
 import { ATTACHMENT_CONTENT_TYPES, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
@@ -16,13 +17,15 @@ export class AttachmentsController {
 
   /**
    * The file is the raw body (not multipart); any member with access to the clinic may upload.
-   * No transaction is open while the file streams in (see AttachmentsService.upload).
+   * No transaction is open while the file streams in (see AttachmentsService.upload). With an
+   * Idempotency-Key a retry answers the first upload's answer (201), replayed by the interceptor.
    */
   @Post()
+  @HttpCode(201)
   @OwnTransactions()
   @ApiConsumes(...ATTACHMENT_CONTENT_TYPES)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  upload(@Query() query: UploadAttachmentQuery, @Req() request: FastifyRequest): Promise<AttachmentView> {
+  upload(@Query() query: UploadAttachmentQuery, @Req() request: FastifyRequest): Promise<AttachmentView | ReplayedAnswer> {
     return this.attachments.upload(query, request);
   }
 

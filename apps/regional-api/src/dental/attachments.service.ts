@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +10,8 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
+import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer } from '../idempotency/idempotency-key';
+import { findAnswer, KeyOwner } from '../idempotency/idempotency.repository';
 import { ClinicalReferences } from './clinical-references';
 import { DentalBlobStore } from './dental-blob-store';
 import { DentalAttachment } from './attachment.entity';
@@ -52,6 +54,22 @@ export function sanitizeFileName(raw: string | undefined): string | null {
   return clean || null;
 }
 
+/** Reads a request body to its end for its SHA-256 only (nothing is stored); null when it is over `limit` bytes. */
+async function hashBody(body: Readable, limit: number): Promise<string | null> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes <= limit) hash.update(chunk);
+  }
+  return bytes > limit ? null : hash.digest('hex');
+}
+
+/** An upload's fingerprint: method, path and query (patient, clinic, kind, file name), media type and the file's hash. */
+function uploadFingerprint(request: FastifyRequest, contentType: string, sha256: string): Buffer {
+  return fingerprint(request.method, request.url, `${contentType}\n${sha256}`);
+}
+
 function contentDisposition(a: DentalAttachment): string {
   const name = a.fileName ?? `${a.kind}-${a.id}.${ATTACHMENT_EXTENSIONS[a.contentType] ?? 'bin'}`;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_');
@@ -81,7 +99,14 @@ export class AttachmentsService {
     return this.tx.manager.getRepository(DentalAttachment);
   }
 
-  async upload(query: UploadAttachmentQuery, request: FastifyRequest): Promise<AttachmentView> {
+  /**
+   * With an Idempotency-Key, a key that already holds an answer is found before anything is
+   * stored: the file is read for its hash only, and the first answer is sent again (or a 422 when
+   * the file or the query differ). Otherwise the key is claimed in the transaction that records
+   * the attachment; a duplicate that streamed at the same time and lost that race replays the
+   * winner's answer and deletes its own copy of the file.
+   */
+  async upload(query: UploadAttachmentQuery, request: FastifyRequest): Promise<AttachmentView | ReplayedAnswer> {
     const contentType = mediaType(request.headers['content-type']);
     const body = request.body;
     if (!(ATTACHMENT_CONTENT_TYPES as readonly string[]).includes(contentType) || !(body instanceof Readable)) {
@@ -90,15 +115,25 @@ export class AttachmentsService {
     const limit = this.config.attachmentMaxBytes;
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+    const key = idempotencyKeyRef(request);
+    const owner: KeyOwner = { orgId: this.context.orgId, userId: this.context.userId };
 
     // Three steps, so that no pooled connection waits on the caller's upload speed: check what the
     // file points at (a short transaction), stream it to the blob store (none), record it (another).
-    await this.transactions.run(async () => {
+    const completed = await this.transactions.run(async () => {
+      const stored = key && (await findAnswer(this.tx.manager, owner, key));
+      if (stored) return stored;
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);
+      return undefined;
     });
+    if (completed) {
+      const sha256 = await hashBody(body, limit);
+      if (sha256 === null) throw tooLarge(limit);
+      return answerFor(completed, uploadFingerprint(request, contentType, sha256));
+    }
 
-    const orgId = this.context.orgId;
+    const orgId = owner.orgId;
     const container = BlobStore.containerFor(orgId);
     // Not derived from anything the caller knows: a name that cannot be guessed.
     const blobName = randomBytes(24).toString('base64url');
@@ -121,6 +156,7 @@ export class AttachmentsService {
       throw err;
     }
 
+    const sha256 = guard.digest();
     const attachment = Object.assign(new DentalAttachment(), {
       organizationId: orgId,
       id: randomUUID(),
@@ -129,27 +165,33 @@ export class AttachmentsService {
       kind: query.kind,
       contentType,
       sizeBytes: guard.bytes,
-      sha256: guard.digest(),
+      sha256,
       fileName: sanitizeFileName(query.fileName),
       container,
       blobName,
       uploadedBy: this.context.userId,
     });
-    try {
-      return await this.transactions.run(async () => {
-        // The patient or the caller's access may have changed while the file streamed in.
-        await this.refs.patient(query.patientId);
-        await this.refs.clinic(query.clinicId);
-        await this.repo.insert(attachment);
-        await this.audit.record({
-          action: 'attachment.upload',
-          resourceType: 'dental_attachment',
-          resourceId: attachment.id,
-          clinicId: attachment.clinicId,
-          details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
-        });
-        return attachmentView(await this.find(attachment.id));
+    const record = async (): Promise<AttachmentView> => {
+      // The patient or the caller's access may have changed while the file streamed in.
+      await this.refs.patient(query.patientId);
+      await this.refs.clinic(query.clinicId);
+      await this.repo.insert(attachment);
+      await this.audit.record({
+        action: 'attachment.upload',
+        resourceType: 'dental_attachment',
+        resourceId: attachment.id,
+        clinicId: attachment.clinicId,
+        details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
       });
+      return attachmentView(await this.find(attachment.id));
+    };
+    try {
+      if (!key) return await this.transactions.run(record);
+      const claim = { ...key, fingerprint: uploadFingerprint(request, contentType, sha256) };
+      const result = await this.transactions.runIdempotent(claim, record, (view) => ({ status: HttpStatus.CREATED, body: JSON.stringify(view) }));
+      // A duplicate recorded the attachment first: this copy of the file is not needed.
+      if (result instanceof ReplayedAnswer) await this.discard(container, blobName);
+      return result;
     } catch (err) {
       await this.discard(container, blobName);
       throw err;

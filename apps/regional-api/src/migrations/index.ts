@@ -5,6 +5,7 @@ import { MedicineReferencesInScope1764000100001 } from './1764000100001-medicine
 import { DentalAndCaseStudies1764000200000 } from './1764000200000-dental-and-case-studies';
 import { PrescriptionIntegrity1764000300000 } from './1764000300000-prescription-integrity';
 import { BeginRequest1764000400000 } from './1764000400000-begin-request';
+import { IdempotencyKeys1764000500000 } from './1764000500000-idempotency-keys';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -15,4 +16,5 @@ export const regionalMigrations = [
   DentalAndCaseStudies1764000200000,
   PrescriptionIntegrity1764000300000,
   BeginRequest1764000400000,
+  IdempotencyKeys1764000500000,
 ];

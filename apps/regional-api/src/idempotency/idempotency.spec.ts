@@ -1,0 +1,74 @@
+import { DomainError } from '@medgenie/http';
+import { answerFor, canonicalJson, fingerprint, idempotencyKeyRef, jsonClaim, ReplayedAnswer, settleClaim } from './idempotency-key';
+import { claimKeySql, recordAnswerSql, sqlLiteral } from './idempotency.repository';
+
+const request = (headers: Record<string, string | string[] | undefined>, method = 'POST', url = '/v1/patients', body?: unknown) => ({
+  method,
+  url,
+  headers,
+  body,
+  routeOptions: { url: url.split('?')[0] },
+});
+
+describe('idempotency keys', () => {
+  it('reads a key from POST and PATCH only, and refuses a malformed one with a coded 400', () => {
+    expect(idempotencyKeyRef(request({}))).toBeUndefined();
+    expect(idempotencyKeyRef(request({ 'idempotency-key': 'k' }, 'GET'))).toBeUndefined();
+    expect(idempotencyKeyRef(request({ 'idempotency-key': 'k' }, 'DELETE'))).toBeUndefined();
+    expect(idempotencyKeyRef(request({ 'idempotency-key': 'k-1' }, 'PATCH'))).toEqual({ key: 'k-1', method: 'PATCH', route: '/v1/patients' });
+    expect(idempotencyKeyRef(request({ 'idempotency-key': '~'.repeat(255) }))?.key).toHaveLength(255);
+    for (const bad of ['', ' ', 'a b', 'x'.repeat(256), 'é', 'a\nb', ['a', 'b']]) {
+      const thrown = (() => {
+        try {
+          idempotencyKeyRef(request({ 'idempotency-key': bad }));
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(thrown).toBeInstanceOf(DomainError);
+      expect(thrown).toMatchObject({ status: 400, code: 'IDEMPOTENCY_KEY_INVALID' });
+    }
+  });
+
+  it('fingerprints the same request the same way, whatever the order of its keys and query parameters', () => {
+    const a = jsonClaim(request({ 'idempotency-key': 'k' }, 'POST', '/v1/x?b=2&a=1', { z: 1, a: { d: [3, { y: 1, x: 2 }], c: null } }));
+    const b = jsonClaim(request({ 'idempotency-key': 'k' }, 'POST', '/v1/x?a=1&b=2', { a: { c: null, d: [3, { x: 2, y: 1 }] }, z: 1 }));
+    expect(a?.fingerprint.equals(b?.fingerprint ?? Buffer.alloc(0))).toBe(true);
+    expect(a?.fingerprint).toHaveLength(32);
+    expect(canonicalJson({ b: 1, a: [2, 1] })).toBe('{"a":[2,1],"b":1}');
+    // Array order, values, path, query and method all count.
+    const base = fingerprint('POST', '/v1/x', canonicalJson([1, 2]));
+    for (const other of [
+      fingerprint('POST', '/v1/x', canonicalJson([2, 1])),
+      fingerprint('PATCH', '/v1/x', canonicalJson([1, 2])),
+      fingerprint('POST', '/v1/y', canonicalJson([1, 2])),
+      fingerprint('POST', '/v1/x?a=1', canonicalJson([1, 2])),
+    ]) {
+      expect(other.equals(base)).toBe(false);
+    }
+  });
+
+  it('settles a claim: own row (no answer yet), replay of the same request, 422 for another', () => {
+    const claim = { key: 'k', method: 'POST' as const, route: '/v1/x', fingerprint: fingerprint('POST', '/v1/x', '{}') };
+    expect(settleClaim({ fingerprint: claim.fingerprint, response_status: null, response_body: null }, claim)).toBeNull();
+    const replay = settleClaim({ fingerprint: claim.fingerprint, response_status: 201, response_body: '{"id":"1"}' }, claim);
+    expect(replay).toEqual(new ReplayedAnswer(201, '{"id":"1"}'));
+    expect(() => answerFor({ fingerprint: Buffer.alloc(32), response_status: 201, response_body: '{}' }, claim.fingerprint)).toThrow(
+      expect.objectContaining({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' }),
+    );
+    expect(() => settleClaim(undefined, claim)).toThrow(expect.objectContaining({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' }));
+  });
+
+  it('writes keys and bodies as literals that cannot end early, and refuses what is not a UUID, a method or a status', () => {
+    expect(sqlLiteral(`it's`)).toBe(`E'it''s'`);
+    expect(sqlLiteral('a\\\'b')).toBe(`E'a\\\\''b'`);
+    expect(() => sqlLiteral('a\0b')).toThrow();
+    const owner = { orgId: '00000000-0000-4000-8000-000000000001', userId: '00000000-0000-4000-8000-000000000002' };
+    const claim = { key: `x';drop`, method: 'POST' as const, route: '/v1/x', fingerprint: Buffer.alloc(32) };
+    expect(claimKeySql(owner, claim)).toContain(`idempotency_key = E'x'';drop'`);
+    expect(() => claimKeySql({ ...owner, orgId: `x' or true --` }, claim)).toThrow();
+    expect(() => claimKeySql(owner, { ...claim, method: 'PUT' as 'POST' })).toThrow();
+    expect(() => recordAnswerSql(owner, claim, { status: 2000, body: null })).toThrow();
+    expect(recordAnswerSql(owner, claim, { status: 204, body: null })).toContain('response_status = 204, response_body = null');
+  });
+});

@@ -12,6 +12,10 @@ export interface PgBouncer {
   /** The same URL as `serverUrl`, pointed at PgBouncer. */
   url: string;
   stop(): Promise<void>;
+  /** Stops the process (SIGSTOP): its sockets still accept connections, nothing answers. A database that froze. */
+  freeze(): void;
+  /** Lets a frozen PgBouncer run again (SIGCONT). */
+  thaw(): void;
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -60,7 +64,7 @@ pool_mode = transaction
 default_pool_size = ${serverPoolSize}
 max_client_conn = 500
 server_reset_query =
-ignore_startup_parameters = extra_float_digits,options,statement_timeout,idle_in_transaction_session_timeout
+ignore_startup_parameters = extra_float_digits,options,statement_timeout,lock_timeout,idle_in_transaction_session_timeout
 logfile = ${dir}/pgbouncer.log
 pidfile = ${dir}/pgbouncer.pid
 `;
@@ -75,10 +79,17 @@ pidfile = ${dir}/pgbouncer.pid
   return {
     port,
     url: url.toString(),
+    freeze: () => {
+      child.kill('SIGSTOP');
+    },
+    thaw: () => {
+      child.kill('SIGCONT');
+    },
     stop: async () => {
       await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
+        child.kill('SIGCONT'); // a frozen process would hold the SIGTERM until then
         child.kill('SIGTERM');
       });
       rmSync(dir, { recursive: true, force: true });

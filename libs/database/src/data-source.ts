@@ -1,4 +1,5 @@
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { WatchdogClient } from './watchdog-client';
 
 export interface PostgresDataSourceOptions {
   url: string;
@@ -8,9 +9,22 @@ export interface PostgresDataSourceOptions {
   migrations: MixedList<Function | string>;
   applicationName: string;
   poolSize?: number;
-  statementTimeoutMs?: number;
-  /** How long a caller waits for a pooled connection before the error that maps to 503. */
+  /**
+   * How long a caller waits for a pooled connection, opening a new one included (pg-pool's
+   * `connectionTimeoutMillis` bounds both), before the error that maps to 503. Default 5 s.
+   */
   poolTimeoutMs?: number;
+  /** Server side: a statement running longer is cancelled (SQLSTATE 57014). Default 15 s; 0: off. */
+  statementTimeoutMs?: number;
+  /** Server side: a statement waiting longer for a lock fails (SQLSTATE 55P03). Default 0: off (the statement timeout bounds it). */
+  lockTimeoutMs?: number;
+  /**
+   * Client side: a query whose answer has not come after this long ends its connection, which is
+   * destroyed, never pooled again (`WatchdogClient`). This is what fails a query on a server that
+   * does not answer at all, where the server-side timeouts cannot fire. Keep it above the
+   * statement timeout. Default: the statement timeout plus 1 s (off when that is off).
+   */
+  queryTimeoutMs?: number;
 }
 
 /** A Postgres DataSource as every MedGenie app uses it. `synchronize` stays off: migrations own the schema. */
@@ -25,13 +39,24 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
     migrationsRun: false,
     logging: false,
     applicationName: options.applicationName,
-    extra: {
-      max: options.poolSize ?? 10,
-      statement_timeout: options.statementTimeoutMs ?? 15_000,
-      idle_in_transaction_session_timeout: 60_000,
-      connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
-    },
+    extra: poolOptions(options),
   });
+}
+
+/** The pg-pool (and pg Client) options behind `createPostgresDataSource`. */
+export function poolOptions(options: Pick<PostgresDataSourceOptions, 'poolSize' | 'poolTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>) {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+  const queryTimeoutMs = options.queryTimeoutMs ?? (statementTimeoutMs > 0 ? statementTimeoutMs + 1_000 : 0);
+  return {
+    max: options.poolSize ?? 10,
+    Client: WatchdogClient,
+    connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
+    // Sent as startup parameters; 0 sends nothing (the server's setting applies).
+    statement_timeout: statementTimeoutMs,
+    lock_timeout: options.lockTimeoutMs ?? 0,
+    idle_in_transaction_session_timeout: 60_000,
+    queryWatchdogMillis: queryTimeoutMs,
+  };
 }
 
 /** Runs pending migrations (as the owner role), each in its own transaction. */

@@ -4,3 +4,5 @@ export * from './transaction-host';
 export * from './pg-errors';
 export * from './data-source';
 export * from './prepared';
+export * from './watchdog-client';
+export * from './database-probe';

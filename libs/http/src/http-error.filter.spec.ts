@@ -1,6 +1,6 @@
-import { BadRequestException, HttpStatus, InternalServerErrorException } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, HttpStatus, InternalServerErrorException, Logger } from '@nestjs/common';
 import { DomainError } from './domain-error';
-import { toErrorBody } from './http-error.filter';
+import { HttpErrorFilter, toErrorBody } from './http-error.filter';
 
 describe('toErrorBody', () => {
   it('maps domain errors with their code', () => {
@@ -36,10 +36,74 @@ describe('toErrorBody', () => {
     expect(toErrorBody(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).statusCode).toBe(503);
   });
 
+  it('answers 503 DATABASE_UNAVAILABLE, with nothing of the internals, when the database times out, locks or is cut', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'relation patients' });
+    // What TypeORM throws: its own error carrying the driver's.
+    const typeorm = (driverError: Error) => Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError, query: 'update patients' });
+    const cases = [
+      typeorm(pgError('55P03', 'canceling statement due to lock timeout')),
+      typeorm(pgError('57014', 'canceling statement due to statement timeout')),
+      typeorm(new Error('Connection terminated')), // the query watchdog ended a connection nobody answered on
+      typeorm(new Error('Connection terminated unexpectedly')),
+      typeorm(new Error('Client was closed and is not queryable')),
+      new Error('Connection terminated due to connection timeout'),
+      new Error('timeout exceeded when trying to connect'),
+      pgError('08006', 'connection failure'),
+      Object.assign(new Error('connect EHOSTUNREACH 10.0.0.5:5432'), { code: 'EHOSTUNREACH' }),
+    ];
+    for (const err of cases) {
+      const body = toErrorBody(err);
+      expect({ message: err.message, body }).toEqual({
+        message: err.message,
+        body: {
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'The service is busy or its database is unreachable; retry shortly',
+          code: 'DATABASE_UNAVAILABLE',
+        },
+      });
+    }
+  });
+
   it('keeps the status of errors raised by Fastify itself', () => {
     expect(toErrorBody(Object.assign(new Error('Request body is too large'), { statusCode: 413 }))).toMatchObject({
       statusCode: 413,
       error: 'Payload Too Large',
     });
+  });
+});
+
+describe('HttpErrorFilter', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  function reply() {
+    const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
+    const r = {
+      status: (code: number) => ((sent.status = code), r),
+      header: (name: string, value: string) => ((sent.headers[name] = value), r),
+      send: (body: unknown) => ((sent.body = body), r),
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => r }) } as unknown as ArgumentsHost;
+    return { sent, host };
+  }
+
+  it('asks the caller to retry when the database is unavailable', () => {
+    const { sent, host } = reply();
+    new HttpErrorFilter().catch(Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }), host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('1');
+    expect(sent.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+  });
+
+  it('sends no Retry-After with other errors, and a domain error\'s own when it has one', () => {
+    const plain = reply();
+    new HttpErrorFilter().catch(new Error('boom'), plain.host);
+    expect(plain.sent.status).toBe(500);
+    expect(plain.sent.headers['retry-after']).toBeUndefined();
+
+    const limited = reply();
+    new HttpErrorFilter().catch(new DomainError('RATE_LIMITED', 'Slow down', HttpStatus.TOO_MANY_REQUESTS, 7), limited.host);
+    expect(limited.sent.headers['retry-after']).toBe('7');
   });
 });

@@ -45,14 +45,48 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: string; message: 
   '22008': { status: 400, code: 'INVALID_INPUT', message: 'A date or time value is out of range' },
 };
 
-/** The database is down or saturated: the caller should retry, nothing is wrong with the request. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300', '08006', '08001']);
+/**
+ * The database is down, frozen, saturated or holding a lock too long: the caller should retry,
+ * nothing is wrong with the request. Socket errors, SQLSTATE classes 08 (connection) and 57P
+ * (shutdown), 53300 (too many connections), 55P03 (lock_timeout) and 57014 (statement_timeout).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  '55P03',
+  '57014',
+]);
+
+/**
+ * node-postgres and pg-pool report these without a code: the pool's wait for a connection ran
+ * out, a connection was cut (by the server, the network, or the query watchdog of
+ * `@medgenie/database`), or a query reached a connection that is already closed.
+ */
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|^timeout expired$|Query read timeout|is not queryable/;
+
+/** Seconds sent as Retry-After with DATABASE_UNAVAILABLE. */
+export const DATABASE_RETRY_AFTER_SECONDS = 1;
 
 function isDatabaseUnavailable(err: unknown): boolean {
   const code = pgCode(err);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
-  const message = (err as Error)?.message ?? '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(message);
+  const e = err as { message?: unknown; driverError?: { message?: unknown } } | undefined;
+  return [e?.message, e?.driverError?.message].some((m) => typeof m === 'string' && UNAVAILABLE_MESSAGES.test(m));
 }
 
 function pgCode(err: unknown): string | undefined {
@@ -97,6 +131,11 @@ export function toErrorBody(exception: unknown): ErrorBody {
   return { statusCode: 500, error: reasonPhrase(500), message: 'An unexpected error occurred' };
 }
 
+function retryAfterSeconds(exception: unknown, body: ErrorBody): number | undefined {
+  if (exception instanceof DomainError) return exception.retryAfterSeconds;
+  return body.code === 'DATABASE_UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : undefined;
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
@@ -110,7 +149,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error({ err, requestId: body.requestId }, 'unhandled error');
     }
-    if (exception instanceof DomainError && exception.retryAfterSeconds) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    const retryAfter = retryAfterSeconds(exception, body);
+    if (retryAfter) void reply.header('retry-after', String(retryAfter));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

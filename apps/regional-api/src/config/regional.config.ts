@@ -41,9 +41,23 @@ const schema = z
     /** The owner role: runs migrations. Optional for a process that does not migrate. */
     DATABASE_OWNER_URL: postgresUrl.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    /** How long a request waits for a pooled connection before it is answered 503. */
-    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /**
+     * How long a request waits for a pooled connection, opening a new one included, before it is
+     * answered 503: a pool that is exhausted or a database that does not accept answers fast.
+     */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(1_000),
+    /** Server side: a statement running longer is cancelled (503). 0 leaves the server's setting. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(750),
+    /** Server side: a statement waiting longer for a row or table lock fails (503). 0 leaves the server's setting. */
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(500),
+    /**
+     * Client side: a query not answered after this long ends its connection (503); what fails a
+     * request on a database that does not answer at all (frozen, network gone). Above the
+     * statement timeout, so a server that is alive always answers first.
+     */
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(900),
+    /** `/readyz`: the whole budget of its database check, over a connection of its own. */
+    DATABASE_READY_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
     /** Named prepared statements for the per-request queries; set false behind PgBouncer < 1.21 in transaction mode. */
     DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
@@ -66,6 +80,10 @@ const schema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
+  .refine((env) => env.DATABASE_STATEMENT_TIMEOUT_MS === 0 || env.DATABASE_QUERY_TIMEOUT_MS > env.DATABASE_STATEMENT_TIMEOUT_MS, {
+    path: ['DATABASE_QUERY_TIMEOUT_MS'],
+    message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS (the server cancels a slow statement and keeps the connection; this only catches a server that does not answer)',
+  })
   .transform((env) => ({
     regionId: env.REGION_ID,
     languages: env.REGION_LANGUAGES?.split(',') ?? KNOWN_REGION_LANGUAGES[env.REGION_ID] ?? ['en'],
@@ -77,8 +95,11 @@ const schema = z
       url: env.DATABASE_URL,
       ownerUrl: env.DATABASE_OWNER_URL,
       poolSize: env.DATABASE_POOL_SIZE,
-      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+      readyTimeoutMs: env.DATABASE_READY_TIMEOUT_MS,
       migrateOnStart: env.MIGRATE_ON_START === 'true',
       preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     },

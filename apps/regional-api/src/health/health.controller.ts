@@ -1,9 +1,11 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { Public } from '@medgenie/auth';
+import { DatabaseProbe } from '@medgenie/database';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { REDIS } from '../redis/redis.module';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -20,33 +22,40 @@ async function pingWhenReady(redis: Redis): Promise<string> {
 @Public()
 @Controller()
 export class HealthController {
+  private readonly logger = new Logger('HealthController');
+  private databaseUp = true;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseProbe,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
     @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
 
-  /** Liveness: the process serves requests. */
+  /** Liveness: the process serves requests. Touches nothing else. */
   @Get('healthz')
   @HealthCheck()
   live() {
     return this.health.check([]);
   }
 
-  /** Readiness: the region's database answers (and Redis, when configured). */
+  /**
+   * Readiness: the region's database answers (and Redis, when configured), within
+   * DATABASE_READY_TIMEOUT_MS. The database is asked over a connection of its own, so this
+   * answers the same whether the request pool is idle or exhausted; a result is reused for
+   * 200 ms. Down is a 503 with the same body, not an error (nothing to log per poll).
+   */
   @Get('readyz')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
+    const budget = this.config.database.readyTimeoutMs;
     const checks: HealthIndicatorFunction[] = [
       async () => {
         const session = this.indicators.check('database');
-        try {
-          await withTimeout(this.dataSource.query('select 1'), 1_000);
-          return session.up();
-        } catch (err) {
-          return session.down({ message: (err as Error).message });
-        }
+        const result = await this.database.check();
+        this.noteDatabase(result.up, result.error);
+        return result.up ? session.up() : session.down({ message: result.reason });
       },
     ];
     const redis = this.redis;
@@ -54,13 +63,27 @@ export class HealthController {
       checks.push(async () => {
         const session = this.indicators.check('redis');
         try {
-          await withTimeout(pingWhenReady(redis), 1_000);
+          await withTimeout(pingWhenReady(redis), budget);
           return session.up();
         } catch (err) {
           return session.down({ message: (err as Error).message });
         }
       });
     }
-    return this.health.check(checks);
+    try {
+      return await this.health.check(checks);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      void reply.status(503);
+      return err.getResponse();
+    }
+  }
+
+  /** Logs the changes only: polled every 500 ms, a database that stays down is logged once. */
+  private noteDatabase(up: boolean, error: Error | undefined): void {
+    if (up === this.databaseUp) return;
+    this.databaseUp = up;
+    if (up) this.logger.log('the database answers again');
+    else this.logger.warn({ err: error }, 'the database does not answer');
   }
 }

@@ -1,0 +1,38 @@
+import { ConfigError, loadRegionalConfig } from './regional.config';
+
+const REQUIRED = {
+  REGION_ID: 'in',
+  DATABASE_URL: 'postgres://medgenie_app:pw@db:5432/medgenie_region_in',
+  JWKS_URL: 'https://console.medgenie.com/.well-known/jwks.json',
+  INTERNAL_SERVICE_TOKEN: 'x'.repeat(32),
+};
+
+describe('regional config: database timeouts', () => {
+  it('bounds every wait on the database to about a second by default', () => {
+    expect(loadRegionalConfig(REQUIRED).database).toMatchObject({
+      poolTimeoutMs: 1_000,
+      statementTimeoutMs: 750,
+      lockTimeoutMs: 500,
+      queryTimeoutMs: 900,
+      readyTimeoutMs: 500,
+    });
+  });
+
+  it('takes each from the environment', () => {
+    const config = loadRegionalConfig({
+      ...REQUIRED,
+      DATABASE_POOL_TIMEOUT_MS: '2000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+      DATABASE_LOCK_TIMEOUT_MS: '0',
+      DATABASE_QUERY_TIMEOUT_MS: '6000',
+      DATABASE_READY_TIMEOUT_MS: '300',
+    });
+    expect(config.database).toMatchObject({ poolTimeoutMs: 2_000, statementTimeoutMs: 5_000, lockTimeoutMs: 0, queryTimeoutMs: 6_000, readyTimeoutMs: 300 });
+  });
+
+  it('refuses a client-side query timeout that would fire before the server cancels a slow statement', () => {
+    expect(() => loadRegionalConfig({ ...REQUIRED, DATABASE_STATEMENT_TIMEOUT_MS: '2000' })).toThrow(ConfigError);
+    expect(() => loadRegionalConfig({ ...REQUIRED, DATABASE_STATEMENT_TIMEOUT_MS: '2000' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(loadRegionalConfig({ ...REQUIRED, DATABASE_STATEMENT_TIMEOUT_MS: '0' }).database.queryTimeoutMs).toBe(900);
+  });
+});

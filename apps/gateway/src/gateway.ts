@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import type { GatewayConfig } from './config';
 import { sendError, sendJson } from './errors';
-import { BodyTooLargeError, proxy } from './proxy';
+import { ClientBodyError, readBody, RequestBody } from './body';
+import { isInternalPath, normalizeTarget } from './paths';
+import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
 import { normalizeHost, RegionDirectory } from './regions';
 import { OrgRegistry, RegistryUnavailableError } from './registry';
 import { RateLimiter } from './rate-limit';
+import { KeyedSlots, Release } from './slots';
 import { TokenVerifier } from './tokens';
-import { Upstreams } from './upstreams';
+import { isTimeout, isUpstreamFault, neverSent, Upstreams } from './upstreams';
 
 export interface Gateway {
   server: Server;
@@ -38,14 +41,43 @@ function bearer(request: IncomingMessage): string | undefined {
   return typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : undefined;
 }
 
-function isInternal(url: string): boolean {
-  return url === '/internal' || url.startsWith('/internal/') || url.startsWith('/internal?');
+/** The client's address: the socket's, or with trusted proxies in front, the entry they added to X-Forwarded-For. */
+function clientAddress(request: IncomingMessage, trustedHops: number): string {
+  const socket = request.socket.remoteAddress ?? '';
+  if (trustedHops === 0) return socket;
+  const chain = [
+    ...String(request.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    socket,
+  ];
+  return chain[Math.max(0, chain.length - 1 - trustedHops)];
+}
+
+/** Methods a client may send again without asking whether the first one took effect (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** Who a proxied request is charged to: its org's authenticated budget, or the org's anonymous one. */
+interface Tenant {
+  orgId: string;
+  anonymous: boolean;
 }
 
 /**
  * The gateway (DESIGN.md §4): host or token -> org -> region -> proxy, with the rules in front:
- * internal paths never proxied; unknown org 404; region mismatch 421; suspended 403; token of
- * another org or region 403; per-org rate limit 429; a region that is down 503 at once.
+ * internal paths never proxied (decided on the normalized path, which is what is forwarded);
+ * unknown org 404; region mismatch 421; suspended 403; token of another org or region 403;
+ * per-org rate limit 429 (anonymous callers have their own budget per address); a region that
+ * is down 503 at once.
+ *
+ * No organization can take another offline through it: bodies are read (small ones whole)
+ * before any upstream connection is taken, slow or oversized ones are cut off (408, 413); each
+ * org has a cap on its concurrent upstream requests, and each region's connections are handed
+ * out with a bounded wait (503 with Retry-After past either); the breaker counts upstream
+ * faults only, never what a client did to its own request; the health probe has its own
+ * connection.
+ *
  * Built on node:http and undici directly, with no framework in between: it is the hot path of
  * every request, and a proxy has no routes to match or bodies to parse.
  */
@@ -57,63 +89,134 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   if (subscriber) registry.subscribe(subscriber);
   const tokens = new TokenVerifier(config);
   const limiter = new RateLimiter(config.rateLimit.rps, config.rateLimit.burst, redis);
+  const anonymousLimiter = new RateLimiter(config.anonRateLimit.rps, config.anonRateLimit.burst, redis, 'mg:rl:anon:');
+  const orgSlots = new KeyedSlots(config.concurrency.perOrg, config.concurrency.queueTimeoutMs, config.concurrency.perOrg * 4);
+  const anonymousSlots = new KeyedSlots(config.concurrency.anonymous, config.concurrency.queueTimeoutMs, config.concurrency.anonymous * 4);
   const upstreams = new Upstreams(config);
   const log = pino({ level: config.logLevel, base: { service: 'gateway' } });
 
-  const forward = async (request: IncomingMessage, res: ServerResponse, id: string, target: string) => {
+  /** A client error answered on a connection that is closed after it (the unread body is never drained). */
+  const refuse = (res: ServerResponse, id: string, status: number, code: string, message: string) => sendError(res, id, status, code, message, { connection: 'close' });
+
+  const answerClientBodyError = (res: ServerResponse, id: string, err: ClientBodyError) => {
+    if (err.status === 499) return void res.destroy(); // nobody is listening
+    refuse(res, id, err.status, err.code, err.message);
+  };
+
+  const forward = async (request: IncomingMessage, res: ServerResponse, id: string, target: string, path: string, host: string, tenant?: Tenant) => {
     const upstream = upstreams.get(target);
     if (!upstream) return sendError(res, id, 503, 'REGION_UNAVAILABLE', `No route to ${target}`);
     if (!upstream.healthy) return sendError(res, id, 503, 'REGION_UNAVAILABLE', `${target} is unavailable; retry shortly`, { 'retry-after': '1' });
     const length = Number(request.headers['content-length'] ?? 0);
-    // The unread body is not drained: the connection is closed after the answer.
-    if (length > config.bodyLimitBytes) return sendError(res, id, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large', { connection: 'close' });
+    if (length > config.bodyLimitBytes) return refuse(res, id, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+
+    // Upload negotiation: every rule has passed, so the client may send its body now.
+    if (request.headers.expect !== undefined) res.writeContinue();
+    let body: RequestBody;
     try {
-      await proxy(request, res, { dispatcher: upstream.pool, requestId: id, bodyLimit: config.bodyLimitBytes });
+      body = await readBody(request, config.client.body);
+    } catch (err) {
+      if (err instanceof ClientBodyError) return answerClientBodyError(res, id, err);
+      throw err;
+    }
+    const abandon = (status: number, code: string, message: string) => {
+      if (body.kind === 'stream') body.stream.destroy();
+      sendError(res, id, status, code, message, { 'retry-after': '1', ...(body.kind === 'stream' ? { connection: 'close' } : {}) });
+    };
+
+    let releaseOrg: Release | null = null;
+    if (tenant) {
+      const slots = tenant.anonymous ? anonymousSlots : orgSlots;
+      const got = slots.acquire(tenant.orgId);
+      releaseOrg = typeof got === 'function' ? got : await got;
+      if (!releaseOrg) return abandon(503, 'ORGANIZATION_BUSY', 'This organization has too many requests in progress; retry shortly');
+    }
+    const gotConnection = upstream.slots.acquire();
+    const releaseConnection = typeof gotConnection === 'function' ? gotConnection : await gotConnection;
+    if (!releaseConnection) {
+      releaseOrg?.();
+      return abandon(503, 'REGION_BUSY', `${target} has no free connection; retry shortly`);
+    }
+    const done = () => {
+      releaseConnection();
+      releaseOrg?.();
+    };
+
+    try {
+      await proxy(request, res, { dispatcher: upstream.pool, requestId: id, path, host, body, done });
       upstreams.succeeded(upstream);
     } catch (err) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
+      if (body.kind === 'stream' && body.watch.error) return answerClientBodyError(res, id, body.watch.error);
+      const clientGone = res.destroyed || (body.kind !== 'none' && !request.complete);
+      const fault = isUpstreamFault(err);
+      if (fault && !clientGone) upstreams.failed(upstream);
+      if (clientGone || res.headersSent) return void res.destroy();
+      if (!fault) {
+        // undici refused to send what the client sent (a header or framing it does not accept):
+        // the client's doing, not the region's.
+        log.warn({ err, requestId: id }, 'request could not be forwarded');
+        return refuse(res, id, 400, 'BAD_REQUEST', 'This request cannot be forwarded');
       }
-      if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
-        return sendError(res, id, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large', { connection: 'close' });
+      const timeout = isTimeout(err) && !neverSent(err);
+      // A write that may have been applied is never answered "retry": only when it never left,
+      // when repeating it is harmless, or when it carries an Idempotency-Key the region honours.
+      if (neverSent(err) || IDEMPOTENT.has(request.method ?? '') || request.headers['idempotency-key'] !== undefined) {
+        return sendError(res, id, timeout ? 504 : 503, 'REGION_UNAVAILABLE', `${target} did not answer`, { 'retry-after': '1' });
       }
-      upstreams.failed(upstream);
-      const timeout = /Timeout/.test((err as Error).name ?? '') || /UND_ERR_.*TIMEOUT/.test((err as { code?: string }).code ?? '');
-      return sendError(res, id, timeout ? 504 : 503, 'REGION_UNAVAILABLE', `${target} did not answer`, { 'retry-after': '1' });
+      return sendError(
+        res,
+        id,
+        timeout ? 504 : 502,
+        'UPSTREAM_OUTCOME_UNKNOWN',
+        `${target} did not confirm this request, which may have been applied: check before sending it again, or send it with an Idempotency-Key header so a retry is safe`,
+      );
     }
   };
 
-  const tooMany = (res: ServerResponse, id: string, retryAfterMs: number) => {
+  const tooMany = (res: ServerResponse, id: string, retryAfterMs: number, message = 'Too many requests for this organization') => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    sendError(res, id, 429, 'RATE_LIMITED', 'Too many requests for this organization', { 'retry-after': String(seconds) });
+    sendError(res, id, 429, 'RATE_LIMITED', message, { 'retry-after': String(seconds) });
   };
 
   const route = async (request: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
-    const url = request.url ?? '/';
+    const target = normalizeTarget(request.url ?? '/');
+    if (!target) return refuse(res, id, 400, 'BAD_REQUEST', 'Malformed request target');
+    const { path } = target;
     // The gateway's own liveness, on every host (never proxied).
-    if (url === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
       return regions.ready
         ? sendJson(res, id, 200, { status: 'ok' })
         : sendError(res, id, 503, 'NOT_READY', 'The gateway has not loaded the region list yet');
     }
-    if (isInternal(url)) return sendError(res, id, 404, 'NOT_FOUND', 'Not found');
+    if (isInternalPath(path)) return sendError(res, id, 404, 'NOT_FOUND', 'Not found');
     if (!regions.ready) return sendError(res, id, 503, 'NOT_READY', 'The gateway is starting; retry shortly', { 'retry-after': '1' });
-    const host = normalizeHost(request.headers.host);
+    const rawHost = target.host ?? request.headers.host ?? '';
+    const host = normalizeHost(rawHost);
     const kind = regions.classify(host);
+    const forwardPath = path + target.query;
 
-    if (kind.kind === 'console') return forward(request, res, id, 'control-plane');
+    if (kind.kind === 'console') return forward(request, res, id, 'control-plane', forwardPath, rawHost);
 
+    const address = clientAddress(request, config.trustProxyHops);
     const token = bearer(request);
     const checked = token ? await tokens.check(token) : undefined;
-    if (checked && !checked.ok) return sendError(res, id, 401, 'UNAUTHENTICATED', 'invalid token');
     const claims = checked?.ok ? checked.claims : undefined;
 
+    /** A request with no valid token: charged to the anonymous budget of its address, so it cannot drain the org's. */
+    const anonymousAllowed = async (scope: string): Promise<boolean> => {
+      const decision = await anonymousLimiter.take(`${scope}:${address}`);
+      if (!decision.allowed) tooMany(res, id, decision.retryAfterMs, 'Too many requests without a valid token from this address');
+      return decision.allowed;
+    };
+
     if (kind.kind === 'api') {
-      if (!claims?.org || !claims.region) return sendError(res, id, 401, 'UNAUTHENTICATED', 'api hosts need a bearer token of an organization');
+      if (!claims?.org || !claims.region) {
+        if (await anonymousAllowed('api')) sendError(res, id, 401, 'UNAUTHENTICATED', 'api hosts need a bearer token of an organization');
+        return;
+      }
       const decision = await limiter.take(claims.org);
       if (!decision.allowed) return tooMany(res, id, decision.retryAfterMs);
-      return forward(request, res, id, claims.region);
+      return forward(request, res, id, claims.region, forwardPath, rawHost, { orgId: claims.org, anonymous: false });
     }
 
     let org;
@@ -129,27 +232,51 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     }
     if (org.status === 'suspended' || org.status === 'deleting') return sendError(res, id, 403, 'ORGANIZATION_NOT_ACTIVE', `This organization is ${org.status}`);
     if (org.status === 'provisioning') return sendError(res, id, 503, 'ORGANIZATION_PROVISIONING', 'This organization is being set up', { 'retry-after': '2' });
+    if (checked && !checked.ok) {
+      if (await anonymousAllowed(org.organizationId)) sendError(res, id, 401, 'UNAUTHENTICATED', 'invalid token');
+      return;
+    }
     if (claims && (claims.org !== org.organizationId || claims.region !== org.regionId)) {
       return sendError(res, id, 403, 'TOKEN_ORGANIZATION_MISMATCH', 'This token belongs to another organization or region');
     }
+    if (!claims) {
+      if (!(await anonymousAllowed(org.organizationId))) return;
+      return forward(request, res, id, org.regionId, forwardPath, rawHost, { orgId: org.organizationId, anonymous: true });
+    }
     const decision = await limiter.take(org.organizationId);
     if (!decision.allowed) return tooMany(res, id, decision.retryAfterMs);
-    return forward(request, res, id, org.regionId);
+    return forward(request, res, id, org.regionId, forwardPath, rawHost, { orgId: org.organizationId, anonymous: false });
   };
 
-  const server = createServer({ keepAliveTimeout: 72_000 }, (request, res) => {
+  const handle = (request: IncomingMessage, res: ServerResponse) => {
     const id = requestIdFrom(request.headers['x-request-id']);
     route(request, res, id).catch((err) => {
       log.error({ err, requestId: id }, 'gateway error');
       sendError(res, id, 500, 'INTERNAL', 'An unexpected error occurred');
     });
-  });
+  };
+  const server = createServer(
+    {
+      keepAliveTimeout: 72_000,
+      // Slow clients: headers and the whole request have deadlines (Node answers 408); the body's
+      // pace is watched as it is read (body.ts).
+      headersTimeout: config.client.headersTimeoutMs,
+      requestTimeout: config.client.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, config.client.headersTimeoutMs),
+    },
+    handle,
+  );
+  // `Expect: 100-continue` comes here instead of 'request': the rules decide before the client
+  // sends its body (forward() sends the 100 Continue once they pass).
+  server.on('checkContinue', handle);
   // A request Node cannot parse (bad request line or headers, headers too large) gets a JSON 4xx.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ statusCode: status, error: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request', message: 'Malformed request', code: 'BAD_REQUEST' });
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const reason = STATUS_CODES[status] ?? 'Bad Request';
+    const message = status === 408 ? 'The request did not arrive in time' : 'Malformed request';
+    const body = JSON.stringify({ statusCode: status, error: reason, message, code: status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST' });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
   await regions.start();

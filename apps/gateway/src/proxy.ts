@@ -1,8 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline, Transform, TransformCallback } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { RequestBody } from './body';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are never forwarded. */
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are never forwarded; `expect`
+ * is answered by the gateway itself (it sends the 100 Continue), and the framing headers are set
+ * anew for the body as the gateway sends it.
+ */
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -15,6 +19,8 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'host',
   'content-length',
+  'expect',
+  'http2-settings',
 ]);
 
 function dropHopByHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
@@ -30,26 +36,15 @@ function dropHopByHop(headers: Record<string, string | string[] | undefined>): R
   return out;
 }
 
-export class BodyTooLargeError extends Error {}
-
-/** Counts bytes as the body streams through and stops it past the limit (bodies are never buffered). */
-class LimitStream extends Transform {
-  private seen = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) return done(new BodyTooLargeError('request body too large'));
-    done(null, chunk);
-  }
-}
-
 export interface ProxyOptions {
   dispatcher: Dispatcher;
   requestId: string;
-  bodyLimit: number;
-  extraHeaders?: Record<string, string>;
+  /** The normalized path and query: what the gateway checked is what the upstream routes. */
+  path: string;
+  host: string;
+  body: RequestBody;
+  /** Called once when the exchange is over (answered, failed or abandoned): gives back its slots. */
+  done: () => void;
 }
 
 /** Streams the request to the upstream and the response back, with X-Forwarded-* and the request id. */
@@ -58,26 +53,32 @@ export async function proxy(request: IncomingMessage, res: ServerResponse, optio
   const forwardedFor = request.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${request.socket.remoteAddress}` : (request.socket.remoteAddress ?? '');
   headers['x-forwarded-proto'] = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  headers['x-forwarded-host'] = request.headers.host ?? '';
+  headers['x-forwarded-host'] = options.host;
   headers['x-request-id'] = options.requestId;
-  Object.assign(headers, options.extraHeaders ?? {});
-  const length = request.headers['content-length'];
-  if (length !== undefined) headers['content-length'] = length;
 
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && (length !== undefined ? length !== '0' : request.headers['transfer-encoding'] !== undefined);
-  let body: LimitStream | undefined;
-  if (hasBody) {
-    body = new LimitStream(options.bodyLimit);
-    // pipeline, not pipe: a client that aborts mid-body ends the upstream request too, without an unhandled error.
-    pipeline(request, body, () => undefined);
+  const { body } = options;
+  let payload: Buffer | IncomingMessage | NodeJS.ReadableStream | undefined;
+  if (body.kind === 'buffer') {
+    payload = body.data;
+    headers['content-length'] = String(body.data.length);
+  } else if (body.kind === 'stream') {
+    payload = body.stream;
+    const length = request.headers['content-length'];
+    if (length !== undefined) headers['content-length'] = length;
   }
 
-  const upstream = await options.dispatcher.request({
-    method: request.method as Dispatcher.HttpMethod,
-    path: request.url ?? '/',
-    headers,
-    body,
-  });
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await options.dispatcher.request({
+      method: request.method as Dispatcher.HttpMethod,
+      path: options.path,
+      headers,
+      body: payload as Dispatcher.DispatchOptions['body'],
+    });
+  } catch (err) {
+    options.done();
+    throw err;
+  }
   const responseHeaders = dropHopByHop(upstream.headers as Record<string, string | string[]>);
   const upstreamLength = upstream.headers['content-length'];
   if (upstreamLength !== undefined) responseHeaders['content-length'] = upstreamLength as string;
@@ -88,6 +89,7 @@ export async function proxy(request: IncomingMessage, res: ServerResponse, optio
   // stops the upstream body, an upstream that fails mid-body cuts the client's response.
   const source = upstream.body;
   source.once('error', () => res.destroy());
+  source.once('close', options.done);
   res.once('close', () => {
     if (!res.writableFinished) source.destroy();
   });

@@ -18,7 +18,8 @@ export interface Decision {
 }
 
 /**
- * A token bucket per organization, kept in Redis (one atomic script call) so every gateway
+ * A token bucket per key (an organization's authenticated traffic; an organization and client
+ * address for anonymous traffic), kept in Redis (one atomic script call) so every gateway
  * instance shares it. With Redis down, each instance falls back on a local bucket.
  */
 export class RateLimiter {
@@ -28,27 +29,29 @@ export class RateLimiter {
     private readonly rps: number,
     private readonly burst: number,
     private readonly redis: Redis | null,
+    /** Keeps budgets apart in Redis: `mg:rl:` for organizations, `mg:rl:anon:` for anonymous callers. */
+    private readonly prefix = 'mg:rl:',
   ) {}
 
-  async take(orgId: string): Promise<Decision> {
+  async take(key: string): Promise<Decision> {
     if (this.redis) {
       try {
-        const [allowed, retry] = (await this.redis.eval(BUCKET, 1, `mg:rl:${orgId}`, this.rps, this.burst, Date.now())) as [number, number];
+        const [allowed, retry] = (await this.redis.eval(BUCKET, 1, `${this.prefix}${key}`, this.rps, this.burst, Date.now())) as [number, number];
         return { allowed: allowed === 1, retryAfterMs: retry };
       } catch {
         // Redis unavailable: fall through to this instance's own bucket.
       }
     }
-    return this.takeLocal(orgId);
+    return this.takeLocal(key);
   }
 
-  private takeLocal(orgId: string): Decision {
+  private takeLocal(key: string): Decision {
     const now = Date.now();
-    const bucket = this.local.get(orgId) ?? { tokens: this.burst, ts: now };
+    const bucket = this.local.get(key) ?? { tokens: this.burst, ts: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.ts) * this.rps) / 1000);
     bucket.ts = now;
     if (this.local.size > 100_000) this.local.clear();
-    this.local.set(orgId, bucket);
+    this.local.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, retryAfterMs: 0 };

@@ -24,7 +24,8 @@ const key = (host: string) => `mg:gw:host:${host}`;
 /**
  * host -> organization, from the control plane's registry, cached in process and in Redis,
  * with negative caching of unknown hosts. Change events from the control plane drop entries.
- * When the control plane is down, expired entries keep serving (stale beats down).
+ * Expired entries keep serving while they are refreshed in the background, and for as long as
+ * the control plane is down (stale beats down).
  */
 export class OrgRegistry {
   private readonly local = new Map<string, Cached>();
@@ -66,30 +67,49 @@ export class OrgRegistry {
       if (cached.value?.organizationId === organizationId || hosts.has(host)) hosts.add(host);
     }
     for (const host of hosts) this.local.delete(host);
+    this.generation += 1; // a lookup already under way may carry the old state: it is not kept
     if (this.redis && hosts.size) await this.redis.del(...[...hosts].map(key)).catch(() => undefined);
   }
 
+  /**
+   * The org a host belongs to. A fresh cache entry answers at once; an expired one answers at
+   * once too, and is refreshed in the background (stale-while-revalidate), so no request of a
+   * known org ever waits on the control plane. Only a host never seen waits for the lookup
+   * (one lookup per host however many requests ask at once).
+   */
   async resolve(host: string): Promise<OrgEntry | null> {
-    const now = Date.now();
     const hit = this.local.get(host);
-    if (hit && hit.expires > now) return hit.value;
+    if (hit) {
+      if (hit.expires <= Date.now()) void this.refresh(host).catch(() => undefined);
+      return hit.value;
+    }
+    return this.refresh(host);
+  }
 
+  private readonly inFlight = new Map<string, Promise<OrgEntry | null>>();
+  private generation = 0;
+
+  private refresh(host: string): Promise<OrgEntry | null> {
+    let pending = this.inFlight.get(host);
+    if (!pending) {
+      pending = this.fetchEntry(host).finally(() => this.inFlight.delete(host));
+      this.inFlight.set(host, pending);
+    }
+    return pending;
+  }
+
+  private async fetchEntry(host: string): Promise<OrgEntry | null> {
+    const generation = this.generation;
     if (this.redis) {
       const shared = await this.redis.get(key(host)).catch(() => undefined);
       if (shared !== undefined && shared !== null) {
         const value = JSON.parse(shared) as OrgEntry | null;
-        this.remember(host, value);
+        if (generation === this.generation) this.remember(host, value);
         return value;
       }
     }
-
-    let value: OrgEntry | null;
-    try {
-      value = await this.lookup(host);
-    } catch (err) {
-      if (hit) return hit.value; // stale, but the control plane cannot say otherwise right now
-      throw err;
-    }
+    const value = await this.lookup(host);
+    if (generation !== this.generation) return value;
     this.remember(host, value);
     if (this.redis) {
       const ttl = value ? this.config.cache.ttlMs : this.config.cache.negativeTtlMs;

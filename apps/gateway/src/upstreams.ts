@@ -1,19 +1,67 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { GatewayConfig } from './config';
+import { Slots } from './slots';
 
-interface Upstream {
+export interface Upstream {
+  name: string;
   pool: Pool;
+  /** One request per pooled connection: a request waits (bounded) for a slot instead of queueing in undici without end. */
+  slots: Slots;
+  /** Its own connection for the health probe, so the probe never queues behind proxied traffic. */
+  probe: Client;
   url: string;
   healthy: boolean;
   failures: number;
-  /** When a proxied request last succeeded: a busy, healthy upstream needs no probe. */
-  lastSuccess: number;
+  /** Consecutive probes that failed: a refused connection opens the breaker at once, a slow probe only when the next one is slow too. */
+  probeFailures: number;
+}
+
+/**
+ * Errors that say the upstream itself is in trouble: it refused or dropped the connection, or
+ * did not answer in time. Only these count towards a breaker; whatever a client did to its own
+ * request (a header undici refuses, a body it aborted or trickled) never does.
+ */
+const UPSTREAM_FAULTS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** Faults after which the request certainly never reached the upstream (safe to retry whatever it was). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function codeOf(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code ?? e?.cause?.code ?? '';
+}
+
+export function isUpstreamFault(err: unknown): boolean {
+  return UPSTREAM_FAULTS.has(codeOf(err));
+}
+
+export function neverSent(err: unknown): boolean {
+  return NOT_SENT.has(codeOf(err));
+}
+
+export function isTimeout(err: unknown): boolean {
+  return /TIMEOUT|ETIMEDOUT/.test(codeOf(err));
 }
 
 /**
  * One undici pool per upstream (each region, the control plane), with a breaker: a background
- * probe of /healthz and passive failure counting mark an upstream down, and a down upstream is
- * answered 503 at once instead of making callers wait.
+ * probe of the upstream's readiness (`/readyz`: the region's database answers) on a connection
+ * of its own, and passive counting of upstream faults. A down upstream is answered 503 at once
+ * instead of making callers wait.
  */
 export class Upstreams {
   private readonly upstreams = new Map<string, Upstream>();
@@ -21,18 +69,22 @@ export class Upstreams {
 
   constructor(private readonly config: GatewayConfig) {
     const targets: Record<string, string> = { ...config.regionUrls, 'control-plane': config.controlPlane.url };
+    const { connections, queueTimeoutMs, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs } = config.upstream;
     for (const [name, url] of Object.entries(targets)) {
       this.upstreams.set(name, {
+        name,
         url,
         healthy: true,
         failures: 0,
-        lastSuccess: 0,
+        probeFailures: 0,
+        slots: new Slots(connections, queueTimeoutMs, connections * 4),
+        probe: new Client(url, { connectTimeout: config.health.timeoutMs, pipelining: 1, keepAliveTimeout: 10_000 }),
         pool: new Pool(url, {
-          connections: 128,
+          connections,
           pipelining: 1,
-          connectTimeout: config.upstream.connectTimeoutMs,
-          headersTimeout: config.upstream.headersTimeoutMs,
-          bodyTimeout: config.upstream.bodyTimeoutMs,
+          connectTimeout: connectTimeoutMs,
+          headersTimeout: headersTimeoutMs,
+          bodyTimeout: bodyTimeoutMs,
           keepAliveTimeout: 10_000,
         }),
       });
@@ -49,33 +101,37 @@ export class Upstreams {
     this.timer.unref();
   }
 
+  private probing = false;
+
   private async probeAll(): Promise<void> {
-    const now = Date.now();
-    await Promise.all(
-      [...this.upstreams.values()]
-        .filter((u) => !u.healthy || now - u.lastSuccess > this.config.health.intervalMs)
-        .map(async (u) => {
-          try {
-            const res = await u.pool.request({
-              method: 'GET',
-              path: '/healthz',
-              headersTimeout: this.config.health.timeoutMs,
-              bodyTimeout: this.config.health.timeoutMs,
-              signal: AbortSignal.timeout(this.config.health.timeoutMs),
-            });
-            await res.body.dump();
-            u.healthy = res.statusCode === 200;
-            if (u.healthy) u.failures = 0;
-          } catch {
-            u.healthy = false;
-          }
-        }),
-    );
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      await Promise.all([...this.upstreams.values()].map((u) => this.probe(u)));
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private async probe(u: Upstream): Promise<void> {
+    const timeout = this.config.health.timeoutMs;
+    try {
+      const res = await u.probe.request({ method: 'GET', path: this.config.health.path, headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout) });
+      await res.body.dump();
+      u.healthy = res.statusCode === 200;
+      if (u.healthy) {
+        u.failures = 0;
+        u.probeFailures = 0;
+      }
+    } catch (err) {
+      // A refused connection is certain; a probe that timed out may have met a busy moment.
+      u.probeFailures += 1;
+      if (neverSent(err) || u.probeFailures >= 2) u.healthy = false;
+    }
   }
 
   succeeded(u: Upstream): void {
     u.failures = 0;
-    u.lastSuccess = Date.now();
   }
 
   failed(u: Upstream): void {
@@ -85,6 +141,6 @@ export class Upstreams {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all([...this.upstreams.values()].map((u) => u.pool.close().catch(() => undefined)));
+    await Promise.all([...this.upstreams.values()].flatMap((u) => [u.pool.close().catch(() => undefined), u.probe.close().catch(() => undefined)]));
   }
 }

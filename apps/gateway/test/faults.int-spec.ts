@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import Redis from 'ioredis';
+import { request } from 'undici';
 import { REGISTRY_CHANNEL } from '../src/registry';
 import { startTestGateway } from './support';
 
@@ -42,7 +44,7 @@ describe('gateway faults', () => {
     try {
       const org = gw.addOrg('in');
       gw.regions.in.mode = 'hang';
-      await new Promise((r) => setTimeout(r, 500)); // a few probes time out
+      await new Promise((r) => setTimeout(r, 1_000)); // a few probes time out
       const started = Date.now();
       const res = await gw.get(`${org.slug}.in.localhost`, '/v1/x');
       expect(res.status).toBe(503);
@@ -113,6 +115,130 @@ describe('gateway faults', () => {
       for (let i = 0; i < 20; i += 1) expect((await gw.get(`${org.slug}.us.localhost`, '/v1/x')).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
+      await gw.close();
+    }
+  });
+  it('answers known orgs from its cache at once while the control plane hangs, refreshing in the background', async () => {
+    const gw = await startTestGateway({ CACHE_TTL_MS: '50', CONTROL_PLANE_TIMEOUT_MS: '5000' });
+    try {
+      const org = gw.addOrg('ca');
+      const token = await gw.tokenFor(org);
+      const host = `${org.slug}.ca.localhost`;
+      expect((await gw.get(host, '/v1/x', { token })).status).toBe(200);
+      gw.cp.hang = true;
+      await new Promise((r) => setTimeout(r, 100)); // the entry is stale now
+      // The client gives up after 2 s, well before the control plane's 5 s timeout: only an
+      // answer from the cache can arrive in time.
+      for (let i = 0; i < 5; i += 1) {
+        const res = await request(`${gw.url}/v1/x`, { headers: { host, authorization: `Bearer ${token}` }, headersTimeout: 2_000 });
+        await res.body.text();
+        expect(res.statusCode).toBe(200);
+      }
+      gw.cp.hang = false;
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("never opens a region's breaker for what clients do to their own requests", async () => {
+    const gw = await startTestGateway({ BREAKER_THRESHOLD: '1', BODY_IDLE_TIMEOUT_MS: '300', BODY_GRACE_MS: '300' });
+    try {
+      const noisy = gw.addOrg('in');
+      const calm = gw.addOrg('in');
+      const token = await gw.tokenFor(noisy);
+      const host = `${noisy.slug}.in.localhost`;
+      const send = (text: string, then?: (s: ReturnType<typeof connect>) => void) =>
+        new Promise<string>((resolve) => {
+          const s = connect(gw.port, '127.0.0.1');
+          let out = '';
+          s.on('data', (d) => (out += d));
+          s.on('error', () => undefined);
+          s.on('close', () => resolve(out));
+          s.write(text);
+          then?.(s);
+          setTimeout(() => s.destroy(), 1_500);
+        });
+      const auth = `authorization: Bearer ${token}\r\n`;
+      const answers = await Promise.all([
+        send(`POST /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}content-length: 2\r\nexpect: 100-continue\r\n\r\n`, (s) => setTimeout(() => s.write('{}'), 100)),
+        send(`GET /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}content-length: 5\r\n\r\nhello`),
+        send(`GET /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}connection: upgrade\r\nupgrade: websocket\r\n\r\n`),
+        send(`POST /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}content-length: 100000\r\n\r\n${'x'.repeat(70_000)}`, (s) => setTimeout(() => s.destroy(), 50)),
+        send(`POST /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}content-length: 10\r\n\r\n{`, (s) => setTimeout(() => s.destroy(), 50)),
+        send(`POST /v1/x HTTP/1.1\r\nhost: ${host}\r\n${auth}content-length: 10\r\n\r\n{`),
+      ]);
+      expect(answers[0]).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+      expect(answers[1]).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answers[2]).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answers[5]).toMatch(/^HTTP\/1\.1 408 /);
+      // With a breaker that opens on the first upstream fault, the region still serves everyone.
+      for (const org of [noisy, calm]) expect((await gw.get(`${org.slug}.in.localhost`, '/v1/x')).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('never tells a client to retry a write that may have been applied, unless it carries an Idempotency-Key', async () => {
+    const gw = await startTestGateway({ UPSTREAM_HEADERS_TIMEOUT_MS: '300', BREAKER_THRESHOLD: '100' });
+    try {
+      const org = gw.addOrg('us');
+      const host = `${org.slug}.us.localhost`;
+      gw.regions.us.mode = 'hang-requests'; // its probes pass, its requests never answer
+      const post = await request(`${gw.url}/v1/patients`, { method: 'POST', headers: { host, 'content-type': 'application/json' }, body: '{}' });
+      expect(post.statusCode).toBe(504);
+      expect(post.headers['retry-after']).toBeUndefined();
+      expect(await post.body.json()).toMatchObject({ code: 'UPSTREAM_OUTCOME_UNKNOWN' });
+      const keyed = await request(`${gw.url}/v1/patients`, { method: 'POST', headers: { host, 'content-type': 'application/json', 'idempotency-key': 'k-1' }, body: '{}' });
+      expect(keyed.statusCode).toBe(504);
+      expect(keyed.headers['retry-after']).toBe('1');
+      await keyed.body.text();
+      const read = await request(`${gw.url}/v1/patients`, { headers: { host } });
+      expect(read.statusCode).toBe(504);
+      expect(read.headers['retry-after']).toBe('1');
+      await read.body.text();
+    } finally {
+      gw.regions.us.mode = 'up';
+      await gw.close();
+    }
+  });
+
+  it("caps each org's concurrent upstream requests (503 with Retry-After past a bounded wait), leaving other orgs their share", async () => {
+    const gw = await startTestGateway({ ORG_MAX_CONCURRENT: '2', ORG_QUEUE_TIMEOUT_MS: '200', UPSTREAM_HEADERS_TIMEOUT_MS: '30000' });
+    try {
+      const busy = gw.addOrg('in');
+      const calm = gw.addOrg('in');
+      const [tBusy, tCalm] = [await gw.tokenFor(busy), await gw.tokenFor(calm)];
+      const held = [1, 2].map(() => gw.get(`${busy.slug}.in.localhost`, '/v1/slow', { token: tBusy }));
+      await new Promise((r) => setTimeout(r, 100));
+      const over = await gw.get(`${busy.slug}.in.localhost`, '/v1/slow', { token: tBusy });
+      expect(over.status).toBe(503);
+      expect(over.body).toMatchObject({ code: 'ORGANIZATION_BUSY' });
+      expect(over.headers['retry-after']).toBe('1');
+      expect((await gw.get(`${calm.slug}.in.localhost`, '/v1/x', { token: tCalm })).status).toBe(200);
+      gw.regions.in.openGate();
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+      expect((await gw.get(`${busy.slug}.in.localhost`, '/v1/x', { token: tBusy })).status).toBe(200);
+    } finally {
+      gw.regions.in.openGate();
+      await gw.close();
+    }
+  });
+
+  it("answers 503 when a region's connections are all taken, and its health probe does not queue behind them", async () => {
+    const gw = await startTestGateway({ UPSTREAM_CONNECTIONS: '2', UPSTREAM_QUEUE_TIMEOUT_MS: '200', ORG_MAX_CONCURRENT: '2', UPSTREAM_HEADERS_TIMEOUT_MS: '30000' });
+    try {
+      const [a, b, c] = [gw.addOrg('ca'), gw.addOrg('ca'), gw.addOrg('ca')];
+      const held = [a, b].map((org) => gw.get(`${org.slug}.ca.localhost`, '/v1/slow'));
+      await new Promise((r) => setTimeout(r, 600)); // several probe rounds while every connection is held
+      const waited = await gw.get(`${c.slug}.ca.localhost`, '/v1/x');
+      expect(waited.status).toBe(503);
+      expect(waited.body).toMatchObject({ code: 'REGION_BUSY' }); // not REGION_UNAVAILABLE: the probes kept passing
+      expect(waited.headers['retry-after']).toBe('1');
+      gw.regions.ca.openGate();
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+      expect((await gw.get(`${c.slug}.ca.localhost`, '/v1/x')).status).toBe(200);
+    } finally {
+      gw.regions.ca.openGate();
       await gw.close();
     }
   });

@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 /** node:http, because undici will not send a Connection header naming other headers. */
-function rawGet(port: number, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
+function rawGet(port: number, headers: Record<string, string>, path = '/v1/patients?search=x'): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/patients?search=x', headers }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: res.headers }));
@@ -19,7 +19,7 @@ import { startTestGateway, TestGateway } from './support';
 describe('gateway rules', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ RATE_LIMIT_RPS: '5', RATE_LIMIT_BURST: '5' });
+    gw = await startTestGateway({ RATE_LIMIT_RPS: '0.2', RATE_LIMIT_BURST: '5', ANON_RATE_LIMIT_RPS: '1', ANON_RATE_LIMIT_BURST: '10' });
   });
   afterAll(() => gw?.close());
 
@@ -104,13 +104,51 @@ describe('gateway rules', () => {
   it('limits each org to its rate (429 with Retry-After), without touching other orgs', async () => {
     const busy = gw.addOrg('in');
     const calm = gw.addOrg('in');
+    const token = await gw.tokenFor(busy);
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1) statuses.push((await gw.get(`${busy.slug}.in.localhost`, '/v1/patients')).status);
+    for (let i = 0; i < 8; i += 1) statuses.push((await gw.get(`${busy.slug}.in.localhost`, '/v1/patients', { token })).status);
     expect(statuses.filter((s) => s === 200).length).toBe(5);
-    const limited = await gw.get(`${busy.slug}.in.localhost`, '/v1/patients');
+    const limited = await gw.get(`${busy.slug}.in.localhost`, '/v1/patients', { token });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect((await gw.get(`${calm.slug}.in.localhost`, '/v1/patients')).status).toBe(200);
+    expect((await gw.get(`${calm.slug}.in.localhost`, '/v1/patients', { token: await gw.tokenFor(calm) })).status).toBe(200);
+  });
+
+  it('gives anonymous traffic its own budget per address, which cannot drain the org budget of its users', async () => {
+    const org = gw.addOrg('in');
+    const host = `${org.slug}.in.localhost`;
+    const fromAttacker = new Agent({ localAddress: '127.0.0.2' });
+    try {
+      const anonymous: number[] = [];
+      for (let i = 0; i < 30; i += 1) {
+        const res = await request(`${gw.url}/v1/patients`, { dispatcher: fromAttacker, headers: { host, ...(i % 3 === 0 ? { authorization: 'Bearer forged' } : {}) } });
+        await res.body.text();
+        anonymous.push(res.statusCode);
+      }
+      expect(anonymous.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
+      // The org's budget (5 in this suite) is untouched: its users get all of it.
+      const token = await gw.tokenFor(org);
+      for (let i = 0; i < 5; i += 1) expect((await gw.get(host, '/v1/patients', { token })).status).toBe(200);
+      // Another address has its own anonymous budget.
+      expect((await gw.get(host, '/v1/patients')).status).toBe(200);
+    } finally {
+      await fromAttacker.close();
+    }
+  });
+
+  it('decides on the normalized path and forwards that same path', async () => {
+    const org = gw.addOrg('in');
+    const host = `${org.slug}.in.localhost`;
+    const before = gw.regions.in.requests;
+    for (const path of ['/%69nternal/v1/organizations', '/v1/../internal/v1/x', '/v1/%2e%2e/internal', '//internal/v1/x', '/INTERNAL/v1/x', '/v1/..%2Finternal']) {
+      expect([400, 404]).toContain((await rawGet(gw.port, { host }, path)).status);
+    }
+    const absolute = await rawGet(gw.port, { host }, `http://${host}/internal/v1/organizations`);
+    expect(absolute.status).toBe(404);
+    expect(gw.regions.in.requests).toBe(before);
+    const res = await rawGet(gw.port, { host }, '/v1/./%70atients/../patients?search=a%2Fb');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ url: '/v1/patients?search=a%2Fb' });
   });
 
   it('streams large bodies through and refuses bodies over the limit with 413', async () => {

@@ -25,8 +25,20 @@ export interface Echo {
 /** A region's API at its HTTP boundary: echoes what reached it; can go down or hang. */
 export class StubRegion {
   port = 0;
-  mode: 'up' | 'hang' = 'up';
+  /** hang: accepts, never answers; hang-requests: answers its health probes only. */
+  mode: 'up' | 'hang' | 'hang-requests' = 'up';
   requests = 0;
+  /** Requests under /v1/slow wait for this to be opened (held connections, on demand). */
+  private gate = StubRegion.newGate();
+  openGate(): void {
+    this.gate.open();
+    this.gate = StubRegion.newGate();
+  }
+  private static newGate(): { promise: Promise<void>; open: () => void } {
+    let open = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  }
   private server?: Server;
 
   constructor(readonly id: string) {}
@@ -43,8 +55,10 @@ export class StubRegion {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.mode === 'hang') return; // accepts, never answers
-    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    if (req.url === '/healthz' || req.url === '/readyz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     this.requests += 1;
+    if (this.mode === 'hang-requests') return;
+    if (req.url?.startsWith('/v1/slow')) await this.gate.promise;
     let bodyBytes = 0;
     for await (const chunk of req) bodyBytes += (chunk as Buffer).length;
     const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes, region: this.id };
@@ -71,6 +85,8 @@ export class StubControlPlane {
   orgs = new Map<string, StubOrg>();
   lookups = 0;
   down = false;
+  /** Accepts connections and never answers (a control plane that hangs rather than fails). */
+  hang = false;
   private server?: Server;
 
   constructor(
@@ -90,9 +106,10 @@ export class StubControlPlane {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (this.hang) return;
     if (this.down) return json(503, { statusCode: 503 });
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/healthz') return json(200, { status: 'ok' });
+    if (url.pathname === '/healthz' || url.pathname === '/readyz') return json(200, { status: 'ok' });
     if (url.pathname === '/v1/regions') {
       return json(200, [
         { id: 'us', domain: 'medgenie.com', localDomain: 'us.localhost' },

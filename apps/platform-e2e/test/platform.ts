@@ -28,6 +28,8 @@ export class Service {
     private readonly app: string,
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** What says the service is ready: the APIs' readiness, or the gateway's own health. */
+    private readonly readyPath = '/readyz',
   ) {}
 
   get url(): string {
@@ -36,7 +38,7 @@ export class Service {
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [main(this.app)], {
-      env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port), GATEWAY_PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (d) => (this.output += d));
@@ -45,7 +47,7 @@ export class Service {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output}`);
       try {
-        if ((await fetch(`${this.url}/readyz`)).ok) return;
+        if ((await fetch(`${this.url}${this.readyPath}`)).ok) return;
       } catch {
         // not listening yet
       }
@@ -67,11 +69,16 @@ export class Service {
 export interface Platform {
   controlPlane: Service;
   regions: { in: Service; ca: Service };
+  /** What a gateway needs to sit in front of this platform. */
+  gatewayEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** The control plane and two regional APIs, each region on its own database, as deployed. */
-export async function startPlatform(): Promise<Platform> {
+/**
+ * The control plane and two regional APIs, each region on its own database, as deployed.
+ * `regionEnv` adds settings to both regions (a blob store, say).
+ */
+export async function startPlatform(regionEnv: Record<string, string> = {}): Promise<Platform> {
   const dbs = databases();
   const cpPort = await freePort();
   const ports = { in: await freePort(), ca: await freePort() };
@@ -84,7 +91,9 @@ export async function startPlatform(): Promise<Platform> {
       JWKS_URL: `http://127.0.0.1:${cpPort}/.well-known/jwks.json`,
       JWT_ISSUER: issuer,
       INTERNAL_SERVICE_TOKEN: serviceTokens[id],
+      ...regionEnv,
     });
+  const gatewayServiceToken = randomBytes(24).toString('hex');
   const controlPlane = new Service('control-plane', 'control-plane', cpPort, {
     DATABASE_URL: dbs.control_plane.appUrl,
     KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
@@ -92,7 +101,7 @@ export async function startPlatform(): Promise<Platform> {
     REGION_SERVICE_TOKENS: JSON.stringify(serviceTokens),
     REGION_API_URLS: JSON.stringify({ in: `http://127.0.0.1:${ports.in}`, ca: `http://127.0.0.1:${ports.ca}` }),
     REGION_TIMEOUT_MS: '1500',
-    GATEWAY_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+    GATEWAY_SERVICE_TOKEN: gatewayServiceToken,
     PROVISIONING_RETRY_MS: '250',
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_TIME_COST: '1',
@@ -103,10 +112,23 @@ export async function startPlatform(): Promise<Platform> {
   return {
     controlPlane,
     regions,
+    gatewayEnv: {
+      CONTROL_PLANE_URL: controlPlane.url,
+      CONTROL_PLANE_SERVICE_TOKEN: gatewayServiceToken,
+      REGION_API_URLS: JSON.stringify({ in: regions.in.url, ca: regions.ca.url }),
+      JWT_ISSUER: issuer,
+    },
     stop: async () => {
       await Promise.all([controlPlane.stop(), regions.in.stop(), regions.ca.stop()]);
     },
   };
+}
+
+/** The gateway in front of a platform, as a process of its own. */
+export async function startGateway(platform: Platform, env: Record<string, string> = {}): Promise<Service> {
+  const gateway = new Service('gateway', 'gateway', await freePort(), { ...platform.gatewayEnv, ...env }, '/healthz');
+  await gateway.start();
+  return gateway;
 }
 
 export async function call<T = Record<string, unknown>>(

@@ -15,7 +15,14 @@
  *   5. .medgenie/state.json, the demo organizations (through the public API), and a line with
  *      "ready" once every service answers.
  *
- * Ctrl-C (SIGINT) or SIGTERM stops the gateway, the APIs, Azurite and Postgres, in that order.
+ * Each of those processes is supervised (lib/supervisor.js): one that dies (a Postgres killed, an
+ * API crashing) is restarted alone, on the same port and data, after 0.5 s doubling to 10 s while
+ * it keeps failing (back to 0.5 s once it has run for 30 s), with a line on the console and in
+ * .medgenie/logs/supervisor.log; the other services keep serving meanwhile. While booting, a
+ * process that never answers in 5 starts (or exits 78: configuration refused) fails the start.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops the gateway, the APIs, Azurite and Postgres, in that order,
+ * and nothing is restarted from then on.
  * A second `npm start` reuses the data; `npm run reset` wipes .medgenie/. Each service logs to
  * .medgenie/logs/<service>.log.
  *
@@ -46,6 +53,7 @@ const {
 const postgres = require('./lib/postgres');
 const azurite = require('./lib/azurite');
 const { runningStart, stopLeftovers } = require('./lib/leftovers');
+const { Supervisor } = require('./lib/supervisor');
 const { DEMO_ORGS, PLATFORM_ADMIN_EMAIL, seedDemo } = require('./lib/demo');
 
 const REGIONS = ['us', 'in', 'ca'];
@@ -62,8 +70,8 @@ const LAYOUT = 2;
 
 class Stopping extends Error {}
 
-/** Every long-running child: { name, kind: gateway | api | azurite | postgres, child, marker }. */
-const services = [];
+/** Every long-running child (supervisor.services: { name, kind: gateway | api | azurite | postgres, child, marker, … }). */
+const supervisor = new Supervisor({ onFatal: () => void shutdown(1), onChange: () => recordPids() });
 /** Short-lived children (build, migrations). */
 const jobs = new Set();
 let stopping = false;
@@ -83,25 +91,11 @@ function gatewayPort() {
 // Processes
 
 function recordPids() {
-  writeJson(
-    paths.run,
-    { startPid: process.pid, children: services.map(({ name, child, marker }) => ({ name, pid: child.pid, marker })) },
-    0o644,
-  );
+  const children = supervisor.services.filter((s) => s.child?.pid).map(({ name, child, marker }) => ({ name, pid: child.pid, marker }));
+  writeJson(paths.run, { startPid: process.pid, children }, 0o644);
 }
 
-/** Keeps a long-running child; its unexpected exit stops the platform, with the end of its log. */
-function track(name, kind, child, marker, logFile) {
-  services.push({ name, kind, child, marker });
-  recordPids();
-  if (stopping) child.kill(kind === 'postgres' ? 'SIGINT' : 'SIGTERM'); // spawned while shutdown() was already under way
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    const why = signal ?? `exit ${code}`;
-    log(`${name} exited unexpectedly (${why})${code === 78 ? ': its configuration was refused' : ''}; the end of ${rel(logFile)}:\n${tail(logFile)}`);
-    void shutdown(1);
-  });
-}
+const alive = (child) => child.exitCode === null && child.signalCode === null;
 
 /** The environment every Node service starts from: the basics of ours, nothing that could reconfigure it by accident. */
 function baseEnv() {
@@ -135,24 +129,38 @@ async function runJob(what, args, env, logName) {
  */
 const NODE_FLAGS = { 'regional-api': ['--max-semi-space-size=64'] };
 
-/** Starts a built app (dist/apps/<app>) as a service in a process group of its own. */
-function startApp(name, app, env) {
+/**
+ * Starts a built app (dist/apps/<app>) as a supervised service in a process group of its own;
+ * `readyUrl` answers 200 once it serves. Returns the service (its process: service.child).
+ */
+function startApp(name, app, env, readyUrl) {
   checkStopping();
   const logFile = paths.log(name);
-  const fd = openLog(logFile);
-  // A process group of its own: Ctrl-C reaches this script only, which stops the services in order.
-  const child = spawn(process.execPath, [...(NODE_FLAGS[app] ?? []), paths.main(app)], { cwd: paths.root, env, detached: true, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  track(name, app === 'gateway' ? 'gateway' : 'api', child, `dist/apps/${app}/`, logFile);
-  return child;
+  return supervisor.add({
+    name,
+    kind: app === 'gateway' ? 'gateway' : 'api',
+    marker: `dist/apps/${app}/`,
+    logFile,
+    spawn: () => {
+      const fd = openLog(logFile);
+      try {
+        // A process group of its own: Ctrl-C reaches this script only, which stops the services in order.
+        return spawn(process.execPath, [...(NODE_FLAGS[app] ?? []), paths.main(app)], { cwd: paths.root, env, detached: true, stdio: ['ignore', fd, fd] });
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    ready: (child, timeoutMs) => waitHttp(name, readyUrl, { child, timeoutMs }),
+  });
 }
 
-/** Polls url until it answers 200. */
-async function waitHttp(name, url, timeoutMs = 90_000) {
+/** Polls url until it answers 200 (rejects when `child` exits first). */
+async function waitHttp(name, url, { child, timeoutMs = 90_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     checkStopping();
+    if (child && !alive(child)) throw new Error(`${name} exited before it answered ${url}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return;
@@ -289,13 +297,21 @@ async function startDatabase(name, port, ids, secrets) {
   await postgres.initialise(name, secrets.postgres[name]);
   checkStopping();
   const adminUrl = pgUrl('postgres', secrets.postgres[name], port, 'postgres');
-  await postgres.start({
-    name,
-    port,
-    ids,
-    adminUrl,
-    onSpawn: (child) => track(`Postgres (${name})`, 'postgres', child, 'postgres', paths.pgLog(name)),
+  const binary = await postgres.serverBinary();
+  checkStopping();
+  postgres.clearStaleLock(name);
+  const service = supervisor.add({
+    name: `Postgres (${name})`,
+    kind: 'postgres',
+    marker: 'postgres',
+    logFile: paths.pgLog(name),
+    stopSignal: 'SIGINT',
+    spawn: () => postgres.spawnServer({ name, port, ids, binary }),
+    ready: (child, timeoutMs) => postgres.waitForConnections(name, child, adminUrl, timeoutMs),
+    // Same port and data directory; the orphans and lock file of the dead server out of the way first.
+    beforeRestart: (dead) => postgres.recoverAfterCrash(name, dead),
   });
+  await supervisor.waitUntilReady(service, 90_000);
   checkStopping();
   if (!fs.existsSync(paths.rolesLib)) throw new Error(`${rel(paths.rolesLib)} is missing: the build did not produce it`);
   const { provisionDatabase } = require(paths.rolesLib);
@@ -308,11 +324,16 @@ async function startDatabase(name, port, ids, secrets) {
 }
 
 async function startBlob(region, port) {
-  await azurite.start({
-    region,
-    port,
-    onSpawn: (child) => track(`Azurite (${region})`, 'azurite', child, azurite.marker(region), paths.log(`azurite-${region}`)),
+  checkStopping();
+  const service = supervisor.add({
+    name: `Azurite (${region})`,
+    kind: 'azurite',
+    marker: azurite.marker(region),
+    logFile: paths.log(`azurite-${region}`),
+    spawn: () => azurite.spawnServer({ region, port }),
+    ready: (child, timeoutMs) => azurite.waitForAnswer({ region, port, child, timeoutMs }),
   });
+  await supervisor.waitUntilReady(service, 60_000);
   return azurite.blobUrl(port);
 }
 
@@ -329,6 +350,8 @@ const STOP_ORDER = [
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  supervisor.stop(); // no restarts from now on
+  const services = supervisor.services;
   if (services.length || jobs.size) log('stopping…');
   const hardStop = setTimeout(() => {
     log('stopping took too long; killing what is left');
@@ -376,10 +399,10 @@ if (process.env.npm_lifecycle_event === 'start') {
 }
 // Last resort if this script dies: do not leave the detached services behind.
 process.on('exit', () => {
-  for (const { kind, child } of services) {
-    if (child.exitCode === null && child.signalCode === null) {
+  for (const { child, stopSignal } of supervisor.services) {
+    if (child && alive(child)) {
       try {
-        child.kill(kind === 'postgres' ? 'SIGINT' : 'SIGTERM');
+        child.kill(stopSignal);
       } catch {
         /* gone */
       }
@@ -452,7 +475,7 @@ async function main() {
   const audience = 'medgenie-api';
   const jwksUrl = `${urls.controlPlane}/.well-known/jwks.json`;
   const base = baseEnv();
-  startApp(CONTROL_PLANE, 'control-plane', {
+  const controlPlane = startApp(CONTROL_PLANE, 'control-plane', {
     ...base,
     HOST: '127.0.0.1',
     PORT: String(ports.controlPlane),
@@ -466,10 +489,10 @@ async function main() {
     GATEWAY_SERVICE_TOKEN: secrets.gatewayServiceToken,
     PLATFORM_ADMIN_EMAIL,
     PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
-  });
-  for (const region of REGIONS) {
+  }, `${urls.controlPlane}/readyz`);
+  const regionalApis = REGIONS.map((region) => {
     const blobPort = ports[`azurite:${region}`];
-    startApp(`regional-api-${region}`, 'regional-api', {
+    return startApp(`regional-api-${region}`, 'regional-api', {
       ...base,
       REGION_ID: region,
       HOST: '127.0.0.1',
@@ -482,13 +505,10 @@ async function main() {
       INTERNAL_SERVICE_TOKEN: secrets.regionServiceTokens[region],
       BLOB_ACCOUNT_URL: azurite.blobUrl(blobPort),
       BLOB_CONNECTION_STRING: azurite.connectionString(blobPort),
-    });
-  }
+    }, `${urls.regions[region]}/readyz`);
+  });
   log(`starting the control plane on ${urls.controlPlane} and the regional APIs on ${REGIONS.map((r) => `${urls.regions[r]} (${r})`).join(', ')}`);
-  await Promise.all([
-    waitHttp(CONTROL_PLANE, `${urls.controlPlane}/readyz`),
-    ...REGIONS.map((r) => waitHttp(`regional-api-${r}`, `${urls.regions[r]}/readyz`)),
-  ]);
+  await Promise.all([controlPlane, ...regionalApis].map((service) => supervisor.waitUntilReady(service, 90_000)));
 
   writeJson(paths.state, {
     controlPlane: { databaseUrl: db[CONTROL_PLANE].opsUrl, apiUrl: urls.controlPlane },
@@ -496,7 +516,7 @@ async function main() {
   });
 
   // The gateway: every request of the public contract goes through it.
-  startApp('gateway', 'gateway', {
+  const gateway = startApp('gateway', 'gateway', {
     ...base,
     HOST: '127.0.0.1',
     GATEWAY_PORT: String(ports.gateway),
@@ -505,9 +525,9 @@ async function main() {
     REGION_API_URLS: JSON.stringify(urls.regions),
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: audience,
-  });
+  }, `http://127.0.0.1:${ports.gateway}/healthz`);
   log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
-  await waitHttp('gateway', `http://127.0.0.1:${ports.gateway}/healthz`);
+  await supervisor.waitUntilReady(gateway, 90_000);
 
   checkStopping();
   const demo = await seedDemo({ controlPlaneUrl: urls.controlPlane, regionUrls: urls.regions, platformAdminPassword: secrets.platformAdminPassword });

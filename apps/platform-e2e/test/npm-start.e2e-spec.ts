@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -221,4 +221,96 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     const patients = await call<{ items: { firstName: string }[] }>('apollo.in.localhost', 'GET', '/v1/patients?search=%2B1555010000', { token });
     expect(patients.body.items.map((p) => p.firstName).sort()).toEqual(['Asha', 'Rohan']);
   });
+
+  // Last: it takes region in down for a while.
+  it('heals itself: region in’s Postgres killed (kill -9) comes back, its API restarts, and ca and the console keep serving', async () => {
+    const login = async (email: string, password: string) => {
+      const res = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email, password } });
+      expect(res.status).toBe(200);
+      return res.body.accessToken;
+    };
+    const apollo = await login('admin@apollo.example', 'Apollo-Demo-Pass-2025'); // region in
+    const sunnybrook = await login('admin@sunnybrook.example', 'Sunnybrook-Demo-Pass-2025'); // region ca
+    const state = readFileSync(join(home, 'state.json'), 'utf8');
+    const supervisorLog = join(home, 'logs', 'supervisor.log');
+    const logFrom = existsSync(supervisorLog) ? readFileSync(supervisorLog, 'utf8').length : 0;
+    const logSince = () => (existsSync(supervisorLog) ? readFileSync(supervisorLog, 'utf8').slice(logFrom) : '');
+
+    /** One request through the gateway; a hang (no answer within 30 s) fails the test. */
+    const status = async (host: string, path: string, token?: string) => {
+      const res = await request(`http://127.0.0.1:${port}${path}`, {
+        headers: { host: `${host}:${port}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      await res.body.text();
+      return res.statusCode;
+    };
+    const inStatuses = new Set<number>();
+    /** One round: ca and the console must answer 200 every time; in answers 200 or 503, never hangs. */
+    const round = async () => {
+      const [ca, consoleJwks, inRegion] = await Promise.all([
+        status('sunnybrook.ca.localhost', '/v1/patients', sunnybrook),
+        status('console.localhost', '/.well-known/jwks.json'),
+        status('apollo.in.localhost', '/v1/patients', apollo),
+      ]);
+      expect({ ca, console: consoleJwks }).toEqual({ ca: 200, console: 200 });
+      inStatuses.add(inRegion);
+      expect([200, 503]).toContain(inRegion);
+      return inRegion;
+    };
+    const until = async (what: string, done: () => Promise<boolean> | boolean, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s: ${what}\nsupervisor log:\n${logSince()}\nnpm start:\n${output.slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    expect(await round()).toBe(200);
+
+    // Region in's Postgres dies (kill -9), and cannot start again until its configuration is
+    // mended: the supervisor keeps retrying with a growing delay, and in answers 503 meanwhile.
+    const dataDir = join(home, 'postgres', 'in', 'data');
+    const pidOf = () => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const gone = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const autoConf = join(dataDir, 'postgresql.auto.conf');
+    const conf = readFileSync(autoConf, 'utf8');
+    const oldPid = pidOf();
+    appendFileSync(autoConf, 'this line is not valid\n');
+    try {
+      process.kill(oldPid, 'SIGKILL');
+      await until(`Postgres (in) pid ${oldPid} gone`, () => gone(oldPid), 30_000);
+      const failures = () => [...logSince().matchAll(/Postgres \(in\).* exited unexpectedly .*restarting it in ([\d.]+) s/g)].map((m) => Number(m[1]));
+      await until('three failed starts of Postgres (in) reported', async () => (await round(), failures().length >= 3), 120_000);
+      await until('region in answering 503 while its database is down', async () => (await round()) === 503, 60_000);
+      // Backoff: each retry waits longer than the one before.
+      const delays = failures();
+      for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]);
+    } finally {
+      writeFileSync(autoConf, conf);
+    }
+    await until('region in answering 200 again', async () => (await round()) === 200, 120_000);
+    expect(pidOf()).not.toBe(oldPid);
+    expect(logSince()).toMatch(/Postgres \(in\) answers again/);
+    expect(inStatuses).toEqual(new Set([200, 503]));
+    // Same ports, same URLs: state.json did not change.
+    expect(readFileSync(join(home, 'state.json'), 'utf8')).toBe(state);
+
+    // Region in's API dies: restarted on the same port; the rest keeps serving meanwhile.
+    const apiPid = () => (JSON.parse(readFileSync(join(home, 'run.json'), 'utf8')) as { children: { name: string; pid: number }[] }).children.find((c) => c.name === 'regional-api-in')?.pid;
+    const oldApi = apiPid();
+    expect(oldApi).toBeGreaterThan(0);
+    process.kill(oldApi as number, 'SIGKILL');
+    await until('regional-api-in restarted', () => apiPid() !== oldApi, 60_000);
+    await until('region in answering 200 after its API restarted', async () => (await round()) === 200, 120_000);
+    expect(logSince()).toMatch(/regional-api-in .*exited unexpectedly \(SIGKILL\)/);
+    expect(child.exitCode).toBeNull();
+  }, 420_000);
 });

@@ -23,7 +23,8 @@ export interface WatchdogClientConfig extends ClientConfig {
  * statements queue behind it.
  *
  * One timer per connection, restarted by each query and disarmed by `drain` (the client has no
- * query left): no work per query beyond `Timeout.refresh()`.
+ * query left): no work per query beyond `Timeout.refresh()`. A streamed query (a cursor) counts
+ * as one query for as long as it streams; nothing in MedGenie streams from Postgres.
  */
 export class WatchdogClient extends Client {
   private readonly watchdogMs: number;

@@ -65,8 +65,9 @@ export class HealthController {
         try {
           await withTimeout(pingWhenReady(redis), budget);
           return session.up();
-        } catch (err) {
-          return session.down({ message: (err as Error).message });
+        } catch {
+          // A public answer: no address, no driver message.
+          return session.down({ message: 'not reachable' });
         }
       });
     }

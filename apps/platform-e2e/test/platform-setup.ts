@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prepareTestDatabase, startTestPostgres, TestPostgres } from '@medgenie/testing';
-import { runMigrationScript } from './platform';
+import { PLATFORM_SUITES, runMigrationScript } from './platform';
 
 declare global {
   var __MG_E2E_PG__: TestPostgres | undefined;
@@ -18,13 +18,18 @@ export default async function globalSetup(): Promise<void> {
   });
   const pg = await startTestPostgres();
   globalThis.__MG_E2E_PG__ = pg;
-  const databases: Record<string, unknown> = {};
-  for (const [name, app] of [
-    ['control_plane', 'control-plane'],
-    ['region_in', 'regional-api'],
-    ['region_ca', 'regional-api'],
-  ] as const) {
-    databases[name] = await prepareTestDatabase(pg, `${pg.baseName}_e2e_${name}`, (ownerUrl) => runMigrationScript(app, ownerUrl));
+  // One set of databases per suite that runs a platform: suites run side by side, and two
+  // control planes on one database would sign with each other's keys.
+  const databases: Record<string, Record<string, unknown>> = {};
+  for (const suite of PLATFORM_SUITES) {
+    databases[suite] = {};
+    for (const [name, app] of [
+      ['control_plane', 'control-plane'],
+      ['region_in', 'regional-api'],
+      ['region_ca', 'regional-api'],
+    ] as const) {
+      databases[suite][name] = await prepareTestDatabase(pg, `${pg.baseName}_e2e_${suite}_${name}`, (ownerUrl) => runMigrationScript(app, ownerUrl));
+    }
   }
   process.env.MG_E2E_DATABASES = JSON.stringify(databases);
 }

@@ -12,10 +12,14 @@ export async function runMigrationScript(app: string, ownerUrl: string): Promise
   await promisify(execFile)(process.execPath, [migrate(app)], { env: { ...process.env, DATABASE_OWNER_URL: ownerUrl } });
 }
 
-export function databases(): Record<'control_plane' | 'region_in' | 'region_ca', TestDatabase> {
+/** The suites that run a platform of their own, each on its own databases. */
+export const PLATFORM_SUITES = ['signup', 'availability'] as const;
+export type PlatformSuite = (typeof PLATFORM_SUITES)[number];
+
+export function databases(suite: PlatformSuite): Record<'control_plane' | 'region_in' | 'region_ca', TestDatabase> {
   const raw = process.env.MG_E2E_DATABASES;
   if (!raw) throw new Error('MG_E2E_DATABASES is not set: the e2e global setup did not run');
-  return JSON.parse(raw);
+  return JSON.parse(raw)[suite];
 }
 
 /** One service as a child process of the test, restartable on the same port. */
@@ -78,8 +82,8 @@ export interface Platform {
  * The control plane and two regional APIs, each region on its own database, as deployed.
  * `regionEnv` adds settings to both regions (a blob store, say).
  */
-export async function startPlatform(regionEnv: Record<string, string> = {}): Promise<Platform> {
-  const dbs = databases();
+export async function startPlatform(suite: PlatformSuite, regionEnv: Record<string, string> = {}): Promise<Platform> {
+  const dbs = databases(suite);
   const cpPort = await freePort();
   const ports = { in: await freePort(), ca: await freePort() };
   const serviceTokens = { in: randomBytes(24).toString('hex'), ca: randomBytes(24).toString('hex') };

@@ -28,7 +28,7 @@ interface Signup {
 describe('signup across the control plane and two real regions', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = await startPlatform('signup');
   }, 90_000);
   afterAll(() => platform?.stop());
 
@@ -47,7 +47,7 @@ describe('signup across the control plane and two real regions', () => {
   };
 
   it("keeps each org's rows in its own region and no patient data in the control plane", async () => {
-    const dbs = databases();
+    const dbs = databases('signup');
     const created: Record<string, Signup> = {};
     for (const regionId of ['in', 'ca'] as const) {
       const res = await call<Signup>(cp(), 'POST', '/v1/signup', { body: signupBody(regionId) });
@@ -94,7 +94,7 @@ describe('signup across the control plane and two real regions', () => {
   });
 
   it('finishes a signup made while the region was down, with no duplicate rows', async () => {
-    const dbs = databases();
+    const dbs = databases('signup');
     await platform.regions.ca.stop();
     const body = signupBody('ca');
     let res;
@@ -129,7 +129,7 @@ describe('signup across the control plane and two real regions', () => {
     const region = platform.regions.in.url;
     expect((await call(region, 'GET', '/v1/patients', { token })).status).toBe(200);
 
-    const dbs = databases();
+    const dbs = databases('signup');
     // A platform admin, made directly in the control plane's database for this test.
     const adminEmail = `root-${randomBytes(3).toString('hex')}@medgenie.test`;
     const { hash } = await import('@node-rs/argon2');

@@ -41,15 +41,18 @@ export class HealthController {
   }
 
   /**
-   * Readiness: the region's database answers (and Redis, when configured), within
-   * DATABASE_READY_TIMEOUT_MS. The database is asked over a connection of its own, so this
-   * answers the same whether the request pool is idle or exhausted; a result is reused for
-   * 200 ms. Down is a 503 with the same body, not an error (nothing to log per poll).
+   * Readiness: the region's database answers within DATABASE_READY_TIMEOUT_MS. The database is
+   * asked over a connection of its own, so this answers the same whether the request pool is idle
+   * or exhausted; a result is reused for 200 ms. Down is a 503 with the same body, not an error
+   * (nothing to log per poll). The gateway's breaker polls this: a region that is not ready
+   * takes no requests.
+   *
+   * Redis, when configured, is reported (`info.redis`) but does not decide readiness: no request
+   * of the regional API needs it, and a Redis outage must not take the region offline.
    */
   @Get('readyz')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
-    const budget = this.config.database.readyTimeoutMs;
     const checks: HealthIndicatorFunction[] = [
       async () => {
         const session = this.indicators.check('database');
@@ -58,25 +61,31 @@ export class HealthController {
         return result.up ? session.up() : session.down({ message: result.reason });
       },
     ];
-    const redis = this.redis;
-    if (redis) {
-      checks.push(async () => {
-        const session = this.indicators.check('redis');
-        try {
-          await withTimeout(pingWhenReady(redis), budget);
-          return session.up();
-        } catch {
-          // A public answer: no address, no driver message.
-          return session.down({ message: 'not reachable' });
-        }
-      });
-    }
+    const redis = this.redis ? this.redisStatus(this.redis) : undefined;
+    let result: HealthCheckResult | object;
     try {
-      return await this.health.check(checks);
+      result = await this.health.check(checks);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       void reply.status(503);
-      return err.getResponse();
+      result = err.getResponse() as object;
+    }
+    if (redis) {
+      const status = await redis;
+      const r = result as { info?: Record<string, unknown>; details?: Record<string, unknown> };
+      r.info = { ...(r.info ?? {}), redis: status };
+      r.details = { ...(r.details ?? {}), redis: status };
+    }
+    return result;
+  }
+
+  private async redisStatus(redis: Redis): Promise<{ status: 'up' | 'down'; message?: string }> {
+    try {
+      await withTimeout(pingWhenReady(redis), this.config.database.readyTimeoutMs);
+      return { status: 'up' };
+    } catch {
+      // A public answer: no address, no driver message.
+      return { status: 'down', message: 'not reachable' };
     }
   }
 

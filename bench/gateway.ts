@@ -21,6 +21,13 @@
  * Targets: the gateway's throughput is at least 0.8 of nginx's (phase 1), and it adds at most
  * 1 ms to p50 over direct (phase 2; phase 1's p50 difference is printed too: in a saturated
  * closed loop p50 is connections / throughput, so it restates the throughput gap).
+ *
+ * Then a noisy neighbour (phase 3): a second gateway with the production defaults (rate limit,
+ * per-org concurrency cap, body and client timeouts) in front of the same API, a victim org
+ * paced at BENCH_NOISY_VICTIM_RPS (default 100) over 10 connections, in rounds alone and rounds
+ * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100), quiet
+ * and noisy rounds interleaved Q N, N Q, … Target: the victim's p99 beside the attacker is at
+ * most 1.5 times its p99 alone (pooled over the rounds), and no victim request fails.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -43,6 +50,9 @@ import { median, percentile, sortedCopy } from './lib/stats';
 
 const P50_BUDGET_MS = 1;
 const THROUGHPUT_RATIO_TARGET = 0.8;
+const NOISY_P99_RATIO_TARGET = 1.5;
+/** The noisy neighbour: another org than the one measured. */
+const ATTACKER_ORG = 2;
 
 type SideKey = 'direct' | 'gateway' | 'nginx';
 
@@ -175,17 +185,20 @@ async function main(): Promise<void> {
   let api: RunningApi | undefined;
   let cp: BenchControlPlane | undefined;
   let gateway: RunningGateway | undefined;
+  let noisy: RunningGateway | undefined;
   let nginx: RunningNginx | undefined;
   let meter: CpuMeter | undefined;
   try {
     db = await prepareBenchDatabase(pg, 'gw');
-    await seedOrgs(db, { orgs: 1, patientsPerOrg });
+    await seedOrgs(db, { orgs: 2, patientsPerOrg });
     api = await startApi({ label: 'api', databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID });
 
     const serviceToken = randomBytes(24).toString('hex');
     cp = await new BenchControlPlane(serviceToken, issuer).start();
     const slug = `bench-org-${TARGET_ORG}`; // seedOrgs' slug
     cp.orgs.set(orgId(TARGET_ORG), { organizationId: orgId(TARGET_ORG), slug, regionId: REGION_ID, status: 'active', plan: 'enterprise' });
+    const attackerSlug = `bench-org-${ATTACKER_ORG}`;
+    cp.orgs.set(orgId(ATTACKER_ORG), { organizationId: orgId(ATTACKER_ORG), slug: attackerSlug, regionId: REGION_ID, status: 'active', plan: 'enterprise' });
 
     gateway = await startGatewayProcess(
       built.main,
@@ -270,6 +283,80 @@ async function main(): Promise<void> {
         }
       }
       return sides.map((s) => summarize(s, connections, perSide.get(s.key)!));
+    };
+
+    /** Phase 3: the victim's p99 alone and beside an attacker org at its rate limit, through a gateway with the production limits. */
+    const noisyNeighbour = async (): Promise<boolean> => {
+      const orgRps = knob('BENCH_NOISY_ORG_RPS', 100);
+      const victimRps = knob('BENCH_NOISY_VICTIM_RPS', 100);
+      noisy = await startGatewayProcess(
+        built.main,
+        {
+          CONTROL_PLANE_URL: cp!.url,
+          CONTROL_PLANE_SERVICE_TOKEN: serviceToken,
+          REGION_API_URLS: JSON.stringify({ [REGION_ID]: api!.baseUrl }),
+          JWT_ISSUER: TEST_ISSUER,
+          JWT_AUDIENCE: TEST_AUDIENCE,
+          RATE_LIMIT_RPS: String(orgRps),
+          RATE_LIMIT_BURST: String(orgRps * 2),
+          LOG_LEVEL: 'silent',
+        },
+        gatewayNodeArgs,
+      );
+      const attackerToken = await issuer.userToken({ userId: userId(ATTACKER_ORG), orgId: orgId(ATTACKER_ORG), regionId: REGION_ID, role: 'org_admin' });
+      const attackerHeaders = { host: `${attackerSlug}.${REGION_ID}.localhost`, authorization: `Bearer ${attackerToken}`, accept: 'application/json' };
+      const attackerPaths = Array.from({ length: 50 }, (_, i) => `/v1/patients/${patientId(ATTACKER_ORG, 1 + ((i * 37) % patientsPerOrg))}`);
+      const baseUrl = noisy.baseUrl;
+      const victimRound = () => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: roundSeconds, rate: victimRps });
+      const attackerRound = () => runPacedRound({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: roundSeconds, rate: orgRps });
+      await Promise.all([victimRound(), attackerRound()]); // warm-up: both orgs resolved, tokens verified, connections open
+      const quiet: RoundResult[] = [];
+      const loud: RoundResult[] = [];
+      const attacker: RoundResult[] = [];
+      for (let i = 0; i < rounds; i += 1) {
+        for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
+          if (withAttacker) {
+            const [v, a] = await Promise.all([victimRound(), attackerRound()]);
+            loud.push(v);
+            attacker.push(a);
+          } else {
+            quiet.push(await victimRound());
+          }
+          const r = withAttacker ? loud[loud.length - 1] : quiet[quiet.length - 1];
+          const lat = sortedCopy(r.latencies);
+          log(`gateway noisy neighbour round ${i + 1}/${rounds} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
+        }
+      }
+      const pooled = (list: RoundResult[]) => sortedCopy(list.flatMap((r) => r.latencies));
+      const [q, l] = [pooled(quiet), pooled(loud)];
+      const ratio = percentile(l, 99) / percentile(q, 99);
+      const pairRatios = loud.map((r, i) => percentile(sortedCopy(r.latencies), 99) / percentile(sortedCopy(quiet[i].latencies), 99));
+      const victimFailed = [...quiet, ...loud].reduce((n, r) => n + r.failed, 0);
+      const attackerStatus: Record<string, number> = {};
+      for (const r of attacker) for (const [k, v] of Object.entries(r.statusCounts)) attackerStatus[k] = (attackerStatus[k] ?? 0) + v;
+      print();
+      print(
+        `gateway noisy neighbour: a gateway with the production limits (org rate limit ${orgRps}/s, burst ${orgRps * 2}); victim GET /v1/patients/:id at ${victimRps}/s over 10 connections, ` +
+          `attacker org at its rate limit (${orgRps}/s over 50 connections), ${rounds} x ${roundSeconds} s rounds of each kind`,
+      );
+      print(
+        table(
+          ['victim', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'failed'],
+          [
+            ['alone', fmt(quiet.reduce((n, r) => n + r.ok, 0) / quiet.reduce((n, r) => n + r.seconds, 0)), fmt(percentile(q, 50), 2), fmt(percentile(q, 90), 2), fmt(percentile(q, 99), 2), quiet.reduce((n, r) => n + r.failed, 0)],
+            ['beside the attacker', fmt(loud.reduce((n, r) => n + r.ok, 0) / loud.reduce((n, r) => n + r.seconds, 0)), fmt(percentile(l, 50), 2), fmt(percentile(l, 90), 2), fmt(percentile(l, 99), 2), loud.reduce((n, r) => n + r.failed, 0)],
+          ],
+        ),
+      );
+      const ok = ratio <= NOISY_P99_RATIO_TARGET && victimFailed === 0;
+      print(
+        verdict(
+          ok,
+          `noisy neighbour: victim p99 beside the attacker / alone = ${fmt(ratio, 3)} (pooled; per pair of rounds median ${fmt(median(pairRatios), 3)}, range ${fmt(Math.min(...pairRatios), 3)}..${fmt(Math.max(...pairRatios), 3)}), ` +
+            `target <= ${NOISY_P99_RATIO_TARGET}; attacker answers ${JSON.stringify(attackerStatus)}${victimFailed ? ` [${victimFailed} victim requests failed]` : ''}`,
+        ),
+      );
+      return ok;
     };
 
     const results: Summary[][] = [];
@@ -377,9 +464,11 @@ async function main(): Promise<void> {
       );
       allPass &&= okLatency && okThroughput;
     }
+    allPass &&= await noisyNeighbour();
     print(allPass ? 'gateway: all targets met' : 'gateway: a target was missed');
   } finally {
     await gateway?.close();
+    await noisy?.close();
     await nginx?.close();
     await api?.close();
     await cp?.stop();

@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import pino from 'pino';
 import type { GatewayConfig } from './config';
 import { sendError, sendJson } from './errors';
-import { ClientBodyError, readBody, RequestBody } from './body';
+import { ClientBodyError, hasBody, readBody, RequestBody } from './body';
 import { isInternalPath, normalizeTarget } from './paths';
 import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
@@ -54,6 +54,8 @@ function clientAddress(request: IncomingMessage, trustedHops: number): string {
   ];
   return chain[Math.max(0, chain.length - 1 - trustedHops)];
 }
+
+const NO_BODY: RequestBody = { kind: 'none' };
 
 /** Methods a client may send again without asking whether the first one took effect (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -112,12 +114,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
     // Upload negotiation: every rule has passed, so the client may send its body now.
     if (request.headers.expect !== undefined) res.writeContinue();
-    let body: RequestBody;
-    try {
-      body = await readBody(request, config.client.body);
-    } catch (err) {
-      if (err instanceof ClientBodyError) return answerClientBodyError(res, id, err);
-      throw err;
+    let body: RequestBody = NO_BODY;
+    if (hasBody(request)) {
+      try {
+        body = await readBody(request, config.client.body);
+      } catch (err) {
+        if (err instanceof ClientBodyError) return answerClientBodyError(res, id, err);
+        throw err;
+      }
     }
     const abandon = (status: number, code: string, message: string) => {
       if (body.kind === 'stream') body.stream.destroy();

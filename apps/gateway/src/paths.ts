@@ -44,8 +44,19 @@ function normalizeSegment(segment: string): string | null {
   return out;
 }
 
+/**
+ * A path already in normal form: segments of raw path characters, none empty, none starting with
+ * a dot, no escapes. Nearly every request's path is one, and is taken as it is.
+ */
+const NORMAL_PATH = /^(?:\/[A-Za-z0-9\-_~!$&'()*+,;=:@][A-Za-z0-9\-_~!$&'()*+,;=:@.]*)*\/?$/;
+
 /** The normalized target, or null when it is malformed (answer 400). */
 export function normalizeTarget(raw: string): Target | null {
+  if (raw.charCodeAt(0) === 0x2f) {
+    const q = raw.indexOf('?');
+    const path = q >= 0 ? raw.slice(0, q) : raw;
+    if (NORMAL_PATH.test(path) && raw.indexOf('#') < 0) return { host: undefined, path, query: q >= 0 ? raw.slice(q) : '' };
+  }
   let rest = raw;
   let host: string | undefined;
   const absolute = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)/.exec(rest);

@@ -12,7 +12,7 @@ export interface Upstream {
   url: string;
   healthy: boolean;
   failures: number;
-  /** Consecutive probes that failed: a refused connection opens the breaker at once, a slow probe only when the next one is slow too. */
+  /** Consecutive probes that failed: a refused connection opens the breaker at once, a slow or not-ready answer when the next probe fails too. */
   probeFailures: number;
 }
 
@@ -113,21 +113,32 @@ export class Upstreams {
     }
   }
 
+  /**
+   * One probe. A refused connection opens the breaker at once (the region is not there); a probe
+   * that times out or answers "not ready" opens it when the next probe fails too, so one busy
+   * moment of a region under load (an upload burst, a slow `select 1`) does not turn every org
+   * away. The region bounds its own waits on a database in trouble (503 within a second), so the
+   * breaker only spares clients a trip. One good probe closes it again.
+   */
   private async probe(u: Upstream): Promise<void> {
     const timeout = this.config.health.timeoutMs;
+    let refused = false;
+    let ready = false;
     try {
       const res = await u.probe.request({ method: 'GET', path: this.config.health.path, headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout) });
       await res.body.dump();
-      u.healthy = res.statusCode === 200;
-      if (u.healthy) {
-        u.failures = 0;
-        u.probeFailures = 0;
-      }
+      ready = res.statusCode === 200;
     } catch (err) {
-      // A refused connection is certain; a probe that timed out may have met a busy moment.
-      u.probeFailures += 1;
-      if (neverSent(err) || u.probeFailures >= 2) u.healthy = false;
+      refused = neverSent(err);
     }
+    if (ready) {
+      u.healthy = true;
+      u.failures = 0;
+      u.probeFailures = 0;
+      return;
+    }
+    u.probeFailures += 1;
+    if (refused || u.probeFailures >= 2) u.healthy = false;
   }
 
   succeeded(u: Upstream): void {

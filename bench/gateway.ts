@@ -25,9 +25,12 @@
  * Then a noisy neighbour (phase 3): a second gateway with the production defaults (rate limit,
  * per-org concurrency cap, body and client timeouts) in front of the same API, a victim org
  * paced at BENCH_NOISY_VICTIM_RPS (default 100) over 10 connections, in rounds alone and rounds
- * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100), quiet
- * and noisy rounds interleaved Q N, N Q, … Target: the victim's p99 beside the attacker is at
- * most 1.5 times its p99 alone (pooled over the rounds), and no victim request fails.
+ * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100; another
+ * client, in a process of its own), quiet
+ * and noisy rounds (BENCH_NOISY_ROUND_SECONDS, default 5) interleaved Q N, N Q, … Target: the
+ * victim's p99 beside the attacker is at most 1.5 times its p99 alone (the median over pairs of
+ * neighbouring rounds, as the other verdicts here; the pooled ratio is printed beside it), and no
+ * victim request fails.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -40,7 +43,7 @@ import { dropBenchDatabase, prepareBenchDatabase, seedOrgs, startBenchPostgres, 
 import { orgId, patientId, REGION_ID, TARGET_ORG, userId } from './lib/fixture';
 import { buildGateway, RunningGateway, startGatewayProcess } from './lib/gateway-process';
 import { runHeaderRound } from './lib/http-load';
-import { runPacedRound } from './lib/paced-load';
+import { runPacedRound, runPacedRoundElsewhere } from './lib/paced-load';
 import { RoundResult } from './lib/load';
 import { findNginx, RunningNginx, startNginx } from './lib/nginx';
 import { processesCpuMs } from './lib/proc';
@@ -289,6 +292,7 @@ async function main(): Promise<void> {
     const noisyNeighbour = async (): Promise<boolean> => {
       const orgRps = knob('BENCH_NOISY_ORG_RPS', 100);
       const victimRps = knob('BENCH_NOISY_VICTIM_RPS', 100);
+      const noisySeconds = knob('BENCH_NOISY_ROUND_SECONDS', 5);
       noisy = await startGatewayProcess(
         built.main,
         {
@@ -307,12 +311,13 @@ async function main(): Promise<void> {
       const attackerHeaders = { host: `${attackerSlug}.${REGION_ID}.localhost`, authorization: `Bearer ${attackerToken}`, accept: 'application/json' };
       const attackerPaths = Array.from({ length: 50 }, (_, i) => `/v1/patients/${patientId(ATTACKER_ORG, 1 + ((i * 37) % patientsPerOrg))}`);
       const baseUrl = noisy.baseUrl;
-      const victimRound = () => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: roundSeconds, rate: victimRps });
-      const attackerRound = () => runPacedRound({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: roundSeconds, rate: orgRps });
+      const victimRound = () => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
+      // The attacker is another client: a process of its own, as it would be another machine.
+      const attackerRound = () => runPacedRoundElsewhere({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps });
       await Promise.all([victimRound(), attackerRound()]); // warm-up: both orgs resolved, tokens verified, connections open
       const quiet: RoundResult[] = [];
       const loud: RoundResult[] = [];
-      const attacker: RoundResult[] = [];
+      const attacker: Omit<RoundResult, 'latencies'>[] = [];
       for (let i = 0; i < rounds; i += 1) {
         for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
           if (withAttacker) {
@@ -337,7 +342,7 @@ async function main(): Promise<void> {
       print();
       print(
         `gateway noisy neighbour: a gateway with the production limits (org rate limit ${orgRps}/s, burst ${orgRps * 2}); victim GET /v1/patients/:id at ${victimRps}/s over 10 connections, ` +
-          `attacker org at its rate limit (${orgRps}/s over 50 connections), ${rounds} x ${roundSeconds} s rounds of each kind`,
+          `attacker org at its rate limit (${orgRps}/s over 50 connections), ${rounds} x ${noisySeconds} s rounds of each kind`,
       );
       print(
         table(
@@ -348,11 +353,11 @@ async function main(): Promise<void> {
           ],
         ),
       );
-      const ok = ratio <= NOISY_P99_RATIO_TARGET && victimFailed === 0;
+      const ok = median(pairRatios) <= NOISY_P99_RATIO_TARGET && victimFailed === 0;
       print(
         verdict(
           ok,
-          `noisy neighbour: victim p99 beside the attacker / alone = ${fmt(ratio, 3)} (pooled; per pair of rounds median ${fmt(median(pairRatios), 3)}, range ${fmt(Math.min(...pairRatios), 3)}..${fmt(Math.max(...pairRatios), 3)}), ` +
+          `noisy neighbour: victim p99 beside the attacker / alone = ${fmt(median(pairRatios), 3)} (median of ${pairRatios.length} paired rounds, range ${fmt(Math.min(...pairRatios), 3)}..${fmt(Math.max(...pairRatios), 3)}; all rounds pooled ${fmt(ratio, 3)}), ` +
             `target <= ${NOISY_P99_RATIO_TARGET}; attacker answers ${JSON.stringify(attackerStatus)}${victimFailed ? ` [${victimFailed} victim requests failed]` : ''}`,
         ),
       );

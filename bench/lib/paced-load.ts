@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -61,4 +63,15 @@ export async function runPacedRound(options: PacedRoundOptions): Promise<RoundRe
   const seconds = (performance.now() - start) / 1000;
   await pool.close();
   return { ok, failed, statusCounts, seconds, rps: ok / seconds, latencies };
+}
+
+/** runPacedRound in a child process (another client with its own event loop); its result without latencies. */
+export function runPacedRoundElsewhere(options: PacedRoundOptions): Promise<Omit<RoundResult, 'latencies'>> {
+  const script = join(__dirname, 'paced-load-child.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, JSON.stringify(options)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`paced load child failed: ${stderr || err.message}`));
+      resolve(JSON.parse(stdout));
+    });
+  });
 }

@@ -43,7 +43,7 @@ import { dropBenchDatabase, prepareBenchDatabase, seedOrgs, startBenchPostgres, 
 import { orgId, patientId, REGION_ID, TARGET_ORG, userId } from './lib/fixture';
 import { buildGateway, RunningGateway, startGatewayProcess } from './lib/gateway-process';
 import { runHeaderRound } from './lib/http-load';
-import { runPacedRound, runPacedRoundElsewhere } from './lib/paced-load';
+import { preparePacedRoundElsewhere, runPacedRound } from './lib/paced-load';
 import { RoundResult } from './lib/load';
 import { findNginx, RunningNginx, startNginx } from './lib/nginx';
 import { processesCpuMs } from './lib/proc';
@@ -97,6 +97,7 @@ interface Summary {
 
 function connectionCounts(): number[] {
   const raw = process.env.BENCH_GATEWAY_CONNECTIONS ?? '10,50';
+  if (raw === 'none') return []; // the noisy-neighbour phase only
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (!list.length || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_GATEWAY_CONNECTIONS must be a list of positive integers, got ${JSON.stringify(raw)}`);
   return list;
@@ -310,56 +311,67 @@ async function main(): Promise<void> {
       const attackerToken = await issuer.userToken({ userId: userId(ATTACKER_ORG), orgId: orgId(ATTACKER_ORG), regionId: REGION_ID, role: 'org_admin' });
       const attackerHeaders = { host: `${attackerSlug}.${REGION_ID}.localhost`, authorization: `Bearer ${attackerToken}`, accept: 'application/json' };
       const attackerPaths = Array.from({ length: 50 }, (_, i) => `/v1/patients/${patientId(ATTACKER_ORG, 1 + ((i * 37) % patientsPerOrg))}`);
-      const baseUrl = noisy.baseUrl;
-      const victimRound = () => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
+      // Two paths, measured in the same rounds: through the gateway, and straight to the API (no
+      // gateway, no isolation at all: what the shared machine does to the victim's tail by itself).
+      const noisyPaths = [
+        { key: 'gateway', label: 'through the gateway', baseUrl: noisy.baseUrl },
+        { key: 'direct', label: 'direct to the API (control)', baseUrl: api!.baseUrl },
+      ];
+      const victimRound = (baseUrl: string) => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
       // The attacker is another client: a process of its own, as it would be another machine.
-      const attackerRound = () => runPacedRoundElsewhere({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps });
-      await Promise.all([victimRound(), attackerRound()]); // warm-up: both orgs resolved, tokens verified, connections open
-      const quiet: RoundResult[] = [];
-      const loud: RoundResult[] = [];
-      const attacker: Omit<RoundResult, 'latencies'>[] = [];
+      const besideAttacker = async (baseUrl: string) => {
+        const attack = await preparePacedRoundElsewhere({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps });
+        const [v, a] = await Promise.all([victimRound(baseUrl), attack.go()]);
+        return { v, a };
+      };
+      for (const path of noisyPaths) await besideAttacker(path.baseUrl); // warm-up: orgs resolved, tokens verified, connections open
+      const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as Omit<RoundResult, 'latencies'>[] }));
       for (let i = 0; i < rounds; i += 1) {
-        for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
-          if (withAttacker) {
-            const [v, a] = await Promise.all([victimRound(), attackerRound()]);
-            loud.push(v);
-            attacker.push(a);
-          } else {
-            quiet.push(await victimRound());
+        for (const m of i % 2 === 0 ? measured : [...measured].reverse()) {
+          for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
+            let r: RoundResult;
+            if (withAttacker) {
+              const { v, a } = await besideAttacker(m.path.baseUrl);
+              m.loud.push((r = v));
+              m.attacker.push(a);
+            } else {
+              m.quiet.push((r = await victimRound(m.path.baseUrl)));
+            }
+            const lat = sortedCopy(r.latencies);
+            log(`gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
           }
-          const r = withAttacker ? loud[loud.length - 1] : quiet[quiet.length - 1];
-          const lat = sortedCopy(r.latencies);
-          log(`gateway noisy neighbour round ${i + 1}/${rounds} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
         }
       }
       const pooled = (list: RoundResult[]) => sortedCopy(list.flatMap((r) => r.latencies));
-      const [q, l] = [pooled(quiet), pooled(loud)];
-      const ratio = percentile(l, 99) / percentile(q, 99);
-      const pairRatios = loud.map((r, i) => percentile(sortedCopy(r.latencies), 99) / percentile(sortedCopy(quiet[i].latencies), 99));
-      const victimFailed = [...quiet, ...loud].reduce((n, r) => n + r.failed, 0);
-      const attackerStatus: Record<string, number> = {};
-      for (const r of attacker) for (const [k, v] of Object.entries(r.statusCounts)) attackerStatus[k] = (attackerStatus[k] ?? 0) + v;
+      const rate = (list: RoundResult[]) => fmt(list.reduce((n, r) => n + r.ok, 0) / list.reduce((n, r) => n + r.seconds, 0));
+      const failedIn = (list: RoundResult[]) => list.reduce((n, r) => n + r.failed, 0);
       print();
       print(
         `gateway noisy neighbour: a gateway with the production limits (org rate limit ${orgRps}/s, burst ${orgRps * 2}); victim GET /v1/patients/:id at ${victimRps}/s over 10 connections, ` +
-          `attacker org at its rate limit (${orgRps}/s over 50 connections), ${rounds} x ${noisySeconds} s rounds of each kind`,
+          `attacker org at its rate limit (${orgRps}/s over 50 connections, a process of its own), ${rounds} x ${noisySeconds} s rounds of each kind per path`,
       );
-      print(
-        table(
-          ['victim', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'failed'],
-          [
-            ['alone', fmt(quiet.reduce((n, r) => n + r.ok, 0) / quiet.reduce((n, r) => n + r.seconds, 0)), fmt(percentile(q, 50), 2), fmt(percentile(q, 90), 2), fmt(percentile(q, 99), 2), quiet.reduce((n, r) => n + r.failed, 0)],
-            ['beside the attacker', fmt(loud.reduce((n, r) => n + r.ok, 0) / loud.reduce((n, r) => n + r.seconds, 0)), fmt(percentile(l, 50), 2), fmt(percentile(l, 90), 2), fmt(percentile(l, 99), 2), loud.reduce((n, r) => n + r.failed, 0)],
-          ],
-        ),
-      );
-      const ok = median(pairRatios) <= NOISY_P99_RATIO_TARGET && victimFailed === 0;
+      const rows: (string | number)[][] = [];
+      const verdicts = measured.map((m) => {
+        const [q, l] = [pooled(m.quiet), pooled(m.loud)];
+        rows.push([m.path.label, 'alone', rate(m.quiet), fmt(percentile(q, 50), 2), fmt(percentile(q, 90), 2), fmt(percentile(q, 99), 2), failedIn(m.quiet)]);
+        rows.push([m.path.label, 'beside the attacker', rate(m.loud), fmt(percentile(l, 50), 2), fmt(percentile(l, 90), 2), fmt(percentile(l, 99), 2), failedIn(m.loud)]);
+        const pairRatios = m.loud.map((r, i) => percentile(sortedCopy(r.latencies), 99) / percentile(sortedCopy(m.quiet[i].latencies), 99));
+        const attackerStatus: Record<string, number> = {};
+        for (const r of m.attacker) for (const [k, v] of Object.entries(r.statusCounts)) attackerStatus[k] = (attackerStatus[k] ?? 0) + v;
+        return { m, ratio: median(pairRatios), pooledRatio: percentile(l, 99) / percentile(q, 99), pairRatios, attackerStatus, failed: failedIn(m.quiet) + failedIn(m.loud) };
+      });
+      print(table(['path', 'victim', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'failed'], rows));
+      const [gw, control] = verdicts;
+      const ok = gw.ratio <= NOISY_P99_RATIO_TARGET && gw.failed === 0;
       print(
         verdict(
           ok,
-          `noisy neighbour: victim p99 beside the attacker / alone = ${fmt(median(pairRatios), 3)} (median of ${pairRatios.length} paired rounds, range ${fmt(Math.min(...pairRatios), 3)}..${fmt(Math.max(...pairRatios), 3)}; all rounds pooled ${fmt(ratio, 3)}), ` +
-            `target <= ${NOISY_P99_RATIO_TARGET}; attacker answers ${JSON.stringify(attackerStatus)}${victimFailed ? ` [${victimFailed} victim requests failed]` : ''}`,
+          `noisy neighbour: victim p99 beside the attacker / alone through the gateway = ${fmt(gw.ratio, 3)} (median of ${gw.pairRatios.length} paired rounds, range ${fmt(Math.min(...gw.pairRatios), 3)}..${fmt(Math.max(...gw.pairRatios), 3)}; all rounds pooled ${fmt(gw.pooledRatio, 3)}), ` +
+            `target <= ${NOISY_P99_RATIO_TARGET}; attacker answers ${JSON.stringify(gw.attackerStatus)}${gw.failed ? ` [${gw.failed} victim requests failed]` : ''}`,
         ),
+      );
+      print(
+        `info  noisy neighbour, control (no gateway, both orgs straight to the API on this machine): ratio ${fmt(control.ratio, 3)} (range ${fmt(Math.min(...control.pairRatios), 3)}..${fmt(Math.max(...control.pairRatios), 3)}; pooled ${fmt(control.pooledRatio, 3)})`,
       );
       return ok;
     };

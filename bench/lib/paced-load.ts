@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,13 +65,27 @@ export async function runPacedRound(options: PacedRoundOptions): Promise<RoundRe
   return { ok, failed, statusCounts, seconds, rps: ok / seconds, latencies };
 }
 
-/** runPacedRound in a child process (another client with its own event loop); its result without latencies. */
-export function runPacedRoundElsewhere(options: PacedRoundOptions): Promise<Omit<RoundResult, 'latencies'>> {
-  const script = join(__dirname, 'paced-load-child.js');
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, JSON.stringify(options)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`paced load child failed: ${stderr || err.message}`));
-      resolve(JSON.parse(stdout));
-    });
+/**
+ * runPacedRound in a child process (another client, with its own event loop). Resolves once the
+ * child has started and is waiting, with `go()`, which starts its round and resolves with the
+ * round's result (without latencies).
+ */
+export async function preparePacedRoundElsewhere(options: PacedRoundOptions): Promise<{ go: () => Promise<Omit<RoundResult, 'latencies'>> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'paced-load-child.js'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const check = () => (out.startsWith('ready\n') ? resolve() : undefined);
+    child.stdout.on('data', check);
+    void exited.then((code) => reject(new Error(`paced load child exited (${code}) before it was ready`)));
   });
+  return {
+    go: async () => {
+      child.stdin.write('go\n');
+      const code = await exited;
+      if (code !== 0) throw new Error(`paced load child failed (exit ${code})`);
+      return JSON.parse(out.slice('ready\n'.length));
+    },
+  };
 }

@@ -105,7 +105,8 @@ describe('region database frozen, exhausted or locked', () => {
   it('frozen: requests answer 503 within about a second, /healthz 200, /readyz 503 fast; all recovers by itself', async () => {
     bouncer = await startPgBouncer(testDb().appUrl, 4);
     // The default timeouts: what a region runs with.
-    region = await startTestRegion({ databaseUrl: bouncer.url, poolSize: 2, env: { DATABASE_PREPARED_STATEMENTS: 'false' } });
+    // The per-org share (DATABASE_ORG_MAX_CONNECTIONS) out of the way: what is tested here is the pool itself.
+    region = await startTestRegion({ databaseUrl: bouncer.url, poolSize: 2, env: { DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_ORG_MAX_CONNECTIONS: '100' } });
     const r = region;
     const org = await r.createOrg();
     const patientId = await createPatient(r, org, 'Ira', '+919812340001');
@@ -150,7 +151,7 @@ describe('region database frozen, exhausted or locked', () => {
     // Lock waits long enough to hold both pooled connections for the whole test.
     region = await startTestRegion({
       poolSize: 2,
-      env: { DATABASE_LOCK_TIMEOUT_MS: '30000', DATABASE_STATEMENT_TIMEOUT_MS: '30000', DATABASE_QUERY_TIMEOUT_MS: '31000' },
+      env: { DATABASE_LOCK_TIMEOUT_MS: '30000', DATABASE_STATEMENT_TIMEOUT_MS: '30000', DATABASE_QUERY_TIMEOUT_MS: '31000', DATABASE_ORG_MAX_CONNECTIONS: '100' },
     });
     const r = region;
     const org = await r.createOrg();
@@ -179,7 +180,7 @@ describe('region database frozen, exhausted or locked', () => {
   });
 
   it('locked: an update waiting on a row someone else holds gets 503 from the lock timeout, changes nothing, and works once the lock is gone', async () => {
-    region = await startTestRegion({ poolSize: 2 });
+    region = await startTestRegion({ poolSize: 2, env: { DATABASE_ORG_MAX_CONNECTIONS: '100' } });
     const r = region;
     const org = await r.createOrg();
     const id = await createPatient(r, org, 'Chitra', '+919812340004');

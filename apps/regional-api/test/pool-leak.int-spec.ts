@@ -72,7 +72,7 @@ async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcqui
 
 describe('pooled connections never carry a tenant', () => {
   it('over a pool of 2 connections', async () => {
-    const region = await startTestRegion({ poolSize: 2, env: { DATABASE_POOL_TIMEOUT_MS: '120000' } });
+    const region = await startTestRegion({ poolSize: 2, env: { DATABASE_POOL_TIMEOUT_MS: '120000', DATABASE_ORG_MAX_CONNECTIONS: '100' } });
     try {
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);

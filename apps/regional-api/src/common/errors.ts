@@ -57,4 +57,5 @@ export const ErrorCode = {
   IdempotencyKeyInvalid: 'IDEMPOTENCY_KEY_INVALID',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInProgress: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  OrganizationBusy: 'ORGANIZATION_BUSY',
 } as const;

@@ -42,6 +42,12 @@ const schema = z
     DATABASE_OWNER_URL: postgresUrl.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /**
+     * The most pooled connections one organization's requests hold at once (default: the pool but
+     * a quarter of it, at least one, kept for the others), so no org can take all of them; a
+     * request over it waits DATABASE_POOL_TIMEOUT_MS, then 503 ORGANIZATION_BUSY.
+     */
+    DATABASE_ORG_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(200).optional(),
+    /**
      * How long a request waits for a pooled connection, opening a new one included, before it is
      * answered 503: a pool that is exhausted or a database that does not accept answers fast.
      */
@@ -95,6 +101,7 @@ const schema = z
       url: env.DATABASE_URL,
       ownerUrl: env.DATABASE_OWNER_URL,
       poolSize: env.DATABASE_POOL_SIZE,
+      orgMaxConnections: env.DATABASE_ORG_MAX_CONNECTIONS,
       poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,

@@ -1,13 +1,14 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { TransactionHost } from '@medgenie/database';
-import { forbidden } from '@medgenie/http';
+import { OrgConnectionLimit, TransactionHost } from '@medgenie/database';
+import { DomainError, forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ROLES_KEY } from '../common/roles.decorator';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -89,11 +90,18 @@ export const OwnTransactions = () => SetMetadata(OWN_TRANSACTIONS_KEY, true);
  */
 @Injectable()
 export class RequestTransactions {
+  /** No org's requests hold more than their share of the pool (DATABASE_ORG_MAX_CONNECTIONS). */
+  private readonly orgConnections: OrgConnectionLimit;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionHost,
     private readonly context: RequestContext,
-  ) {}
+    @Inject(REGIONAL_CONFIG) config: RegionalConfig,
+  ) {
+    const { poolSize, orgMaxConnections, poolTimeoutMs } = config.database;
+    this.orgConnections = new OrgConnectionLimit(orgMaxConnections ?? OrgConnectionLimit.defaultFor(poolSize), poolTimeoutMs);
+  }
 
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
     return this.begin(beginRequestSql(this.context.orgId, this.context.userId), roles, async (runner) => {
@@ -135,6 +143,11 @@ export class RequestTransactions {
    * transaction; on any failure the transaction is rolled back, and the connection always released.
    */
   private async begin<T>(sql: string, roles: OrgRole[] | undefined, body: (runner: QueryRunner, client: PgClient, results: { rows: unknown[] }[]) => Promise<T>): Promise<T> {
+    const got = this.orgConnections.acquire(this.context.orgId);
+    const giveBack = typeof got === 'function' ? got : await got;
+    if (!giveBack) {
+      throw new DomainError(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', HttpStatus.SERVICE_UNAVAILABLE, 1);
+    }
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PgClient;
@@ -148,6 +161,7 @@ export class RequestTransactions {
       throw err;
     } finally {
       await runner.release();
+      giveBack();
     }
   }
 

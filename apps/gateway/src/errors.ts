@@ -13,8 +13,9 @@ export function sendJson(res: ServerResponse, requestId: string, statusCode: num
 }
 
 /**
- * The platform's error shape: `{statusCode, error, message, code?, requestId}`. Reason phrases
- * come from Node itself: the gateway imports no NestJS code (see gateway.ts).
+ * The platform's error shape: `{statusCode, error, message, code?, requestId}`, plus any fields
+ * an error names (`details`, e.g. the 421's `location`). Reason phrases come from Node itself:
+ * the gateway imports no NestJS code (see gateway.ts).
  */
 export function sendError(
   res: ServerResponse,
@@ -23,10 +24,11 @@ export function sendError(
   code: string,
   message: string,
   headers: Record<string, string> = {},
+  details: Record<string, string> = {},
 ): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, requestId, statusCode, { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code, requestId }, headers);
+  sendJson(res, requestId, statusCode, { ...details, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code, requestId }, headers);
 }

@@ -10,7 +10,7 @@ import { isInternalPath, normalizeTarget } from './paths';
 import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
 import { normalizeHost, RegionDirectory } from './regions';
-import { OrgRegistry, RegistryUnavailableError } from './registry';
+import { OrgEntry, OrgRegistry, RegistryUnavailableError } from './registry';
 import { RateLimiter } from './rate-limit';
 import { KeyedSlots, Release } from './slots';
 import { TokenVerifier } from './tokens';
@@ -182,6 +182,22 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     sendError(res, id, 429, 'RATE_LIMITED', message, { 'retry-after': String(seconds) });
   };
 
+  /**
+   * 421 for an org host under another region's domain: names the host the org answers to under
+   * its own region's domain (local or production, as the request was), in the message, in the
+   * body's `location`, and as a scheme-relative `Location` (same scheme, port and path) a client
+   * can follow. Never proxied: the region is chosen by the org, and a host of the wrong region
+   * is a link that must be corrected, not served.
+   */
+  const misdirected = (res: ServerResponse, id: string, org: OrgEntry, host: string, rawHost: string, forwardPath: string) => {
+    const home = regions.homeHost(org.slug, org.regionId, host);
+    if (!home) return sendError(res, id, 421, 'MISDIRECTED_REQUEST', `This organization is served from its own region's domain, not ${host}`);
+    const port = /:\d+$/.exec(rawHost.replace(/\.$/, ''))?.[0] ?? '';
+    const location = `//${home}${port}${forwardPath}`;
+    const headers: Record<string, string> = /^[\x21-\x7e]+$/.test(location) ? { location } : {}; // never a header Node would refuse
+    return sendError(res, id, 421, 'MISDIRECTED_REQUEST', `This organization is served at ${home}, not ${host}`, headers, { location: home });
+  };
+
   const route = async (request: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
     const target = normalizeTarget(request.url ?? '/');
     if (!target) return refuse(res, id, 400, 'BAD_REQUEST', 'Malformed request target');
@@ -231,9 +247,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       throw err;
     }
     if (!org) return sendError(res, id, 404, 'ORGANIZATION_NOT_FOUND', 'No organization answers to this host');
-    if (kind.kind === 'org' && kind.regionId !== org.regionId) {
-      return sendError(res, id, 421, 'MISDIRECTED_REQUEST', `This organization is served from its own region's domain, not ${host}`);
-    }
+    if (kind.kind === 'org' && kind.regionId !== org.regionId) return misdirected(res, id, org, host, rawHost, forwardPath);
     if (org.status === 'suspended' || org.status === 'deleting') return sendError(res, id, 403, 'ORGANIZATION_NOT_ACTIVE', `This organization is ${org.status}`);
     if (org.status === 'provisioning') return sendError(res, id, 503, 'ORGANIZATION_PROVISIONING', 'This organization is being set up', { 'retry-after': '2' });
     if (checked && !checked.ok) {

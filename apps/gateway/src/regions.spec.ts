@@ -28,6 +28,13 @@ describe('RegionDirectory.classify', () => {
     expect(directory.hostsForSlug('apollo')).toContain('apollo.ca.localhost');
   });
 
+  it("names an org's host under its own region, local or production as the request was", () => {
+    expect(directory.homeHost('apollo', 'in', 'apollo.ca.localhost')).toBe('apollo.in.localhost');
+    expect(directory.homeHost('apollo', 'in', 'apollo.medgenie.ca')).toBe('apollo.medgenie.in');
+    expect(directory.homeHost('apollo', 'us', 'apollo.medgenie.in')).toBe('apollo.medgenie.com');
+    expect(directory.homeHost('apollo', 'xx', 'apollo.medgenie.in')).toBeNull();
+  });
+
   it('normalizes hosts: case, port and trailing dot', () => {
     expect(normalizeHost('Apollo.IN.localhost:8080')).toBe('apollo.in.localhost');
     expect(normalizeHost('apollo.medgenie.in.')).toBe('apollo.medgenie.in');

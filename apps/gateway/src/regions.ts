@@ -55,6 +55,18 @@ export class RegionDirectory {
     return this.regions.flatMap((r) => [`${slug}.${r.domain}`, `${slug}.${r.localDomain}`]);
   }
 
+  /**
+   * The host an org answers to under its own region's domain, in the form of the request's host
+   * (`<slug>.<localDomain>` when the request came to a local domain, `<slug>.<domain>` otherwise);
+   * null for a region this directory does not know.
+   */
+  homeHost(slug: string, regionId: string, requestHost: string): string | null {
+    const home = this.regions.find((r) => r.id === regionId);
+    if (!home) return null;
+    const local = this.regions.some((r) => requestHost.endsWith(`.${r.localDomain}`));
+    return `${slug}.${local ? home.localDomain : home.domain}`;
+  }
+
   classify(host: string): HostKind {
     const bases = ['localhost', ...this.regions.map((r) => r.domain)];
     for (const base of bases) {

@@ -78,6 +78,29 @@ describe('gateway rules', () => {
     expect(res.status).toBe(421);
   });
 
+  it("names the org's own host in the 421, in the form the request used (local or production)", async () => {
+    const org = gw.addOrg('in');
+    const before = gw.regions.ca.requests + gw.regions.in.requests;
+    const local = await gw.get(`${org.slug}.ca.localhost:8080`, '/v1/patients?search=x');
+    expect(local.status).toBe(421);
+    expect(local.body).toMatchObject({
+      code: 'MISDIRECTED_REQUEST',
+      message: `This organization is served at ${org.slug}.in.localhost, not ${org.slug}.ca.localhost`,
+      location: `${org.slug}.in.localhost`,
+    });
+    // Scheme-relative: the client keeps its own scheme, and the port and path it asked for.
+    expect(local.headers.location).toBe(`//${org.slug}.in.localhost:8080/v1/patients?search=x`);
+
+    const prod = await gw.get(`${org.slug}.medgenie.ca`, '/v1/patients');
+    expect(prod.status).toBe(421);
+    expect(prod.body).toMatchObject({ message: `This organization is served at ${org.slug}.medgenie.in, not ${org.slug}.medgenie.ca`, location: `${org.slug}.medgenie.in` });
+    expect(prod.headers.location).toBe(`//${org.slug}.medgenie.in/v1/patients`);
+
+    // The host it names is the one that serves it.
+    expect((await gw.get(`${org.slug}.in.localhost:8080`, '/v1/patients')).status).toBe(200);
+    expect(gw.regions.ca.requests + gw.regions.in.requests).toBe(before + 1);
+  });
+
   it('answers 403 for a suspended org', async () => {
     const org = gw.addOrg('ca', 'suspended');
     const res = await gw.get(`${org.slug}.ca.localhost`, '/v1/patients');

@@ -59,6 +59,66 @@ describe('platform admin, members and the registry', () => {
     expect(mine.sort()).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
   });
 
+  it('suspends with a reason, and is idempotent: suspending again or reactivating twice adds no audit event', async () => {
+    type OrgState = { status: string; suspensionReason: string | null; suspendedAt: string | null; changed: boolean; regionSynced: boolean };
+    const org = await signup('in');
+    const url = `/v1/admin/organizations/${org.organizationId}`;
+    const pushes = () => cp.regions.in.calls.filter((c) => c.method === 'PATCH' && c.url.endsWith(org.organizationId)).length;
+    const events = async () => {
+      const audit = await cp.client.get<{ action: string; targetId: string; details: Record<string, unknown> }[]>('/v1/admin/audit?limit=500', { token: adminToken });
+      return audit.body.filter((e) => e.targetId === org.organizationId);
+    };
+    const reason = '  Unpaid invoices since March (ticket 4711)  ';
+
+    // Concurrent clicks: one suspension, one event.
+    const [first, second] = await Promise.all([
+      cp.client.post<OrgState>(`${url}/suspend`, { reason }, { token: adminToken }),
+      cp.client.post<OrgState>(`${url}/suspend`, { reason }, { token: adminToken }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([first.body.changed, second.body.changed].sort()).toEqual([false, true]);
+    for (const res of [first, second]) expect(res.body).toMatchObject({ status: 'suspended', suspensionReason: 'Unpaid invoices since March (ticket 4711)' });
+    expect((first.body.changed ? first : second).body.regionSynced).toBe(true);
+    expect(first.body.suspendedAt).toBe(second.body.suspendedAt);
+    const suspendedAt = first.body.suspendedAt;
+    expect(suspendedAt).toEqual(expect.any(String));
+    expect(pushes()).toBe(1);
+
+    // Again, later, with another reason: the state as it is, the first reason kept, nothing recorded.
+    const again = await cp.client.post<OrgState>(`${url}/suspend`, { reason: 'Another reason' }, { token: adminToken });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'suspended', changed: false, suspensionReason: 'Unpaid invoices since March (ticket 4711)', suspendedAt });
+    expect((await cp.client.get<OrgState>(url, { token: adminToken })).body).toMatchObject({ status: 'suspended', suspensionReason: 'Unpaid invoices since March (ticket 4711)' });
+    let mine = await events();
+    expect(mine.map((e) => e.action)).toEqual(['organization.suspend']);
+    expect(mine[0].details).toMatchObject({ from: 'active', reason: 'Unpaid invoices since March (ticket 4711)' });
+    expect(pushes()).toBe(1);
+
+    const reactivated = await cp.client.post<OrgState>(`${url}/reactivate`, undefined, { token: adminToken });
+    expect(reactivated.body).toMatchObject({ status: 'active', changed: true, suspensionReason: null, suspendedAt: null });
+    const twice = await cp.client.post<OrgState>(`${url}/reactivate`, undefined, { token: adminToken });
+    expect(twice.status).toBe(200);
+    expect(twice.body).toMatchObject({ status: 'active', changed: false });
+    mine = await events();
+    expect(mine.map((e) => e.action).sort()).toEqual(['organization.reactivate', 'organization.suspend']);
+    expect(pushes()).toBe(2);
+
+    // No body at all: suspended, no reason.
+    const bare = await cp.client.post<OrgState>(`${url}/suspend`, undefined, { token: adminToken });
+    expect(bare.body).toMatchObject({ status: 'suspended', changed: true, suspensionReason: null });
+  });
+
+  it('validates the reason of a suspension', async () => {
+    const org = await signup('ca');
+    const url = `/v1/admin/organizations/${org.organizationId}/suspend`;
+    for (const body of [{ reason: 'x' }, { reason: '   ab   ' }, { reason: 'y'.repeat(501) }, { reason: 42 }, { reason: 'line one\nline two' }, { reason: 'ok reason', extra: true }]) {
+      const res = await cp.client.post<{ status: string }>(url, body, { token: adminToken });
+      expect(res.status).toBe(400);
+    }
+    expect((await cp.client.get<{ status: string }>(`/v1/admin/organizations/${org.organizationId}`, { token: adminToken })).body.status).toBe('active');
+    expect((await cp.client.post(url, { reason: 'z'.repeat(500) }, { token: adminToken })).status).toBe(200);
+  });
+
   it('keeps a suspension the region missed and pushes it when the region is back', async () => {
     const org = await signup('us');
     cp.regions.us.mode = 'down';

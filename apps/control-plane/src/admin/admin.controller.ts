@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
 import { AdminService } from './admin.service';
-import { AuditQuery, ChangePlanDto, ListOrganizationsQuery, SetDomainsDto } from './dto/admin.dto';
+import { AuditQuery, ChangePlanDto, ListOrganizationsQuery, SetDomainsDto, SuspendOrganizationDto } from './dto/admin.dto';
 
 @ApiTags('platform admin')
 @ApiBearerAuth()
@@ -21,13 +21,17 @@ export class AdminController {
     return this.admin.get(id);
   }
 
-  /** The org's tokens are refused in its region as soon as the region has the change. */
+  /**
+   * The org's tokens are refused in its region as soon as the region has the change. Idempotent:
+   * an org already suspended is answered as it is (`changed: false`), with no new audit event.
+   */
   @Post('organizations/:id/suspend')
   @HttpCode(200)
-  suspend(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.admin.setStatus(caller, id, 'suspended');
+  suspend(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SuspendOrganizationDto) {
+    return this.admin.setStatus(caller, id, 'suspended', dto.reason ?? null);
   }
 
+  /** Idempotent, as suspend is: an active org is answered as it is. */
   @Post('organizations/:id/reactivate')
   @HttpCode(200)
   reactivate(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { conflict } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
+import { ErrorCode } from '../common/errors';
 import { Principal } from '../common/principal';
 import { KeysService } from '../keys/keys.service';
 import { Organization, OrganizationDomain, OrgStatus } from '../organizations/organization.entity';
@@ -40,18 +41,30 @@ export class AdminService {
     return this.organizations.get(id);
   }
 
-  async setStatus(caller: Principal, id: string, status: Extract<OrgStatus, 'active' | 'suspended'>) {
-    const org = await this.organizations.get(id);
-    if (org.status === 'provisioning' || org.status === 'deleting') {
-      throw conflict('ORGANIZATION_NOT_CHANGEABLE', `The organization is ${org.status}`);
+  /**
+   * Suspends (with the reason given, if any) or reactivates. Idempotent: an org already in that
+   * state is answered with its current state (`changed: false`) and nothing else happens: no
+   * audit event, no call to the region (a sync still pending is the worker's), reason untouched.
+   */
+  async setStatus(caller: Principal, id: string, status: Extract<OrgStatus, 'active' | 'suspended'>, reason: string | null = null) {
+    const from = status === 'suspended' ? 'active' : 'suspended';
+    const patch: Partial<Organization> =
+      status === 'suspended'
+        ? { status, suspendedAt: new Date(), suspensionReason: reason, regionSyncPending: true }
+        : { status, suspendedAt: null, suspensionReason: null, regionSyncPending: true };
+    const changed = await this.organizations.transition(id, from, patch);
+    if (!changed) {
+      const org = await this.organizations.get(id);
+      if (org.status !== status) throw conflict(ErrorCode.OrganizationNotChangeable, `The organization is ${org.status}`);
+      return { ...org, regionSynced: !org.regionSyncPending, changed: false };
     }
-    await this.organizations.update(id, { status, regionSyncPending: true });
     const regionSynced = await this.provisioning.syncRegion(id);
     await this.audit.record(caller.userId, status === 'suspended' ? 'organization.suspend' : 'organization.reactivate', 'organization', id, {
-      from: org.status,
+      from,
       regionSynced,
+      ...(status === 'suspended' ? { reason } : {}),
     });
-    return { ...(await this.organizations.get(id)), regionSynced };
+    return { ...(await this.organizations.get(id)), regionSynced, changed: true };
   }
 
   async changePlan(caller: Principal, id: string, plan: string) {

@@ -11,6 +11,7 @@ export const ErrorCode = {
   UnknownRegion: 'UNKNOWN_REGION',
   OrganizationNotFound: 'ORGANIZATION_NOT_FOUND',
   OrganizationNotActive: 'ORGANIZATION_NOT_ACTIVE',
+  OrganizationNotChangeable: 'ORGANIZATION_NOT_CHANGEABLE',
   RegionUnavailable: 'REGION_UNAVAILABLE',
   RoleRequired: 'ROLE_REQUIRED',
   UserNotFound: 'USER_NOT_FOUND',

@@ -20,6 +20,9 @@ export class Organization {
   @Column({ name: 'next_provisioning_at', type: 'timestamptz', nullable: true }) nextProvisioningAt: Date | null;
   @Column({ name: 'trial_ends_at', type: 'timestamptz', nullable: true }) trialEndsAt: Date | null;
   @Column({ name: 'region_sync_pending' }) regionSyncPending: boolean;
+  /** Set while suspended: when, and the reason the platform admin gave (null if none). */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt: Date | null;
+  @Column({ name: 'suspension_reason', type: 'varchar', nullable: true }) suspensionReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '@medgenie/http';
 import { ErrorCode } from '../common/errors';
 import { Region } from '../regions/region.entity';
-import { Organization, OrganizationDomain } from './organization.entity';
+import { Organization, OrganizationDomain, OrgStatus } from './organization.entity';
 import { RegistryEvents } from './registry-events';
 
 export interface OrganizationLookup {
@@ -34,6 +34,19 @@ export class OrganizationsService {
   /** Applies a change and announces it once committed. */
   async update(id: string, patch: Partial<Organization>): Promise<Organization> {
     await this.dataSource.getRepository(Organization).update({ id }, patch);
+    const org = await this.get(id);
+    await this.announce(org);
+    return org;
+  }
+
+  /**
+   * Applies a change only if the org is still in status `from` (one statement, so of two
+   * concurrent callers one makes the change and the other finds it made); announces it. Null
+   * when the org was not in `from`.
+   */
+  async transition(id: string, from: OrgStatus, patch: Partial<Organization>): Promise<Organization | null> {
+    const result = await this.dataSource.getRepository(Organization).update({ id, status: from }, patch);
+    if (!result.affected) return null;
     const org = await this.get(id);
     await this.announce(org);
     return org;

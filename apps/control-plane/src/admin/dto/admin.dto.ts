@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Match
 import { PLANS, Plan } from '@medgenie/contracts';
 import { ORG_STATUSES } from '../../organizations/organization.entity';
 
+const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 const toInt = () => Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
 
 export class ListOrganizationsQuery {
@@ -29,4 +30,12 @@ export class SetDomainsDto {
   @ArrayMaxSize(20)
   @Matches(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { each: true, message: 'each domain must be a lower-case host name' })
   domains: string[];
+}
+
+export class SuspendOrganizationDto {
+  /**
+   * Why the organization is suspended (kept on its registry row while it is, and in the audit
+   * trail). Optional for the clients that predate it; a platform admin should give one.
+   */
+  @IsOptional() @trim() @IsString() @Length(3, 500) @Matches(/^[^\p{Cc}]*$/u, { message: 'reason must not contain control characters' }) reason?: string;
 }

@@ -295,6 +295,36 @@ describe('prescriptions', () => {
     expect([doctor.doctorId, otherDoctor.doctorId]).toContain(winner?.doctorId);
   });
 
+  it("keeps what an amendment carries: its reason, and the diagnosis and notes it changes", async () => {
+    const v1 = (await write({ diagnosis: 'Viral fever', notes: 'Paracetamol for 3 days', items: [line(meds[0])] })).body;
+    await finalize(v1.id);
+    const amended = await region.client.post<Res & { amendmentReason: string | null }>(
+      `/v1/prescriptions/${v1.id}/amendments`,
+      { reason: 'Dose corrected after lab results', notes: 'Paracetamol for 5 days' },
+      { token: doctor.token },
+    );
+    expect(amended.status).toBe(201);
+    const carried = { amendsId: v1.id, amendmentReason: 'Dose corrected after lab results', notes: 'Paracetamol for 5 days', diagnosis: 'Viral fever' };
+    expect(amended.body).toMatchObject(carried);
+    expect((await get(amended.body.id)).body).toMatchObject(carried);
+    expect((await get(v1.id)).body).toMatchObject({ amendmentReason: null, notes: 'Paracetamol for 3 days' });
+
+    await finalize(amended.body.id);
+    const cleared = await region.client.post<Res & { amendmentReason: string | null }>(
+      `/v1/prescriptions/${amended.body.id}/amendments`,
+      { diagnosis: 'Dengue', notes: null },
+      { token: doctor.token },
+    );
+    expect(cleared.body).toMatchObject({ version: 3, amendmentReason: null, diagnosis: 'Dengue', notes: null });
+
+    await finalize(cleared.body.id);
+    for (const body of [{ reason: '' }, { reason: 'x'.repeat(1001) }, { notes: 7 }, { items: [] }]) {
+      const res = await region.client.post(`/v1/prescriptions/${cleared.body.id}/amendments`, body, { token: doctor.token });
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+    expect((await get(cleared.body.id)).body).toMatchObject({ amendedById: null });
+  });
+
   it('lets doctors and admins with a profile write, staff only read', async () => {
     const asStaff = await write({ items: [line(meds[0])] }, staff.token);
     expect(asStaff).toMatchObject({ status: 403, body: { code: 'ROLE_REQUIRED' } });

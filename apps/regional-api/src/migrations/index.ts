@@ -6,6 +6,7 @@ import { DentalAndCaseStudies1764000200000 } from './1764000200000-dental-and-ca
 import { PrescriptionIntegrity1764000300000 } from './1764000300000-prescription-integrity';
 import { BeginRequest1764000400000 } from './1764000400000-begin-request';
 import { IdempotencyKeys1764000500000 } from './1764000500000-idempotency-keys';
+import { AmendmentReason1764000600000 } from './1764000600000-amendment-reason';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -17,4 +18,5 @@ export const regionalMigrations = [
   PrescriptionIntegrity1764000300000,
   BeginRequest1764000400000,
   IdempotencyKeys1764000500000,
+  AmendmentReason1764000600000,
 ];

@@ -32,6 +32,10 @@ export class Prescription {
   @Column({ name: 'amends_id', type: 'uuid', nullable: true })
   amendsId: string | null;
 
+  /** Why this version amends the previous one; only an amendment has one. */
+  @Column({ name: 'amendment_reason', type: 'varchar', nullable: true })
+  amendmentReason: string | null;
+
   @Column({ type: 'varchar', nullable: true })
   diagnosis: string | null;
 

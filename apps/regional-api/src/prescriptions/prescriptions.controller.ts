@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
-import { ApplyShortKeyDto, CreatePrescriptionDto, ListPrescriptionsQuery, UpdatePrescriptionDto } from './dto/prescription.dto';
+import { AmendPrescriptionDto, ApplyShortKeyDto, CreatePrescriptionDto, ListPrescriptionsQuery, UpdatePrescriptionDto } from './dto/prescription.dto';
 import { PrescriptionPage, PrescriptionsService, PrescriptionView } from './prescriptions.service';
 
 /**
@@ -61,10 +61,13 @@ export class PrescriptionsController {
     return this.prescriptions.finalize(id);
   }
 
-  /** A new draft version of a final prescription, linked back to it (amendsId); at most one per version. */
+  /**
+   * A new draft version of a final prescription, linked back to it (amendsId), with the reason for
+   * the change and any new diagnosis or notes; at most one per version.
+   */
   @Post(':id/amendments')
   @Roles('org_admin', 'doctor')
-  amend(@Param('id', ParseUUIDPipe) id: string): Promise<PrescriptionView> {
-    return this.prescriptions.amend(id);
+  amend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AmendPrescriptionDto): Promise<PrescriptionView> {
+    return this.prescriptions.amend(id, dto);
   }
 }

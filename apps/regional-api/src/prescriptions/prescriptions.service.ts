@@ -9,6 +9,7 @@ import { filterByClinicDay, listStatement } from '../common/day-list';
 import { ErrorCode } from '../common/errors';
 import { ShortKeysService } from '../short-keys/short-keys.service';
 import {
+  AmendPrescriptionDto,
   CreatePrescriptionDto,
   ListPrescriptionsQuery,
   MAX_ITEMS,
@@ -44,6 +45,8 @@ export interface PrescriptionView {
   amendsId: string | null;
   /** The amendment that replaced this one (its next version), once there is one. */
   amendedById: string | null;
+  /** Why this version amends the previous one (amendments only). */
+  amendmentReason: string | null;
   diagnosis: string | null;
   notes: string | null;
   finalizedAt: Date | null;
@@ -89,7 +92,8 @@ const ITEM_JSON = `json_build_object('id', i.id, 'position', i.position, 'medici
 
 /** A prescription's own columns (`p`), named as the view's properties. */
 const OWN_COLUMNS = `p.id, p.clinic_id as "clinicId", p.patient_id as "patientId", p.doctor_id as "doctorId",
-  p.appointment_id as "appointmentId", p.status, p.version, p.amends_id as "amendsId", p.diagnosis, p.notes,
+  p.appointment_id as "appointmentId", p.status, p.version, p.amends_id as "amendsId",
+  p.amendment_reason as "amendmentReason", p.diagnosis, p.notes,
   p.finalized_at as "finalizedAt", p.finalized_by as "finalizedBy", p.created_at as "createdAt", p.updated_at as "updatedAt"`;
 
 /** The whole view: own columns, the amendment that replaced it, and its lines in order. */
@@ -197,12 +201,16 @@ const DELETE = prepared(`delete from prescriptions where organization_id = $1 an
 
 /**
  * The next version of a final prescription: a draft with its fields and a copy of its lines as
- * they were written (names as snapshotted then), by the amending doctor. $1 org, $2 new id,
- * $3 doctor, $4 created by, $5 the original.
+ * they were written (names as snapshotted then), by the amending doctor, with the amendment's
+ * reason and its diagnosis and notes where they change. $1 org, $2 new id, $3 doctor, $4 created
+ * by, $5 the original, $6 reason, $7 whether the diagnosis changes, $8 to what, $9 whether the
+ * notes change, $10 to what.
  */
 const AMEND = prepared(`with p as (
-    insert into prescriptions (organization_id, id, clinic_id, patient_id, doctor_id, appointment_id, version, amends_id, diagnosis, notes, created_by)
-    select o.organization_id, $2, o.clinic_id, o.patient_id, $3, o.appointment_id, o.version + 1, o.id, o.diagnosis, o.notes, $4
+    insert into prescriptions (organization_id, id, clinic_id, patient_id, doctor_id, appointment_id, version, amends_id,
+                               amendment_reason, diagnosis, notes, created_by)
+    select o.organization_id, $2, o.clinic_id, o.patient_id, $3, o.appointment_id, o.version + 1, o.id, $6::varchar,
+           case when $7::boolean then $8::varchar else o.diagnosis end, case when $9::boolean then $10::varchar else o.notes end, $4
       from prescriptions o where o.organization_id = $1 and o.id = $5
     returning *
   ), i as (
@@ -466,8 +474,11 @@ export class PrescriptionsService {
     await this.audit.record({ action: 'prescription.delete', resourceType: 'prescription', resourceId: id, clinicId: draft.clinicId });
   }
 
-  /** The next version of a final prescription: a new draft by the caller, linked back to it, with its lines copied. */
-  async amend(id: string): Promise<PrescriptionView> {
+  /**
+   * The next version of a final prescription: a new draft by the caller, linked back to it, with
+   * its lines copied, the amendment's reason, and its diagnosis and notes where the amendment changes them.
+   */
+  async amend(id: string, dto: AmendPrescriptionDto = {}): Promise<PrescriptionView> {
     const orgId = this.context.orgId;
     const original = await this.lock(id);
     if (original.status !== 'final') {
@@ -480,7 +491,18 @@ export class PrescriptionsService {
     }
     let row: PrescriptionView;
     try {
-      [row] = await this.run<PrescriptionView>(AMEND, [orgId, randomUUID(), doctorId, this.context.userId, id]);
+      [row] = await this.run<PrescriptionView>(AMEND, [
+        orgId,
+        randomUUID(),
+        doctorId,
+        this.context.userId,
+        id,
+        dto.reason ?? null,
+        dto.diagnosis !== undefined,
+        dto.diagnosis ?? null,
+        dto.notes !== undefined,
+        dto.notes ?? null,
+      ]);
     } catch (err) {
       throw mapWriteError(err);
     }
@@ -489,7 +511,7 @@ export class PrescriptionsService {
       resourceType: 'prescription',
       resourceId: row.id,
       clinicId: row.clinicId,
-      details: { amendsId: id, version: row.version, items: row.items.length },
+      details: { amendsId: id, version: row.version, items: row.items.length, fields: Object.keys(dto) },
     });
     return row;
   }

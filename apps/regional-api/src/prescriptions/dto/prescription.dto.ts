@@ -88,6 +88,19 @@ export class UpdatePrescriptionDto {
   items?: PrescriptionItemDto[];
 }
 
+/**
+ * What an amendment carries: why the prescription is amended, and the new version's diagnosis and
+ * notes when they change (omitted: copied from the amended version; null clears). Its lines are
+ * copied; the new version is a draft, so they are changed as a draft's are (PATCH).
+ */
+export class AmendPrescriptionDto {
+  @IsOptional() @Trim() @IsString() @Length(1, 1000) reason?: string;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 2000) diagnosis?: string | null;
+
+  @IsOptional() @Trim() @IsString() @Length(1, 4000) notes?: string | null;
+}
+
 export class ApplyShortKeyDto {
   @IsString() @Matches(SHORT_KEY_REF, { message: SHORT_KEY_MESSAGE }) code: string;
 }

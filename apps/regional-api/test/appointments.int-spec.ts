@@ -257,6 +257,44 @@ describe('appointments', () => {
     expect((await book({ doctorId: d, startsAt: '2031-07-02T10:00:00Z', extra: 1 })).status).toBe(400);
   });
 
+  it('refuses a start in the past (422 APPOINTMENT_IN_PAST), booked or rescheduled, with a few minutes of grace', async () => {
+    const d = (await addDoctor(org, [mainClinic])).doctorId;
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const past = await book({ doctorId: d, startsAt: ago(60), durationMinutes: 15 });
+    expect(past.status).toBe(422);
+    expect(past.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', code: 'APPOINTMENT_IN_PAST' });
+    expect((await list(`doctorId=${d}`)).body.items).toEqual([]);
+    const walkIn = await book({ doctorId: d, startsAt: ago(1), durationMinutes: 15 });
+    expect(walkIn.status).toBe(201);
+    const later = await book({ doctorId: d, startsAt: '2031-10-20T09:00:00Z', durationMinutes: 15 });
+    expect(later.status).toBe(201);
+    const moved = await region.client.patch<Appointment & ErrorBody>(`/v1/appointments/${later.body.id}`, { startsAt: ago(120) }, { token });
+    expect(moved.status).toBe(422);
+    expect(moved.body.code).toBe('APPOINTMENT_IN_PAST');
+    const unchanged = await region.client.get<Appointment>(`/v1/appointments/${later.body.id}`, { token });
+    expect(unchanged.body.startsAt).toBe('2031-10-20T09:00:00.000Z');
+    // Changing only the length of an appointment that has begun is not a booking in the past.
+    expect((await region.client.patch(`/v1/appointments/${walkIn.body.id}`, { durationMinutes: 30 }, { token })).status).toBe(200);
+  });
+
+  it("answers the times on the clinic's clock too, with the offset and the clinic's time zone", async () => {
+    const local = { timeZone: 'Asia/Kolkata', startsAtLocal: '2031-10-15T10:30:00+05:30', endsAtLocal: '2031-10-15T10:50:00+05:30' };
+    const created = await book({ clinicId: kolkata, startsAt: '2031-10-15T10:30:00+05:30' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ startsAt: '2031-10-15T05:00:00.000Z', endsAt: '2031-10-15T05:20:00.000Z', ...local });
+    const id = created.body.id;
+    expect((await region.client.get(`/v1/appointments/${id}`, { token })).body).toMatchObject(local);
+    const day = await list(`clinicId=${kolkata}&date=2031-10-15`);
+    expect(day.body.items.find((a) => a.id === id)).toMatchObject(local);
+    const renamed = await region.client.patch(`/v1/appointments/${id}`, { reason: 'Follow-up' }, { token });
+    expect(renamed.body).toMatchObject(local);
+    const moved = await region.client.patch(`/v1/appointments/${id}`, { startsAt: '2031-10-15T18:45:00Z' }, { token });
+    expect(moved.body).toMatchObject({ timeZone: 'Asia/Kolkata', startsAtLocal: '2031-10-16T00:15:00+05:30', endsAtLocal: '2031-10-16T00:35:00+05:30' });
+    expect((await setStatus(id, 'cancelled')).body).toMatchObject({ status: 'cancelled', startsAtLocal: '2031-10-16T00:15:00+05:30' });
+    const utc = await book({ startsAt: '2031-10-15T10:30:00Z', durationMinutes: 15 });
+    expect(utc.body).toMatchObject({ timeZone: expect.any(String), startsAtLocal: expect.stringMatching(/^2031-10-15T\d{2}:\d{2}:00[+-]\d{2}:\d{2}$/) });
+  });
+
   it('lists a day in the clinic time zone, by clinic, doctor and patient, ordered by start, with paging', async () => {
     const toronto = await region.client.post<{ id: string }>('/v1/clinics', { name: 'Toronto Clinic', code: 'YYZ', timezone: 'America/Toronto' }, { token });
     expect(toronto.status).toBe(201);

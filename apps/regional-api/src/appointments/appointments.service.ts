@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, notFound } from '@medgenie/http';
+import { badRequest, conflict, notFound, unprocessable } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { filterByClinicDay, listStatement } from '../common/day-list';
 import { ErrorCode } from '../common/errors';
+import { localDateTime } from '../common/timezone';
 import { AppointmentStatus } from './appointment.entity';
 import {
   ChangeAppointmentStatusDto,
@@ -16,17 +17,26 @@ import {
 } from './dto/appointment.dto';
 import { isPgError, PG } from './pg-error';
 
-export interface AppointmentView {
+/** An appointment as read: its instants in UTC, and its clinic's time zone. */
+interface AppointmentRow {
   id: string;
   clinicId: string;
   patientId: string;
   doctorId: string;
   startsAt: Date;
   endsAt: Date;
+  /** The clinic's IANA time zone. */
+  timeZone: string;
   status: AppointmentStatus;
   reason: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** An appointment as answered: also its start and end on the clinic's clock, with the offset ("2031-03-03T10:30:00+05:30"). */
+export interface AppointmentView extends AppointmentRow {
+  startsAtLocal: string;
+  endsAtLocal: string;
 }
 
 export interface AppointmentPage {
@@ -49,9 +59,14 @@ export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]
 const DOUBLE_BOOKING = 'appointments_no_double_booking';
 const DEFAULT_SLOT_MINUTES = 15;
 const MINUTE = 60_000;
+/** How far in the past a booking may start (clock skew, a walk-in entered as it happens). */
+export const PAST_GRACE_MINUTES = 5;
 
+/** The row's columns and its clinic's time zone (a subquery, so INSERT and UPDATE can return it too). */
 const COLUMNS = `a.id, a.clinic_id as "clinicId", a.patient_id as "patientId", a.doctor_id as "doctorId",
-  a.starts_at as "startsAt", a.ends_at as "endsAt", a.status, a.reason, a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+  a.starts_at as "startsAt", a.ends_at as "endsAt",
+  (select c.timezone from clinics c where c.organization_id = a.organization_id and c.id = a.clinic_id) as "timeZone",
+  a.status, a.reason, a.created_at as "createdAt", a.updated_at as "updatedAt"`;
 
 /**
  * Everything a booking must find, in one round trip: the clinic (RLS hides a clinic the caller
@@ -116,6 +131,18 @@ function checkRange(startsAt: Date, endsAt: Date): void {
   }
 }
 
+/** Refuses a start more than PAST_GRACE_MINUTES ago. */
+function assertNotPast(startsAt: Date): void {
+  if (startsAt.getTime() < Date.now() - PAST_GRACE_MINUTES * MINUTE) {
+    throw unprocessable(ErrorCode.AppointmentInPast, 'An appointment cannot start in the past');
+  }
+}
+
+/** The row as answered, with its times on the clinic's clock. */
+function view(row: AppointmentRow): AppointmentView {
+  return { ...row, startsAtLocal: localDateTime(row.startsAt, row.timeZone), endsAtLocal: localDateTime(row.endsAt, row.timeZone) };
+}
+
 function outsideHours(): Error {
   return conflict(ErrorCode.OutsideDoctorHours, "This time is outside the doctor's hours at this clinic");
 }
@@ -154,11 +181,12 @@ export class AppointmentsService {
       ? instant(dto.endsAt, 'endsAt')
       : new Date(startsAt.getTime() + (dto.durationMinutes ?? check.slotMinutes ?? DEFAULT_SLOT_MINUTES) * MINUTE);
     checkRange(startsAt, endsAt);
+    assertNotPast(startsAt);
     await this.assertWithinHours(dto.doctorId, dto.clinicId, startsAt, endsAt);
 
-    let row: AppointmentView;
+    let row: AppointmentRow;
     try {
-      [row] = await runPrepared<AppointmentView>(this.tx.manager, INSERT, [
+      [row] = await runPrepared<AppointmentRow>(this.tx.manager, INSERT, [
         orgId,
         randomUUID(),
         dto.clinicId,
@@ -180,13 +208,13 @@ export class AppointmentsService {
       clinicId: row.clinicId,
       details: { patientId: row.patientId, doctorId: row.doctorId },
     });
-    return row;
+    return view(row);
   }
 
   async get(id: string): Promise<AppointmentView> {
     const appointment = await this.find(id);
     await this.audit.record({ action: 'appointment.read', resourceType: 'appointment', resourceId: id, clinicId: appointment.clinicId });
-    return appointment;
+    return view(appointment);
   }
 
   /**
@@ -206,8 +234,8 @@ export class AppointmentsService {
     if (query.status) where.push(`a.status = ${param(query.status)}`);
 
     const text = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by a.starts_at, a.id limit $2 offset $3`;
-    const rows = await runPrepared<AppointmentView>(this.tx.manager, listStatement(text), values);
-    const items = rows.slice(0, limit);
+    const rows = await runPrepared<AppointmentRow>(this.tx.manager, listStatement(text), values);
+    const items = rows.slice(0, limit).map(view);
     await this.audit.record({
       action: 'appointment.list',
       resourceType: 'appointment',
@@ -237,13 +265,14 @@ export class AppointmentsService {
         : new Date(startsAt.getTime() + length);
     if (reschedule) {
       checkRange(startsAt, endsAt);
+      if (dto.startsAt !== undefined) assertNotPast(startsAt);
       await this.assertWithinHours(current.doctorId, current.clinicId, startsAt, endsAt);
     }
     const reason = dto.reason === undefined ? current.reason : dto.reason;
 
-    let row: AppointmentView;
+    let row: AppointmentRow;
     try {
-      [row] = await runPrepared<AppointmentView>(this.tx.manager, UPDATE, [this.context.orgId, id, startsAt, endsAt, reason]);
+      [row] = await runPrepared<AppointmentRow>(this.tx.manager, UPDATE, [this.context.orgId, id, startsAt, endsAt, reason]);
     } catch (err) {
       if (isPgError(err, PG.exclusionViolation, DOUBLE_BOOKING)) throw slotTaken();
       throw err;
@@ -255,7 +284,7 @@ export class AppointmentsService {
       clinicId: row.clinicId,
       details: { fields: Object.keys(dto) },
     });
-    return row;
+    return view(row);
   }
 
   async changeStatus(id: string, dto: ChangeAppointmentStatusDto): Promise<AppointmentView> {
@@ -263,7 +292,7 @@ export class AppointmentsService {
     if (!TRANSITIONS[current.status].includes(dto.status)) {
       throw conflict(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
     }
-    const [row] = await runPrepared<AppointmentView>(this.tx.manager, SET_STATUS, [this.context.orgId, id, dto.status]);
+    const [row] = await runPrepared<AppointmentRow>(this.tx.manager, SET_STATUS, [this.context.orgId, id, dto.status]);
     await this.audit.record({
       action: 'appointment.status',
       resourceType: 'appointment',
@@ -271,7 +300,7 @@ export class AppointmentsService {
       clinicId: row.clinicId,
       details: { from: current.status, to: dto.status },
     });
-    return row;
+    return view(row);
   }
 
   /** One appointment the caller may see (RLS hides other orgs' and other clinics'), locked when it is about to change. */
@@ -280,8 +309,8 @@ export class AppointmentsService {
     if (row && !row.ok) throw outsideHours();
   }
 
-  private async find(id: string, forUpdate = false): Promise<AppointmentView> {
-    const [row] = await runPrepared<AppointmentView>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
+  private async find(id: string, forUpdate = false): Promise<AppointmentRow> {
+    const [row] = await runPrepared<AppointmentRow>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
     if (!row) throw notFound(ErrorCode.AppointmentNotFound, 'Appointment not found');
     return row;
   }

@@ -31,6 +31,7 @@ export const ErrorCode = {
   AppointmentSlotTaken: 'APPOINTMENT_SLOT_TAKEN',
   AppointmentNotEditable: 'APPOINTMENT_NOT_EDITABLE',
   AppointmentMismatch: 'APPOINTMENT_MISMATCH',
+  AppointmentInPast: 'APPOINTMENT_IN_PAST',
   InvalidStatusTransition: 'INVALID_STATUS_TRANSITION',
   InvalidTimeRange: 'INVALID_TIME_RANGE',
   DoctorNotAtClinic: 'DOCTOR_NOT_AT_CLINIC',

@@ -51,6 +51,19 @@ describe('patients', () => {
     expect(read.body).toMatchObject({ ...body, mobileNumber: '+919845012345', emergencyContact: { ...body.emergencyContact } });
   });
 
+  it('answers a create with the same record, the same keys, as a read and a list item', async () => {
+    const own = await region.createOrg();
+    const as = { token: own.admin.token };
+    const created = await region.client.post<Record<string, unknown>>('/v1/patients', { firstName: 'Sparse', lastName: 'Record', mobileNumber: '+919812300099' }, as);
+    expect(created.status).toBe(201);
+    const read = await region.client.get<Record<string, unknown>>(`/v1/patients/${created.body.id}`, as);
+    const listed = (await region.client.get<Page>('/v1/patients?search=Sparse', as)).body.items.find((p) => p.id === created.body.id);
+    expect(Object.keys(created.body).sort()).toEqual(Object.keys(read.body).sort());
+    expect(Object.keys(created.body).sort()).toEqual(Object.keys(listed ?? {}).sort());
+    expect(created.body).toEqual(read.body);
+    expect(created.body).toMatchObject({ gender: null, email: null, address: null, bloodGroup: null, emergencyContact: null, allergies: [] });
+  });
+
   it('searches by first name, last name, full name and mobile prefix, case-insensitively', async () => {
     expect(names((await search('search=ash')).body)).toEqual(['Ravi Ashton', 'Ashok Kumar', 'Asha Rao']);
     expect(names((await search('search=RAO')).body)).toEqual(['Asha Rao', 'Kiran Rao', 'Meera Rao']);

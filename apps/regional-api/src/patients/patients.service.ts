@@ -31,6 +31,11 @@ const COLUMNS = `organization_id as "organizationId", id, first_name as "firstNa
  * The hot reads, each a prepared statement (planned once per connection, RLS included).
  * $1 org, $2 limit, $3 offset; prefix searches are ranges [$n, $n+1) on the byte-ordered keys.
  */
+/** A new patient, answered as it was stored: the same columns every read answers. */
+const INSERT_PATIENT = prepared(`insert into patients (organization_id, id, first_name, last_name, mobile_number, date_of_birth,
+    gender, email, address, blood_group, allergies, emergency_contact, created_by)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::text[], $12::jsonb, $13)
+  returning ${COLUMNS}`);
 const FIND_PATIENT = prepared(`select ${COLUMNS} from patients where organization_id = $1 and id = $2`);
 const LIST_RECENT = prepared(`select ${COLUMNS} from patients where organization_id = $1
   order by created_at desc, id desc limit $2 offset $3`);
@@ -84,16 +89,23 @@ export class PatientsService {
   async create(dto: CreatePatientDto): Promise<PatientView> {
     const orgId = this.context.orgId;
     await assertWithinLimit(this.tx.manager, orgId, 'maxPatients', (m) => this.countPatients(m, orgId));
-    const patient = this.repo.create({
-      ...dto,
-      organizationId: orgId,
-      id: randomUUID(),
-      dateOfBirth: dto.dateOfBirth ?? null,
-      allergies: dto.allergies ?? [],
-      createdBy: this.context.userId,
-    });
+    let patient: Patient;
     try {
-      await this.repo.insert(patient);
+      [patient] = await runPrepared<Patient>(this.tx.manager, INSERT_PATIENT, [
+        orgId,
+        randomUUID(),
+        dto.firstName,
+        dto.lastName,
+        dto.mobileNumber,
+        dto.dateOfBirth ?? null,
+        dto.gender ?? null,
+        dto.email ?? null,
+        dto.address === undefined || dto.address === null ? null : JSON.stringify(dto.address),
+        dto.bloodGroup ?? null,
+        dto.allergies ?? [],
+        dto.emergencyContact === undefined || dto.emergencyContact === null ? null : JSON.stringify(dto.emergencyContact),
+        this.context.userId,
+      ]);
     } catch (err) {
       if (isUniqueViolation(err, UNIQUE_MOBILE_FIRST_NAME)) {
         throw conflict(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');

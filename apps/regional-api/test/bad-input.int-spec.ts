@@ -37,6 +37,24 @@ describe('bad input gets a clear 4xx and loses nothing', () => {
     expect(search.status).toBe(400);
   });
 
+  it('400 that reports every problem of the body, not only the first', async () => {
+    const before = await countPatients(org.orgId);
+    const res = await region.client.post<{ statusCode: number; error: string; message: string; code: string; requestId: string; errors: { field: string; messages: string[] }[] }>(
+      '/v1/patients',
+      { firstName: '', lastName: 'Rao', mobileNumber: 'call me', gender: 'robot' },
+      { token: org.admin.token },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', requestId: expect.any(String) });
+    expect(res.body.errors.map((e) => e.field).sort()).toEqual(['firstName', 'gender', 'mobileNumber']);
+    for (const { field, messages } of res.body.errors) {
+      expect(messages.length).toBeGreaterThan(0);
+      for (const m of messages) expect(res.body.message).toContain(m);
+      expect(res.body.message).toContain(field);
+    }
+    expect(await countPatients(org.orgId)).toBe(before);
+  });
+
   it('400 for unknown fields, top-level and nested', async () => {
     const res = await region.client.post<{ message: string }>('/v1/patients', { ...asha, firstName: 'Ravi', isAdmin: true }, { token: org.admin.token });
     expect(res.status).toBe(400);

@@ -21,6 +21,22 @@ describe('toErrorBody', () => {
     expect(toErrorBody(new InternalServerErrorException('db password is hunter2')).message).not.toContain('hunter2');
   });
 
+  it('passes the problems of a refused input on by field, and nothing else in their place', () => {
+    const errors = [
+      { field: 'name', messages: ['name must be a string'] },
+      { field: 'quantity', messages: ['quantity must be an integer number', 'quantity must not be less than 1'] },
+    ];
+    expect(toErrorBody(new BadRequestException({ code: 'VALIDATION_FAILED', message: 'x', errors }))).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'x',
+      code: 'VALIDATION_FAILED',
+      errors,
+    });
+    expect(toErrorBody(new BadRequestException({ message: 'x', errors: [{ field: 1 }] }))).not.toHaveProperty('errors');
+    expect(toErrorBody(new BadRequestException('x'))).not.toHaveProperty('errors');
+  });
+
   it('turns unknown errors into a plain 500 with nothing of the internals', () => {
     const body = toErrorBody(new Error('relation "patients" does not exist at /srv/app.js:10'));
     expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'An unexpected error occurred' });

@@ -8,7 +8,19 @@ export interface ErrorBody {
   error: string;
   message: string;
   code?: string;
+  /** A refused input's problems by field (400 VALIDATION_FAILED): every field, every constraint. */
+  errors?: { field: string; messages: string[] }[];
   requestId?: string;
+}
+
+function isFieldErrors(value: unknown): value is NonNullable<ErrorBody['errors']> {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (e: { field?: unknown; messages?: unknown }) =>
+        typeof e?.field === 'string' && Array.isArray(e.messages) && e.messages.every((m) => typeof m === 'string'),
+    )
+  );
 }
 
 const REASONS: Record<number, string> = {
@@ -95,16 +107,16 @@ function pgCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function httpMessage(exception: HttpException): { message: string; code?: string } {
+function httpMessage(exception: HttpException): { message: string; code?: string; errors?: ErrorBody['errors'] } {
   const response = exception.getResponse();
   if (typeof response === 'string') return { message: response };
-  const body = response as { message?: unknown; code?: unknown };
+  const body = response as { message?: unknown; code?: unknown; errors?: unknown };
   const message = Array.isArray(body.message)
     ? body.message.join('; ')
     : typeof body.message === 'string'
       ? body.message
       : exception.message;
-  return { message, code: typeof body.code === 'string' ? body.code : undefined };
+  return { message, code: typeof body.code === 'string' ? body.code : undefined, errors: isFieldErrors(body.errors) ? body.errors : undefined };
 }
 
 /** Turns anything thrown into `{statusCode, error, message}`; a 5xx never carries internals. */
@@ -114,8 +126,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const { message, code } = httpMessage(exception);
-    return { statusCode: status, error: reasonPhrase(status), message: status >= 500 ? reasonPhrase(status) : message, code };
+    const { message, code, errors } = httpMessage(exception);
+    if (status >= 500) return { statusCode: status, error: reasonPhrase(status), message: reasonPhrase(status), code };
+    return { statusCode: status, error: reasonPhrase(status), message, code, ...(errors ? { errors } : {}) };
   }
   const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {

@@ -45,6 +45,23 @@ describe('createValidationPipe', () => {
     }
   });
 
+  it('reports every problem: every field, every constraint, nested and unknown fields too, in message and by field', async () => {
+    const err = await pipe.transform({ name: 7, quantity: 0.5, lines: [{ dosage: '' }], extra: true }, meta).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BadRequestException);
+    const body = (err as BadRequestException).getResponse() as { code: string; message: string; errors: { field: string; messages: string[] }[] };
+    expect(body.code).toBe('VALIDATION_FAILED');
+    const byField = Object.fromEntries(body.errors.map((e) => [e.field, e.messages]));
+    expect(Object.keys(byField).sort()).toEqual(['extra', 'lines.0.dosage', 'name', 'quantity']);
+    expect(byField.name).toEqual(['name must be a string']);
+    expect(byField.quantity).toEqual(expect.arrayContaining(['quantity must be an integer number', 'quantity must not be less than 1']));
+    expect(byField['lines.0.dosage']).toEqual(['lines.0.dosage must be longer than or equal to 1 characters']);
+    expect(byField.extra).toEqual(['property extra is not allowed']);
+    expect(body.message.split('; ').sort()).toEqual(body.errors.flatMap((e) => e.messages).sort());
+  });
+
   it('keeps one answer per option set: groups still select their rules', async () => {
     const value = Object.assign(new Grouped(), { code: 5 });
     const inGroup = async (group: string) =>

@@ -38,17 +38,27 @@ export function memoizeValidationRules(): void {
   };
 }
 
-function flatten(errors: ValidationError[], parent = ''): string[] {
+/** One field's problems: its path ("address.city", "items.0.dosage") and every constraint it broke. */
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** Every problem of every field, nested ones under their full path, in the order they were found. */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
-    const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) =>
-      m.includes('should not exist') ? `property ${path} is not allowed` : m.replace(e.property, path),
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const messages = Object.values(e.constraints ?? {}).map((m) =>
+      m.includes('should not exist') ? `property ${field} is not allowed` : m.replace(e.property, field),
     );
-    return [...own, ...flatten(e.children ?? [], path)];
+    return [...(messages.length ? [{ field, messages }] : []), ...fieldErrors(e.children ?? [], field)];
   });
 }
 
-/** The global pipe: unknown fields refused, everything converted to its DTO type. */
+/**
+ * The global pipe: unknown fields refused, everything converted to its DTO type. A refusal lists
+ * every problem: all of them in `message` ("; " between them), and by field in `errors`.
+ */
 export function createValidationPipe(): ValidationPipe {
   memoizeValidationRules();
   return new ValidationPipe({
@@ -57,7 +67,11 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new BadRequestException({ code: 'VALIDATION_FAILED', message: flatten(errors).join('; ') || 'Invalid input' }),
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => {
+      const fields = fieldErrors(errors);
+      const message = fields.flatMap((f) => f.messages).join('; ') || 'Invalid input';
+      return new BadRequestException({ code: 'VALIDATION_FAILED', message, errors: fields });
+    },
   });
 }

@@ -301,9 +301,10 @@ describe('doctors', () => {
       // The control plane enforces the limit before it adds doctor members; here they fill the plan's 5.
       for (let i = 0; i < 4; i += 1) await trial.addMember('doctor', []);
       const admin = await trial.addMember('org_admin', []);
-      const res = await region.client.post<{ code: string }>('/v1/doctors', { membershipId: admin.membershipId }, as(trial.admin.token));
+      const res = await region.client.post<{ code: string; message: string }>('/v1/doctors', { membershipId: admin.membershipId }, as(trial.admin.token));
       expect(res.status).toBe(402);
       expect(res.body.code).toBe('PLAN_LIMIT_REACHED');
+      expect(res.body.message).toBe('Your plan allows 5 doctors; upgrade to add more');
       expect(await profilesOf(trial.orgId, admin.membershipId)).toBe(0);
     });
   });

@@ -36,6 +36,7 @@ describe('organization settings, plan limits and provisioning', () => {
     const res = await region.client.post<{ code: string; message: string }>('/v1/clinics', { name: 'Second' }, { token: org.admin.token });
     expect(res.status).toBe(402);
     expect(res.body.code).toBe('PLAN_LIMIT_REACHED');
+    expect(res.body.message).toBe('Your plan allows 1 clinic; upgrade to add more');
   });
 
   it('manages clinics: create, rename, move the primary, refuse deleting the primary', async () => {

@@ -5,6 +5,19 @@ import { ErrorCode } from '../common/errors';
 
 export type LimitKey = 'maxPatients' | 'maxClinics' | 'maxDoctors';
 
+/** What each limit counts, singular and plural. */
+const NOUNS: Record<LimitKey, [one: string, many: string]> = {
+  maxPatients: ['patient', 'patients'],
+  maxClinics: ['clinic', 'clinics'],
+  maxDoctors: ['doctor', 'doctors'],
+};
+
+/** "Your plan allows 1 clinic; …", "… 5 doctors; …". */
+export function planLimitMessage(key: LimitKey, max: number): string {
+  const [one, many] = NOUNS[key];
+  return `Your plan allows ${max} ${max === 1 ? one : many}; upgrade to add more`;
+}
+
 const LIMIT_SQL = `select (limits ->> $2)::int as max from organizations where id = $1 for update`;
 
 /**
@@ -23,10 +36,6 @@ export async function assertWithinLimit(
   if (max === null || max === undefined) return;
   const current = await count(manager);
   if (current >= max) {
-    throw new DomainError(
-      ErrorCode.PlanLimitReached,
-      `Your plan allows ${max} ${key.replace('max', '').toLowerCase()}; upgrade to add more`,
-      HttpStatus.PAYMENT_REQUIRED,
-    );
+    throw new DomainError(ErrorCode.PlanLimitReached, planLimitMessage(key, max), HttpStatus.PAYMENT_REQUIRED);
   }
 }

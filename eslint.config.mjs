@@ -25,8 +25,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            // Tiers of the platform: a regional app never reaches into the control plane or the gateway.
-            { sourceTag: 'scope:regional', onlyDependOnLibsWithTags: ['scope:regional', 'scope:shared'] },
+            // Tiers of the platform: the region's code (the regional API and what only it uses, such as
+            // the blob store) never reaches into the control plane or the gateway, nor they into it.
+            { sourceTag: 'scope:region', onlyDependOnLibsWithTags: ['scope:region', 'scope:shared'] },
             { sourceTag: 'scope:control-plane', onlyDependOnLibsWithTags: ['scope:control-plane', 'scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

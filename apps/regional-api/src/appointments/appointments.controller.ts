@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AppointmentPage, AppointmentsService, AppointmentView } from './appointments.service';
+import { AppointmentsService, AppointmentView } from './appointments.service';
 import { ChangeAppointmentStatusDto, CreateAppointmentDto, ListAppointmentsQuery, UpdateAppointmentDto } from './dto/appointment.dto';
+import { Page } from '../common/page';
 
 /** Appointments are clinic-scoped: any member with access to the clinic (staff included) may book and manage them. */
 @ApiTags('appointments')
@@ -16,7 +17,7 @@ export class AppointmentsController {
   }
 
   @Get()
-  list(@Query() query: ListAppointmentsQuery): Promise<AppointmentPage> {
+  list(@Query() query: ListAppointmentsQuery): Promise<Page<AppointmentView>> {
     return this.appointments.list(query);
   }
 

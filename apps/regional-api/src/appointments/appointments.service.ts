@@ -16,6 +16,7 @@ import {
   UpdateAppointmentDto,
 } from './dto/appointment.dto';
 import { isPgError, PG } from './pg-error';
+import { Page, pageWindow } from '../common/page';
 
 /** An appointment as read: its instants in UTC, and its clinic's time zone. */
 interface AppointmentRow {
@@ -37,13 +38,6 @@ interface AppointmentRow {
 export interface AppointmentView extends AppointmentRow {
   startsAtLocal: string;
   endsAtLocal: string;
-}
-
-export interface AppointmentPage {
-  items: AppointmentView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
 }
 
 /** The statuses an appointment may move to, from each status. Anything else is refused. */
@@ -221,10 +215,9 @@ export class AppointmentsService {
    * Appointments ordered by start. A `date` is a day in the clinic's time zone: the given clinic's,
    * or each appointment's own clinic's when listing a doctor's or a patient's day.
    */
-  async list(query: ListAppointmentsQuery): Promise<AppointmentPage> {
+  async list(query: ListAppointmentsQuery): Promise<Page<AppointmentView>> {
     const orgId = this.context.orgId;
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
+    const { limit, offset } = pageWindow(query);
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['a.organization_id = $1'];

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CLINICIANS } from '../dental/dental.constants';
-import { Page } from '../dental/dto/pagination.dto';
+import { Page } from '../common/page';
 import { CaseStudiesService, CaseStudySummary, CaseStudyView } from './case-studies.service';
 import { CreateCaseStudyDto, ListCaseStudiesQuery, UpdateCaseStudyDto } from './dto/case-study.dto';
 

@@ -9,7 +9,7 @@ import { ErrorCode } from '../common/errors';
 import { DentalAttachment } from '../dental/attachment.entity';
 import { attachmentView, AttachmentsService, AttachmentView } from '../dental/attachments.service';
 import { ClinicalReferences } from '../dental/clinical-references';
-import { Page } from '../dental/dto/pagination.dto';
+import { Page } from '../common/page';
 import { DentalObservation } from '../dental/observation.entity';
 import { observationView, ObservationsService, ObservationView } from '../dental/observations.service';
 import { DentalProcedure } from '../dental/procedure.entity';

@@ -7,7 +7,7 @@ import { ReplayedAnswer } from '../idempotency/idempotency-key';
 import { AttachmentsService, AttachmentView, DownloadUrl } from './attachments.service';
 import { CLINICIANS } from './dental.constants';
 import { ATTACHMENT_CONTENT_TYPES, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 
 @ApiTags('dental')
 @ApiBearerAuth()

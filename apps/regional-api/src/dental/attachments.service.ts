@@ -16,7 +16,7 @@ import { ClinicalReferences } from './clinical-references';
 import { DentalBlobStore } from './dental-blob-store';
 import { DentalAttachment } from './attachment.entity';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 import { listPatientRecords } from './patient-records';
 import { unsupportedMediaType } from './raw-upload.parser';
 

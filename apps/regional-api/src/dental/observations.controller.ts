@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CLINICIANS } from './dental.constants';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 import { ObservationsService, ObservationView } from './observations.service';
 
 @ApiTags('dental')

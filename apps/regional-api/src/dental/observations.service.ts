@@ -8,7 +8,7 @@ import { ErrorCode } from '../common/errors';
 import { ClinicalReferences } from './clinical-references';
 import { DentalObservation } from './observation.entity';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 import { ObservationTemplatesService } from './observation-templates.service';
 import { listPatientRecords } from './patient-records';
 

@@ -1,6 +1,6 @@
 import { FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Page } from './dto/pagination.dto';
+import { Page, pageWindow } from '../common/page';
 
 export interface PatientRecordsQuery {
   patientId: string;
@@ -31,8 +31,7 @@ export async function listPatientRecords<E extends { id: string }, V>(
   query: PatientRecordsQuery,
   list: PatientRecordsList<E, V>,
 ): Promise<Page<V>> {
-  const limit = query.limit ?? 50;
-  const offset = query.offset ?? 0;
+  const { limit, offset } = pageWindow(query);
   const defined = Object.entries(list.filters ?? {}).filter(([, value]) => value !== undefined);
   const where = {
     organizationId: orgId,

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CLINICIANS } from './dental.constants';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
 import { ProceduresService, ProcedureView } from './procedures.service';
 

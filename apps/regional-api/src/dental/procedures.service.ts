@@ -9,7 +9,7 @@ import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ClinicalReferences } from './clinical-references';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
 import { DentalProcedure } from './procedure.entity';
-import { Page } from './dto/pagination.dto';
+import { Page } from '../common/page';
 import { listPatientRecords } from './patient-records';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
 import { ObservationsService } from './observations.service';

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CreateMedicineDto, ListMedicinesQuery, UpdateMedicineDto } from './dto/medicine.dto';
-import { MedicinePage, MedicinesService, MedicineView } from './medicines.service';
+import { MedicinesService, MedicineView } from './medicines.service';
+import { Page } from '../common/page';
 
 @ApiTags('medicines')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class MedicinesController {
 
   /** Any member: the global catalogue and the org's own, by name or generic-name prefix. */
   @Get()
-  list(@Query() query: ListMedicinesQuery): Promise<MedicinePage> {
+  list(@Query() query: ListMedicinesQuery): Promise<Page<MedicineView>> {
     return this.medicines.list(query);
   }
 

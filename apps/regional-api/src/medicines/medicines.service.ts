@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode } from '../common/errors';
 import { CreateMedicineDto, ListMedicinesQuery, MedicineScope, UpdateMedicineDto } from './dto/medicine.dto';
 import { Medicine, MedicineForm } from './medicine.entity';
+import { Page, pageWindow } from '../common/page';
 
 export interface MedicineView {
   id: string;
@@ -20,13 +21,6 @@ export interface MedicineView {
   isActive: boolean;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface MedicinePage {
-  items: MedicineView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
 }
 
 const IDENTITY_UNIQUE = 'medicines_identity_unique';
@@ -125,9 +119,8 @@ export class MedicinesService {
     return medicineView(await this.find(medicine.id));
   }
 
-  async list(query: ListMedicinesQuery): Promise<MedicinePage> {
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
+  async list(query: ListMedicinesQuery): Promise<Page<MedicineView>> {
+    const { limit, offset } = pageWindow(query);
     const search = query.search?.toLowerCase();
     const rows = await runPrepared<Medicine>(this.tx.manager, listStatement(query.scope ?? 'all', search !== undefined), [
       this.context.orgId,

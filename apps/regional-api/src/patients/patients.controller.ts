@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
-import { PatientPage, PatientsService, PatientView } from './patients.service';
+import { PatientsService, PatientView } from './patients.service';
+import { Page } from '../common/page';
 
 @ApiTags('patients')
 @ApiBearerAuth()
@@ -16,7 +17,7 @@ export class PatientsController {
   }
 
   @Get()
-  list(@Query() query: ListPatientsQuery): Promise<PatientPage> {
+  list(@Query() query: ListPatientsQuery): Promise<Page<PatientView>> {
     return this.patients.list(query);
   }
 

@@ -9,15 +9,9 @@ import { ErrorCode } from '../common/errors';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
 import { Patient } from './patient.entity';
+import { Page, pageWindow } from '../common/page';
 
 export type PatientView = Omit<Patient, 'organizationId' | 'createdBy'>;
-
-export interface PatientPage {
-  items: PatientView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
 
 const UNIQUE_MOBILE_FIRST_NAME = 'patients_mobile_first_name_unique';
 
@@ -122,9 +116,8 @@ export class PatientsService {
     return view(patient);
   }
 
-  async list(query: ListPatientsQuery): Promise<PatientPage> {
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
+  async list(query: ListPatientsQuery): Promise<Page<PatientView>> {
+    const { limit, offset } = pageWindow(query);
     const search = query.search;
     const page = [this.context.orgId, limit + 1, offset];
     let rows: Patient[];

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { AmendPrescriptionDto, ApplyShortKeyDto, CreatePrescriptionDto, ListPrescriptionsQuery, UpdatePrescriptionDto } from './dto/prescription.dto';
-import { PrescriptionPage, PrescriptionsService, PrescriptionView } from './prescriptions.service';
+import { PrescriptionsService, PrescriptionView } from './prescriptions.service';
+import { Page } from '../common/page';
 
 /**
  * Prescriptions are clinic-scoped. Doctors (and org admins with a doctor profile) write them;
@@ -21,7 +22,7 @@ export class PrescriptionsController {
   }
 
   @Get()
-  list(@Query() query: ListPrescriptionsQuery): Promise<PrescriptionPage> {
+  list(@Query() query: ListPrescriptionsQuery): Promise<Page<PrescriptionView>> {
     return this.prescriptions.list(query);
   }
 

@@ -17,6 +17,7 @@ import {
   UpdatePrescriptionDto,
 } from './dto/prescription.dto';
 import { PrescriptionStatus } from './prescription.entity';
+import { Page, pageWindow } from '../common/page';
 
 export interface PrescriptionItemView {
   id: string;
@@ -54,13 +55,6 @@ export interface PrescriptionView {
   createdAt: Date;
   updatedAt: Date;
   items: PrescriptionItemView[];
-}
-
-export interface PrescriptionPage {
-  items: PrescriptionView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
 }
 
 /** A line about to be written: the medicine's name is read from the catalogue in the insert itself. */
@@ -367,10 +361,9 @@ export class PrescriptionsService {
   }
 
   /** Newest first. A `date` is the day written in the clinic's time zone (each prescription's own clinic without clinicId). */
-  async list(query: ListPrescriptionsQuery): Promise<PrescriptionPage> {
+  async list(query: ListPrescriptionsQuery): Promise<Page<PrescriptionView>> {
     const orgId = this.context.orgId;
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
+    const { limit, offset } = pageWindow(query);
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['p.organization_id = $1'];

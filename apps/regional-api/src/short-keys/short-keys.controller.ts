@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { CreateShortKeyDto, ListShortKeysQuery, UpdateShortKeyDto } from './dto/short-key.dto';
-import { ShortKeyPage, ShortKeysService, ShortKeyView } from './short-keys.service';
+import { ShortKeysService, ShortKeyView } from './short-keys.service';
+import { Page } from '../common/page';
 
 @ApiTags('short-keys')
 @ApiBearerAuth()
@@ -18,7 +19,7 @@ export class ShortKeysController {
 
   /** Any member; `code` is a case-insensitive prefix. */
   @Get()
-  list(@Query() query: ListShortKeysQuery): Promise<ShortKeyPage> {
+  list(@Query() query: ListShortKeysQuery): Promise<Page<ShortKeyView>> {
     return this.shortKeys.list(query);
   }
 

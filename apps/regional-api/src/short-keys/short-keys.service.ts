@@ -8,6 +8,7 @@ import { ErrorCode } from '../common/errors';
 import type { MedicineForm } from '../medicines/medicine.entity';
 import { CreateShortKeyDto, ListShortKeysQuery, SHORT_KEY_CODE, ShortKeyItemDto, UpdateShortKeyDto } from './dto/short-key.dto';
 import { ShortKey, ShortKeyItem } from './short-key.entity';
+import { Page, pageWindow } from '../common/page';
 
 /** One medicine line of a short key, with the medicine as it reads now. */
 export interface ShortKeyItemView {
@@ -36,13 +37,6 @@ export interface ShortKeyView {
   items: ShortKeyItemView[];
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface ShortKeyPage {
-  items: ShortKeyView[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
 }
 
 /** What applying a short key to a prescription gives: the key and its lines whose medicine is active. */
@@ -143,9 +137,8 @@ export class ShortKeysService {
     return this.load(key.id);
   }
 
-  async list(query: ListShortKeysQuery): Promise<ShortKeyPage> {
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
+  async list(query: ListShortKeysQuery): Promise<Page<ShortKeyView>> {
+    const { limit, offset } = pageWindow(query);
     const page = [this.context.orgId, limit + 1, offset, query.active ?? null];
     const code = query.code?.toUpperCase();
     const rows = code

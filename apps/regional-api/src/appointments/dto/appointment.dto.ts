@@ -10,8 +10,9 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { ToInt, Trim } from '../../common/dto';
+import { Trim } from '../../common/dto';
 import { APPOINTMENT_STATUSES, AppointmentStatus } from '../appointment.entity';
+import { PageQuery } from '../../common/page';
 
 /** An instant with its offset ("2030-03-10T09:30:00+05:30" or "...Z"): never a floating local time. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -54,7 +55,7 @@ export class ChangeAppointmentStatusDto {
   @IsIn(APPOINTMENT_STATUSES) status: AppointmentStatus;
 }
 
-export class ListAppointmentsQuery {
+export class ListAppointmentsQuery extends PageQuery {
   /** A day in the clinic's time zone (each appointment's own clinic when listing by doctor or patient). */
   @IsOptional()
   @IsDateString({ strict: true, strictSeparator: true })
@@ -68,8 +69,4 @@ export class ListAppointmentsQuery {
   @IsOptional() @IsUUID() patientId?: string;
 
   @IsOptional() @IsIn(APPOINTMENT_STATUSES) status?: AppointmentStatus;
-
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
-
-  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
 }

@@ -1,7 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { Trim } from '../../common/dto';
-import { PageQuery } from '../../dental/dto/pagination.dto';
+import { PageQuery } from '../../common/page';
 
 export class CreateCaseStudyDto {
   @IsUUID() patientId: string;

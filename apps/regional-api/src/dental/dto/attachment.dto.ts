@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { PageQuery } from './pagination.dto';
+import { PageQuery } from '../../common/page';
 
 export const ATTACHMENT_KINDS = ['xray', 'photo', 'document'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];

@@ -3,7 +3,7 @@ import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } fr
 import { ToInt } from '../../common/dto';
 import { CONDITIONS, Condition, SEVERITIES, Severity, SURFACES, Surface } from '../dental.constants';
 import { IsFdiTooth } from '../dental.validators';
-import { PageQuery } from './pagination.dto';
+import { PageQuery } from '../../common/page';
 
 export class CreateObservationDto {
   @IsUUID() patientId: string;

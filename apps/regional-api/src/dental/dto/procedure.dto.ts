@@ -4,7 +4,7 @@ import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Leng
 import { Trim } from '../../common/dto';
 import { PROCEDURE_CODE_PATTERN, PROCEDURE_STATUSES, ProcedureStatus, SURFACES, Surface } from '../dental.constants';
 import { IsFdiTooth } from '../dental.validators';
-import { PageQuery } from './pagination.dto';
+import { PageQuery } from '../../common/page';
 
 const UpperCase = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
 

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { ToInt, Trim } from '../../common/dto';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { Trim } from '../../common/dto';
 import { MEDICINE_FORMS, MedicineForm } from '../medicine.entity';
+import { PageQuery } from '../../common/page';
 
 export const MEDICINE_SCOPES = ['global', 'organization'] as const;
 export type MedicineScope = (typeof MEDICINE_SCOPES)[number];
@@ -40,7 +41,7 @@ export class UpdateMedicineDto {
   @NotNull() @IsBoolean() isActive?: boolean;
 }
 
-export class ListMedicinesQuery {
+export class ListMedicinesQuery extends PageQuery {
   /** The start of the name or of the generic name, case-insensitive. */
   @IsOptional() @Trim() @IsString() @Length(1, 100) search?: string;
 
@@ -49,8 +50,4 @@ export class ListMedicinesQuery {
   @IsOptional() @IsIn(MEDICINE_FORMS) form?: MedicineForm;
 
   @IsOptional() @ToBoolean() @IsBoolean() active?: boolean;
-
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
-
-  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
 }

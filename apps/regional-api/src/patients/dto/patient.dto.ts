@@ -6,18 +6,16 @@ import {
   IsDateString,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { PostalAddressDto } from '../../common/address.dto';
-import { NormalizePhone, PHONE_PATTERN, ToInt, Trim } from '../../common/dto';
+import { NormalizePhone, PHONE_PATTERN, Trim } from '../../common/dto';
+import { PageQuery } from '../../common/page';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 export const BLOOD_GROUPS = ['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'] as const;
@@ -62,11 +60,7 @@ export class CreatePatientDto {
 
 export class UpdatePatientDto extends PartialType(CreatePatientDto) {}
 
-export class ListPatientsQuery {
+export class ListPatientsQuery extends PageQuery {
   /** A name (first, last, or "first last") or the start of a mobile number. */
   @IsOptional() @Trim() @IsString() @Length(1, 100) search?: string;
-
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
-
-  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
 }

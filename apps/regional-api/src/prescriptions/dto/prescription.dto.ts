@@ -14,7 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ToInt, Trim } from '../../common/dto';
+import { Trim } from '../../common/dto';
+import { PageQuery } from '../../common/page';
 
 /** A short key's code, or its id. */
 const SHORT_KEY_REF = /^[A-Za-z0-9_-]{1,36}$/;
@@ -105,7 +106,7 @@ export class ApplyShortKeyDto {
   @IsString() @Matches(SHORT_KEY_REF, { message: SHORT_KEY_MESSAGE }) code: string;
 }
 
-export class ListPrescriptionsQuery {
+export class ListPrescriptionsQuery extends PageQuery {
   @IsOptional() @IsUUID() patientId?: string;
 
   @IsOptional() @IsUUID() clinicId?: string;
@@ -121,8 +122,4 @@ export class ListPrescriptionsQuery {
   @IsDateString({ strict: true, strictSeparator: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date, YYYY-MM-DD' })
   date?: string;
-
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
-
-  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
 }

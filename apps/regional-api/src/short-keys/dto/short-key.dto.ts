@@ -15,7 +15,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ToInt, Trim } from '../../common/dto';
+import { Trim } from '../../common/dto';
+import { PageQuery } from '../../common/page';
 
 export const SHORT_KEY_CODE = /^[A-Za-z0-9_-]{1,20}$/;
 const CODE_MESSAGE = 'code must be 1 to 20 letters, digits, "_" or "-"';
@@ -80,13 +81,9 @@ export class UpdateShortKeyDto {
   items?: ShortKeyItemDto[];
 }
 
-export class ListShortKeysQuery {
+export class ListShortKeysQuery extends PageQuery {
   /** The start of the code, case-insensitive. */
   @IsOptional() @Trim() @Matches(SHORT_KEY_CODE, { message: CODE_MESSAGE }) code?: string;
 
   @IsOptional() @ToBoolean() @IsBoolean() active?: boolean;
-
-  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(100) limit?: number;
-
-  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
 }

@@ -1,0 +1,25 @@
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToInt } from './dto';
+
+/** Every list answers pages of at most MAX_PAGE_SIZE items, DEFAULT_PAGE_SIZE unless the caller asks for another size. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** `limit` and `offset` of a list's query string. */
+export class PageQuery {
+  @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
+  @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
+}
+
+/** One page of a list: `hasMore` says whether a next page has items. */
+export interface Page<T> {
+  items: T[];
+  limit: number;
+  offset: number;
+  hasMore: boolean;
+}
+
+/** The window a list query asks for, with the one default page size. */
+export function pageWindow(query: { limit?: number; offset?: number }): { limit: number; offset: number } {
+  return { limit: query.limit ?? DEFAULT_PAGE_SIZE, offset: query.offset ?? 0 };
+}

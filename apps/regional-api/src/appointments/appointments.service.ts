@@ -15,7 +15,7 @@ import {
   MAX_APPOINTMENT_MINUTES,
   UpdateAppointmentDto,
 } from './dto/appointment.dto';
-import { isPgError, PG } from './pg-error';
+import { isPgError, PG } from '../common/pg-error';
 import { Page, pageWindow } from '../common/page';
 
 /** An appointment as read: its instants in UTC, and its clinic's time zone. */

@@ -14,7 +14,7 @@ import { DentalObservation } from '../dental/observation.entity';
 import { observationView, ObservationsService, ObservationView } from '../dental/observations.service';
 import { DentalProcedure } from '../dental/procedure.entity';
 import { procedureView, ProceduresService, ProcedureView } from '../dental/procedures.service';
-import { listPatientRecords } from '../dental/patient-records';
+import { listPatientRecords } from '../common/patient-records';
 import { CaseStudy } from './case-study.entity';
 import { CreateCaseStudyDto, ListCaseStudiesQuery, UpdateCaseStudyDto } from './dto/case-study.dto';
 

@@ -17,7 +17,7 @@ import { DentalBlobStore } from './dental-blob-store';
 import { DentalAttachment } from './attachment.entity';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
 import { Page } from '../common/page';
-import { listPatientRecords } from './patient-records';
+import { listPatientRecords } from '../common/patient-records';
 import { unsupportedMediaType } from './raw-upload.parser';
 
 export type AttachmentView = Omit<DentalAttachment, 'organizationId' | 'container' | 'blobName'>;

@@ -10,7 +10,7 @@ import { DentalObservation } from './observation.entity';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
 import { Page } from '../common/page';
 import { ObservationTemplatesService } from './observation-templates.service';
-import { listPatientRecords } from './patient-records';
+import { listPatientRecords } from '../common/patient-records';
 
 export type ObservationView = Omit<DentalObservation, 'organizationId' | 'createdBy'>;
 

@@ -10,7 +10,7 @@ import { ClinicalReferences } from './clinical-references';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
 import { DentalProcedure } from './procedure.entity';
 import { Page } from '../common/page';
-import { listPatientRecords } from './patient-records';
+import { listPatientRecords } from '../common/patient-records';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
 import { ObservationsService } from './observations.service';
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, runPrepared, TransactionHost } from '@medgenie/database';
 import { badRequest, conflict, forbidden, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
-import { isPgError, PG } from '../appointments/pg-error';
+import { isPgError, PG } from '../common/pg-error';
 import { AuditService } from '../audit/audit.service';
 import { filterByClinicDay, listStatement } from '../common/day-list';
 import { ErrorCode } from '../common/errors';

@@ -1,6 +1,6 @@
 import { FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageWindow } from './page';
 
 export interface PatientRecordsQuery {
   patientId: string;

@@ -46,6 +46,8 @@ const schema = z
     HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).default(400),
     /** The upstreams' readiness path: a region is ready when its database answers. */
     HEALTH_PATH: z.string().startsWith('/').default('/readyz'),
+    /** Probes in a row that time out or answer "not ready" before the breaker opens (a refused connection opens it at once). */
+    HEALTH_FAILURES: z.coerce.number().int().min(1).default(4),
     /** Consecutive upstream failures that open a region's breaker. */
     BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(3),
     CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
@@ -83,7 +85,7 @@ const schema = z
       headersTimeoutMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: env.UPSTREAM_BODY_TIMEOUT_MS,
     },
-    health: { intervalMs: env.HEALTH_INTERVAL_MS, timeoutMs: env.HEALTH_TIMEOUT_MS, path: env.HEALTH_PATH, breakerThreshold: env.BREAKER_THRESHOLD },
+    health: { intervalMs: env.HEALTH_INTERVAL_MS, timeoutMs: env.HEALTH_TIMEOUT_MS, path: env.HEALTH_PATH, probeFailures: env.HEALTH_FAILURES, breakerThreshold: env.BREAKER_THRESHOLD },
     cache: { ttlMs: env.CACHE_TTL_MS, negativeTtlMs: env.NEGATIVE_CACHE_TTL_MS },
     logLevel: env.LOG_LEVEL,
   }));

@@ -153,7 +153,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       if (body.kind === 'stream' && body.watch.error) return answerClientBodyError(res, id, body.watch.error);
       const clientGone = res.destroyed || (body.kind !== 'none' && !request.complete);
       const fault = isUpstreamFault(err);
-      if (fault && !clientGone) upstreams.failed(upstream);
+      // A connection cut while a streamed body was still going out may be the region refusing
+      // that body (an answer sent early, then the connection closed): not counted against it.
+      const bodyUnsent = body.kind === 'stream' && !body.stream.readableEnded && !neverSent(err);
+      if (fault && !clientGone && !bodyUnsent) upstreams.failed(upstream);
       if (clientGone || res.headersSent) return void res.destroy();
       if (!fault) {
         // undici refused to send what the client sent (a header or framing it does not accept):

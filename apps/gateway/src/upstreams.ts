@@ -114,11 +114,12 @@ export class Upstreams {
   }
 
   /**
-   * One probe. A refused connection opens the breaker at once (the region is not there); a probe
-   * that times out or answers "not ready" opens it when the next probe fails too, so one busy
-   * moment of a region under load (an upload burst, a slow `select 1`) does not turn every org
-   * away. The region bounds its own waits on a database in trouble (503 within a second), so the
-   * breaker only spares clients a trip. One good probe closes it again.
+   * One probe. A refused connection opens the breaker at once (the region is not there). A probe
+   * that times out or answers "not ready" opens it only after HEALTH_FAILURES of them in a row
+   * (2 s at the defaults): a region that one org keeps busy (an upload burst, a slow `select 1`)
+   * answers its probes late, and must not be turned away for every org because of it. The region
+   * bounds its own waits on a database in trouble (503 within a second), so the breaker only
+   * spares clients a trip. One good probe closes it again.
    */
   private async probe(u: Upstream): Promise<void> {
     const timeout = this.config.health.timeoutMs;
@@ -138,7 +139,7 @@ export class Upstreams {
       return;
     }
     u.probeFailures += 1;
-    if (refused || u.probeFailures >= 2) u.healthy = false;
+    if (refused || u.probeFailures >= this.config.health.probeFailures) u.healthy = false;
   }
 
   succeeded(u: Upstream): void {

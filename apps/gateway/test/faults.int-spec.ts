@@ -44,7 +44,8 @@ describe('gateway faults', () => {
     try {
       const org = gw.addOrg('in');
       gw.regions.in.mode = 'hang';
-      await new Promise((r) => setTimeout(r, 1_000)); // a few probes time out
+      // A few probes in a row time out (HEALTH_FAILURES): then the region is down for the gateway.
+      expect(await waitFor(async () => (await gw.get(`${org.slug}.in.localhost`, '/v1/x')).status === 503, 5_000)).toBe(true);
       const started = Date.now();
       const res = await gw.get(`${org.slug}.in.localhost`, '/v1/x');
       expect(res.status).toBe(503);

@@ -43,10 +43,10 @@ const schema = z
     UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     /** How often each region's /healthz is probed, and how long a probe may take. */
     HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
-    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).default(400),
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_000),
     /** The upstreams' readiness path: a region is ready when its database answers. */
     HEALTH_PATH: z.string().startsWith('/').default('/readyz'),
-    /** Probes in a row that time out or answer "not ready" before the breaker opens (a refused connection opens it at once). */
+    /** Probes in a row that get no answer in time before the breaker opens (a refused connection opens it at once). */
     HEALTH_FAILURES: z.coerce.number().int().min(1).default(4),
     /** Consecutive upstream failures that open a region's breaker. */
     BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(3),

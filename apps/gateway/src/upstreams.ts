@@ -12,8 +12,10 @@ export interface Upstream {
   url: string;
   healthy: boolean;
   failures: number;
-  /** Consecutive probes that failed: a refused connection opens the breaker at once, a slow or not-ready answer when the next probe fails too. */
+  /** Consecutive probes that got no answer in time. */
   probeFailures: number;
+  /** What the region last said of itself (its database answers): for logs and operators, not for the breaker. */
+  ready: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export class Upstreams {
         healthy: true,
         failures: 0,
         probeFailures: 0,
+        ready: true,
         slots: new Slots(connections, queueTimeoutMs, connections * 4),
         probe: new Client(url, { connectTimeout: config.health.timeoutMs, pipelining: 1, keepAliveTimeout: 10_000 }),
         pool: new Pool(url, {
@@ -114,32 +117,27 @@ export class Upstreams {
   }
 
   /**
-   * One probe. A refused connection opens the breaker at once (the region is not there). A probe
-   * that times out or answers "not ready" opens it only after HEALTH_FAILURES of them in a row
-   * (2 s at the defaults): a region that one org keeps busy (an upload burst, a slow `select 1`)
-   * answers its probes late, and must not be turned away for every org because of it. The region
-   * bounds its own waits on a database in trouble (503 within a second), so the breaker only
-   * spares clients a trip. One good probe closes it again.
+   * One probe of `/readyz`. A refused connection opens the breaker at once (the region is not
+   * there); HEALTH_FAILURES probes in a row that get no answer in time open it too (the region
+   * hangs). A region that answers, even "not ready", is alive and keeps its requests: it answers
+   * them itself, 503 DATABASE_UNAVAILABLE within a second when its database is in trouble. A
+   * region that one org keeps busy answers its probes late or "not ready" (its own database check
+   * runs out of time), and opening the breaker then would turn that one org's load into an outage
+   * for every org of the region. Any answer closes the breaker again.
    */
   private async probe(u: Upstream): Promise<void> {
     const timeout = this.config.health.timeoutMs;
-    let refused = false;
-    let ready = false;
     try {
       const res = await u.probe.request({ method: 'GET', path: this.config.health.path, headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout) });
       await res.body.dump();
-      ready = res.statusCode === 200;
-    } catch (err) {
-      refused = neverSent(err);
-    }
-    if (ready) {
       u.healthy = true;
       u.failures = 0;
       u.probeFailures = 0;
-      return;
+      u.ready = res.statusCode === 200;
+    } catch (err) {
+      u.probeFailures += 1;
+      if (neverSent(err) || u.probeFailures >= this.config.health.probeFailures) u.healthy = false;
     }
-    u.probeFailures += 1;
-    if (refused || u.probeFailures >= this.config.health.probeFailures) u.healthy = false;
   }
 
   succeeded(u: Upstream): void {

@@ -52,7 +52,7 @@ export class BodyWatch {
   private readonly listeners: ((err: ClientBodyError) => void)[] = [];
 
   constructor(
-    private readonly request: IncomingMessage,
+    request: IncomingMessage,
     private readonly options: BodyOptions,
   ) {
     const checkEvery = Math.max(50, Math.min(1_000, Math.floor(options.idleMs / 4)));

@@ -12,7 +12,7 @@ import { createFailFastRedis } from './redis';
 import { normalizeHost, RegionDirectory } from './regions';
 import { OrgEntry, OrgRegistry, RegistryUnavailableError } from './registry';
 import { RateLimiter } from './rate-limit';
-import { KeyedSlots, Release } from './slots';
+import { KeyedSlots, Release } from '@medgenie/limits';
 import { TokenVerifier } from './tokens';
 import { isTimeout, isUpstreamFault, neverSent, Upstreams } from './upstreams';
 

@@ -1,6 +1,6 @@
 import { Client, Pool } from 'undici';
 import type { GatewayConfig } from './config';
-import { Slots } from './slots';
+import { Slots } from '@medgenie/limits';
 
 export interface Upstream {
   name: string;

@@ -6,4 +6,3 @@ export * from './data-source';
 export * from './prepared';
 export * from './watchdog-client';
 export * from './database-probe';
-export * from './org-connections';

@@ -101,7 +101,8 @@ const schema = z
       url: env.DATABASE_URL,
       ownerUrl: env.DATABASE_OWNER_URL,
       poolSize: env.DATABASE_POOL_SIZE,
-      orgMaxConnections: env.DATABASE_ORG_MAX_CONNECTIONS,
+      // The pool but a quarter of it (at least one connection) kept for the other orgs.
+      orgMaxConnections: env.DATABASE_ORG_MAX_CONNECTIONS ?? Math.max(1, env.DATABASE_POOL_SIZE - Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 4))),
       poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,

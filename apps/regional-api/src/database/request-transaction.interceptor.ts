@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { OrgConnectionLimit, TransactionHost } from '@medgenie/database';
+import { TransactionHost } from '@medgenie/database';
+import { KeyedSlots } from '@medgenie/limits';
 import { DomainError, forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode } from '../common/errors';
@@ -90,8 +91,8 @@ export const OwnTransactions = () => SetMetadata(OWN_TRANSACTIONS_KEY, true);
  */
 @Injectable()
 export class RequestTransactions {
-  /** No org's requests hold more than their share of the pool (DATABASE_ORG_MAX_CONNECTIONS). */
-  private readonly orgConnections: OrgConnectionLimit;
+  /** No org's requests hold more than their share of the pool (DATABASE_ORG_MAX_CONNECTIONS); one over it waits its turn, bounded. */
+  private readonly orgConnections: KeyedSlots;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -99,8 +100,8 @@ export class RequestTransactions {
     private readonly context: RequestContext,
     @Inject(REGIONAL_CONFIG) config: RegionalConfig,
   ) {
-    const { poolSize, orgMaxConnections, poolTimeoutMs } = config.database;
-    this.orgConnections = new OrgConnectionLimit(orgMaxConnections ?? OrgConnectionLimit.defaultFor(poolSize), poolTimeoutMs);
+    const { orgMaxConnections, poolTimeoutMs } = config.database;
+    this.orgConnections = new KeyedSlots(orgMaxConnections, poolTimeoutMs, Number.POSITIVE_INFINITY);
   }
 
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {

@@ -1,3 +1,9 @@
+/**
+ * Slots with a bounded wait, for the caps that keep one organization from taking what all share:
+ * the gateway's upstream requests per org and connections per region, and the regional API's
+ * database connections per org.
+ */
+
 /** Given back when the request that held a slot is done (idempotent). */
 export type Release = () => void;
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, notFound, unprocessable } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { filterByClinicDay, listStatement } from '../common/day-list';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { localDateTime } from '../common/timezone';
 import { AppointmentStatus } from './appointment.entity';
 import {
@@ -111,24 +110,24 @@ const SET_STATUS = prepared(`
 
 function instant(value: string, name: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badRequest(ErrorCode.InvalidTimeRange, `${name} is not a valid date-time`);
+  if (Number.isNaN(date.getTime())) throw fail(ErrorCode.InvalidTimeRange, `${name} is not a valid date-time`);
   return date;
 }
 
 /** Checks an appointment's start and end: in order, at most 12 hours, within sane years. */
 function checkRange(startsAt: Date, endsAt: Date): void {
   const year = startsAt.getUTCFullYear();
-  if (year < 2000 || year > 2199) throw badRequest(ErrorCode.InvalidTimeRange, 'startsAt must be between the years 2000 and 2199');
-  if (endsAt.getTime() <= startsAt.getTime()) throw badRequest(ErrorCode.InvalidTimeRange, 'endsAt must be after startsAt');
+  if (year < 2000 || year > 2199) throw fail(ErrorCode.InvalidTimeRange, 'startsAt must be between the years 2000 and 2199');
+  if (endsAt.getTime() <= startsAt.getTime()) throw fail(ErrorCode.InvalidTimeRange, 'endsAt must be after startsAt');
   if (endsAt.getTime() - startsAt.getTime() > MAX_APPOINTMENT_MINUTES * MINUTE) {
-    throw badRequest(ErrorCode.InvalidTimeRange, 'An appointment lasts at most 12 hours');
+    throw fail(ErrorCode.InvalidTimeRange, 'An appointment lasts at most 12 hours');
   }
 }
 
 /** Refuses a start more than PAST_GRACE_MINUTES ago. */
 function assertNotPast(startsAt: Date): void {
   if (startsAt.getTime() < Date.now() - PAST_GRACE_MINUTES * MINUTE) {
-    throw unprocessable(ErrorCode.AppointmentInPast, 'An appointment cannot start in the past');
+    throw fail(ErrorCode.AppointmentInPast, 'An appointment cannot start in the past');
   }
 }
 
@@ -138,11 +137,11 @@ function view(row: AppointmentRow): AppointmentView {
 }
 
 function outsideHours(): Error {
-  return conflict(ErrorCode.OutsideDoctorHours, "This time is outside the doctor's hours at this clinic");
+  return fail(ErrorCode.OutsideDoctorHours, "This time is outside the doctor's hours at this clinic");
 }
 
 function slotTaken(): Error {
-  return conflict(ErrorCode.AppointmentSlotTaken, 'The doctor already has an appointment that overlaps this time');
+  return fail(ErrorCode.AppointmentSlotTaken, 'The doctor already has an appointment that overlaps this time');
 }
 
 @Injectable()
@@ -155,9 +154,9 @@ export class AppointmentsService {
 
   async create(dto: CreateAppointmentDto): Promise<AppointmentView> {
     const orgId = this.context.orgId;
-    if (dto.endsAt && dto.durationMinutes) throw badRequest(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
+    if (dto.endsAt && dto.durationMinutes) throw fail(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
     const startsAt = instant(dto.startsAt, 'startsAt');
-    if (!this.context.canAccessClinic(dto.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!this.context.canAccessClinic(dto.clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     const [check] = await runPrepared<{
       clinic: boolean;
       slotMinutes: number | null;
@@ -165,11 +164,11 @@ export class AppointmentsService {
       doctorActive: boolean | null;
       atClinic: boolean;
     }>(this.tx.manager, BOOKING_CHECK, [orgId, dto.clinicId, dto.patientId, dto.doctorId]);
-    if (!check.clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-    if (!check.patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
-    if (check.doctorActive === null) throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
-    if (!check.doctorActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive and cannot be booked');
-    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
+    if (!check.clinic) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!check.patient) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
+    if (check.doctorActive === null) throw fail(ErrorCode.DoctorNotFound, 'Doctor not found');
+    if (!check.doctorActive) throw fail(ErrorCode.DoctorInactive, 'This doctor is inactive and cannot be booked');
+    if (!check.atClinic) throw fail(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
 
     const endsAt = dto.endsAt
       ? instant(dto.endsAt, 'endsAt')
@@ -240,14 +239,14 @@ export class AppointmentsService {
 
   /** Reschedules (while scheduled) and/or changes the reason (while scheduled or checked in). */
   async update(id: string, dto: UpdateAppointmentDto): Promise<AppointmentView> {
-    if (dto.endsAt && dto.durationMinutes) throw badRequest(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
+    if (dto.endsAt && dto.durationMinutes) throw fail(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
     const current = await this.find(id, true);
     const reschedule = dto.startsAt !== undefined || dto.endsAt !== undefined || dto.durationMinutes !== undefined;
     if (reschedule && current.status !== 'scheduled') {
-      throw conflict(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be rescheduled`);
+      throw fail(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be rescheduled`);
     }
     if (!reschedule && !TRANSITIONS[current.status].length) {
-      throw conflict(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be changed`);
+      throw fail(ErrorCode.AppointmentNotEditable, `A ${current.status} appointment cannot be changed`);
     }
     const startsAt = dto.startsAt ? instant(dto.startsAt, 'startsAt') : current.startsAt;
     const length = current.endsAt.getTime() - current.startsAt.getTime();
@@ -283,7 +282,7 @@ export class AppointmentsService {
   async changeStatus(id: string, dto: ChangeAppointmentStatusDto): Promise<AppointmentView> {
     const current = await this.find(id, true);
     if (!TRANSITIONS[current.status].includes(dto.status)) {
-      throw conflict(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
+      throw fail(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
     }
     const [row] = await runPrepared<AppointmentRow>(this.tx.manager, SET_STATUS, [this.context.orgId, id, dto.status]);
     await this.audit.record({
@@ -304,7 +303,7 @@ export class AppointmentsService {
 
   private async find(id: string, forUpdate = false): Promise<AppointmentRow> {
     const [row] = await runPrepared<AppointmentRow>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
-    if (!row) throw notFound(ErrorCode.AppointmentNotFound, 'Appointment not found');
+    if (!row) throw fail(ErrorCode.AppointmentNotFound, 'Appointment not found');
     return row;
   }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { TransactionHost } from '@medgenie/database';
-import { badRequest, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { DentalAttachment } from '../dental/attachment.entity';
 import { attachmentView, AttachmentsService, AttachmentView } from '../dental/attachments.service';
 import { ClinicalReferences } from '../dental/clinical-references';
@@ -141,7 +140,7 @@ export class CaseStudiesService {
     await this.checkLinks(study.patientId, links);
     const patch: Partial<CaseStudy> = {};
     if (dto.title !== undefined) {
-      if (dto.title === null) throw badRequest('VALIDATION_FAILED', 'title cannot be cleared');
+      if (dto.title === null) throw fail(ErrorCode.ValidationFailed, 'title cannot be cleared');
       patch.title = dto.title;
     }
     if (dto.summary !== undefined) patch.summary = dto.summary;
@@ -208,7 +207,7 @@ export class CaseStudiesService {
 
   private async find(id: string): Promise<CaseStudy> {
     const study = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!study) throw notFound(ErrorCode.CaseStudyNotFound, 'Case study not found');
+    if (!study) throw fail(ErrorCode.CaseStudyNotFound, 'Case study not found');
     return study;
   }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isUniqueViolation, TransactionHost } from '@medgenie/database';
-import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { Organization } from '../organizations/organization.entity';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { Clinic } from './clinic.entity';
@@ -60,7 +59,7 @@ export class ClinicsService {
     try {
       await manager.getRepository(Clinic).insert(clinic);
     } catch (err) {
-      if (isUniqueViolation(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${clinic.code} is already in use`);
+      if (isUniqueViolation(err, 'clinics_code_unique')) throw fail(ErrorCode.ClinicCodeTaken, `Clinic code ${clinic.code} is already in use`);
       throw err;
     }
     return clinic;
@@ -90,7 +89,7 @@ export class ClinicsService {
   async update(id: string, dto: UpdateClinicDto): Promise<ClinicView> {
     const clinic = await this.find(id);
     if (dto.isPrimary === false && clinic.isPrimary) {
-      throw conflict(ErrorCode.ClinicIsPrimary, 'Make another clinic primary instead of un-marking this one');
+      throw fail(ErrorCode.ClinicIsPrimary, 'Make another clinic primary instead of un-marking this one');
     }
     if (dto.isPrimary && !clinic.isPrimary) {
       await this.repo.update({ organizationId: clinic.organizationId, isPrimary: true }, { isPrimary: false });
@@ -102,7 +101,7 @@ export class ClinicsService {
     try {
       await this.repo.update({ organizationId: clinic.organizationId, id }, patch);
     } catch (err) {
-      if (isUniqueViolation(err, 'clinics_code_unique')) throw conflict(ErrorCode.ClinicCodeTaken, `Clinic code ${dto.code} is already in use`);
+      if (isUniqueViolation(err, 'clinics_code_unique')) throw fail(ErrorCode.ClinicCodeTaken, `Clinic code ${dto.code} is already in use`);
       throw err;
     }
     await this.audit.record({ action: 'clinic.update', resourceType: 'clinic', resourceId: id, clinicId: id, details: { fields: Object.keys(dto) } });
@@ -111,14 +110,14 @@ export class ClinicsService {
 
   async remove(id: string): Promise<void> {
     const clinic = await this.find(id);
-    if (clinic.isPrimary) throw conflict(ErrorCode.ClinicIsPrimary, 'The primary clinic cannot be deleted; make another clinic primary first');
+    if (clinic.isPrimary) throw fail(ErrorCode.ClinicIsPrimary, 'The primary clinic cannot be deleted; make another clinic primary first');
     await this.repo.delete({ organizationId: clinic.organizationId, id });
     await this.audit.record({ action: 'clinic.delete', resourceType: 'clinic', resourceId: id, clinicId: id });
   }
 
   private async find(id: string): Promise<Clinic> {
     const clinic = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!clinic) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     return clinic;
   }
 }

@@ -1,8 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { prepared, PreparedStatement, runPrepared } from '@medgenie/database';
-import { badRequest, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
-import { ErrorCode } from './errors';
+import { ErrorCode, fail } from './errors';
 
 const HOUR = 3_600_000;
 
@@ -47,17 +46,17 @@ export async function filterByClinicDay(
   where: string[],
 ): Promise<string> {
   if (query.date && !query.clinicId && !query.doctorId && !query.patientId) {
-    throw badRequest('VALIDATION_FAILED', 'A day list needs clinicId, doctorId or patientId');
+    throw fail(ErrorCode.ValidationFailed, 'A day list needs clinicId, doctorId or patientId');
   }
   const at = `${alias}.${column}`;
   if (query.clinicId) {
-    if (!context.canAccessClinic(query.clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!context.canAccessClinic(query.clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     const [day] = await runPrepared<{ dayStart: Date | null; dayEnd: Date | null }>(manager, CLINIC_DAY, [
       context.orgId,
       query.clinicId,
       query.date ?? null,
     ]);
-    if (!day) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!day) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     where.push(`${alias}.clinic_id = ${param(query.clinicId)}`);
     if (query.date) where.push(`${at} >= ${param(day.dayStart)}`, `${at} < ${param(day.dayEnd)}`);
     return '';

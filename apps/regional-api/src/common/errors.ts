@@ -1,3 +1,6 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@medgenie/http';
+
 /** Error codes of the regional API, one place to read them all. */
 export const ErrorCode = {
   NotAMember: 'NOT_A_MEMBER',
@@ -59,4 +62,83 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInProgress: 'IDEMPOTENCY_KEY_IN_PROGRESS',
   OrganizationBusy: 'ORGANIZATION_BUSY',
+  /** A request that passes the DTO's rules but not one that needs the stored state or several fields together. */
+  ValidationFailed: 'VALIDATION_FAILED',
+  UnknownClinic: 'UNKNOWN_CLINIC',
 } as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The catalogue: each code and the HTTP status it is answered with, in one place. The type makes it
+ * exhaustive: a code added above without a status here does not compile. Throw sites name a code
+ * and a message (`fail`), never a status.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
+  [ErrorCode.NotAMember]: HttpStatus.FORBIDDEN,
+  [ErrorCode.OrgNotActive]: HttpStatus.FORBIDDEN,
+  [ErrorCode.RoleRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PatientNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PatientExists]: HttpStatus.CONFLICT,
+  [ErrorCode.ClinicNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.ClinicCodeTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.ClinicIsPrimary]: HttpStatus.CONFLICT,
+  [ErrorCode.MembershipNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.OrganizationNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PlanLimitReached]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.UnsupportedLanguage]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ProvisioningConflict]: HttpStatus.CONFLICT,
+  [ErrorCode.DoctorNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.DoctorExists]: HttpStatus.CONFLICT,
+  [ErrorCode.DoctorClinicNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.LicenseNumberTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.MembershipNotADoctor]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.InvalidSchedule]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.MedicineNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.MedicineExists]: HttpStatus.CONFLICT,
+  [ErrorCode.MedicineIsGlobal]: HttpStatus.FORBIDDEN,
+  [ErrorCode.MedicineInUse]: HttpStatus.CONFLICT,
+  [ErrorCode.MedicineInactive]: HttpStatus.CONFLICT,
+  [ErrorCode.ShortKeyNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.ShortKeyCodeTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.ShortKeyInUse]: HttpStatus.CONFLICT,
+  [ErrorCode.AppointmentNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.AppointmentSlotTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.AppointmentNotEditable]: HttpStatus.CONFLICT,
+  [ErrorCode.AppointmentMismatch]: HttpStatus.CONFLICT,
+  [ErrorCode.AppointmentInPast]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.InvalidStatusTransition]: HttpStatus.CONFLICT,
+  [ErrorCode.InvalidTimeRange]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.DoctorNotAtClinic]: HttpStatus.CONFLICT,
+  [ErrorCode.OutsideDoctorHours]: HttpStatus.CONFLICT,
+  [ErrorCode.DoctorInactive]: HttpStatus.CONFLICT,
+  [ErrorCode.NoDoctorProfile]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PrescriptionNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PrescriptionFinal]: HttpStatus.CONFLICT,
+  [ErrorCode.PrescriptionNotFinal]: HttpStatus.CONFLICT,
+  [ErrorCode.PrescriptionAlreadyAmended]: HttpStatus.CONFLICT,
+  [ErrorCode.PrescriptionEmpty]: HttpStatus.CONFLICT,
+  [ErrorCode.PatientHasRecords]: HttpStatus.CONFLICT,
+  [ErrorCode.NotThePrescriber]: HttpStatus.FORBIDDEN,
+  [ErrorCode.DentalTemplateNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.DentalTemplateExists]: HttpStatus.CONFLICT,
+  [ErrorCode.DentalObservationNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.DentalProcedureNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.DentalProcedureClosed]: HttpStatus.CONFLICT,
+  [ErrorCode.AttachmentNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.BlobStoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.CaseStudyNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.IdempotencyKeyInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.IdempotencyKeyInProgress]: HttpStatus.CONFLICT,
+  [ErrorCode.OrganizationBusy]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UnknownClinic]: HttpStatus.BAD_REQUEST,
+};
+
+/** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */
+export function fail(code: ErrorCode, message: string, retryAfterSeconds?: number): DomainError {
+  return new DomainError(code, message, ERROR_STATUS[code], retryAfterSeconds);
+}

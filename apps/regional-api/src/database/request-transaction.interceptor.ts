@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
@@ -6,9 +6,8 @@ import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
 import { TransactionHost } from '@medgenie/database';
 import { KeyedSlots } from '@medgenie/limits';
-import { DomainError, forbidden } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ROLES_KEY } from '../common/roles.decorator';
 import {
@@ -147,7 +146,7 @@ export class RequestTransactions {
     const got = this.orgConnections.acquire(this.context.orgId);
     const giveBack = typeof got === 'function' ? got : await got;
     if (!giveBack) {
-      throw new DomainError(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', HttpStatus.SERVICE_UNAVAILABLE, 1);
+      throw fail(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', 1);
     }
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -167,11 +166,11 @@ export class RequestTransactions {
   }
 
   private applyMembership(row: MembershipRow | undefined, roles: OrgRole[] | undefined): void {
-    if (!row) throw forbidden(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
-    if (row.org_status !== 'active') throw forbidden(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
+    if (!row) throw fail(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
+    if (row.org_status !== 'active') throw fail(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
     this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });
     if (roles && !roles.includes(row.member_role)) {
-      throw forbidden(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
+      throw fail(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }
   }
 }

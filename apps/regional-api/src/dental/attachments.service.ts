@@ -4,10 +4,9 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BlobStore, ContentMismatchError, UploadGuard, UploadTooLargeError } from '@medgenie/blob';
 import { TransactionHost } from '@medgenie/database';
-import { DomainError, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer } from '../idempotency/idempotency-key';
@@ -32,7 +31,7 @@ export function attachmentView(a: DentalAttachment): AttachmentView {
   return rest;
 }
 
-const tooLarge = (limit: number) => new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the limit of ${limit} bytes`, HttpStatus.PAYLOAD_TOO_LARGE);
+const tooLarge = (limit: number) => fail(ErrorCode.PayloadTooLarge, `The file is larger than the limit of ${limit} bytes`);
 
 /** "image/PNG; charset=x" -> "image/png". */
 function mediaType(header: string | undefined): string {
@@ -247,13 +246,13 @@ export class AttachmentsService {
   /** For case studies: an attachment the caller can see, of this patient. */
   async findOfPatient(id: string, patientId: string): Promise<DentalAttachment> {
     const attachment = await this.find(id);
-    if (attachment.patientId !== patientId) throw notFound(ErrorCode.AttachmentNotFound, 'Attachment not found for this patient');
+    if (attachment.patientId !== patientId) throw fail(ErrorCode.AttachmentNotFound, 'Attachment not found for this patient');
     return attachment;
   }
 
   private async find(id: string): Promise<DentalAttachment> {
     const attachment = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!attachment) throw notFound(ErrorCode.AttachmentNotFound, 'Attachment not found');
+    if (!attachment) throw fail(ErrorCode.AttachmentNotFound, 'Attachment not found');
     return attachment;
   }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 
 const PATIENT_EXISTS = prepared(`select 1 as ok from patients where organization_id = $1 and id = $2`);
 const CLINIC_EXISTS = prepared(`select 1 as ok from clinics where organization_id = $1 and id = $2`);
@@ -23,19 +22,19 @@ export class ClinicalReferences {
 
   async patient(patientId: string): Promise<void> {
     const rows = await runPrepared(this.tx.manager, PATIENT_EXISTS, [this.context.orgId, patientId]);
-    if (!rows.length) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (!rows.length) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
   }
 
   /** A clinic of the org that the caller may access. */
   async clinic(clinicId: string): Promise<void> {
-    if (!this.context.canAccessClinic(clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!this.context.canAccessClinic(clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     const rows = await runPrepared(this.tx.manager, CLINIC_EXISTS, [this.context.orgId, clinicId]);
-    if (!rows.length) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!rows.length) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
   }
 
   async doctor(doctorId: string): Promise<void> {
     const rows = await runPrepared(this.tx.manager, DOCTOR_EXISTS, [this.context.orgId, doctorId]);
-    if (!rows.length) throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
+    if (!rows.length) throw fail(ErrorCode.DoctorNotFound, 'Doctor not found');
   }
 
   /** The doctor named, or else the caller's own doctor profile when the caller has one. */

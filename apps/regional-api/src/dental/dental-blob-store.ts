@@ -1,11 +1,10 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BlobStore, BlobStoreUnavailableError } from '@medgenie/blob';
-import { DomainError } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 
 export const blobUnavailable = (message = 'The blob store is unavailable; retry shortly') =>
-  new DomainError(ErrorCode.BlobStoreUnavailable, message, HttpStatus.SERVICE_UNAVAILABLE, 5);
+  fail(ErrorCode.BlobStoreUnavailable, message, 5);
 
 /**
  * The region's blob store, as configured (BLOB_CONNECTION_STRING, BLOB_ACCOUNT_URL). A region

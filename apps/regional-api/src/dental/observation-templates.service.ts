@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation, TransactionHost } from '@medgenie/database';
-import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { DentalObservationTemplate } from './observation-template.entity';
 import { CreateObservationTemplateDto, UpdateObservationTemplateDto } from './dto/observation-template.dto';
 
@@ -73,13 +72,13 @@ export class ObservationTemplatesService {
   /** Observations made from the template keep their values; their template_id is cleared. */
   async remove(id: string): Promise<void> {
     const result = await this.repo.delete({ organizationId: this.context.orgId, id });
-    if (!result.affected) throw notFound(ErrorCode.DentalTemplateNotFound, 'Dental observation template not found');
+    if (!result.affected) throw fail(ErrorCode.DentalTemplateNotFound, 'Dental observation template not found');
     await this.audit.record({ action: 'dental_template.delete', resourceType: 'dental_template', resourceId: id });
   }
 
   private async find(id: string): Promise<DentalObservationTemplate> {
     const template = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!template) throw notFound(ErrorCode.DentalTemplateNotFound, 'Dental observation template not found');
+    if (!template) throw fail(ErrorCode.DentalTemplateNotFound, 'Dental observation template not found');
     return template;
   }
 
@@ -87,7 +86,7 @@ export class ObservationTemplatesService {
     try {
       await work();
     } catch (err) {
-      if (isUniqueViolation(err, NAME_UNIQUE)) throw conflict(ErrorCode.DentalTemplateExists, 'A template with this name already exists');
+      if (isUniqueViolation(err, NAME_UNIQUE)) throw fail(ErrorCode.DentalTemplateExists, 'A template with this name already exists');
       throw err;
     }
   }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@medgenie/database';
-import { badRequest, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { ClinicalReferences } from './clinical-references';
 import { DentalObservation } from './observation.entity';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
@@ -40,7 +39,7 @@ export class ObservationsService {
     const doctorId = await this.refs.doctorOrSelf(dto.doctorId);
     const template = dto.templateId ? await this.templates.defaults(dto.templateId) : null;
     const condition = dto.condition ?? template?.condition;
-    if (!condition) throw badRequest('VALIDATION_FAILED', 'condition is required (or a template that gives one)');
+    if (!condition) throw fail(ErrorCode.ValidationFailed, 'condition is required (or a template that gives one)');
     const observation = this.repo.create({
       organizationId: this.context.orgId,
       id: randomUUID(),
@@ -91,13 +90,13 @@ export class ObservationsService {
     if (dto.tooth !== undefined) patch.tooth = dto.tooth;
     if (dto.surface !== undefined) patch.surface = dto.surface;
     if (dto.condition !== undefined) {
-      if (dto.condition === null) throw badRequest('VALIDATION_FAILED', 'condition cannot be cleared');
+      if (dto.condition === null) throw fail(ErrorCode.ValidationFailed, 'condition cannot be cleared');
       patch.condition = dto.condition;
     }
     if (dto.severity !== undefined) patch.severity = dto.severity;
     if (dto.notes !== undefined) patch.notes = dto.notes;
     if (dto.observedAt !== undefined) {
-      if (dto.observedAt === null) throw badRequest('VALIDATION_FAILED', 'observedAt cannot be cleared');
+      if (dto.observedAt === null) throw fail(ErrorCode.ValidationFailed, 'observedAt cannot be cleared');
       patch.observedAt = new Date(dto.observedAt);
     }
     if (Object.keys(patch).length) await this.repo.update({ organizationId: observation.organizationId, id }, patch);
@@ -121,13 +120,13 @@ export class ObservationsService {
   /** For procedures and case studies: an observation the caller can see, of this patient. */
   async findOfPatient(id: string, patientId: string): Promise<DentalObservation> {
     const observation = await this.find(id);
-    if (observation.patientId !== patientId) throw notFound(ErrorCode.DentalObservationNotFound, 'Dental observation not found for this patient');
+    if (observation.patientId !== patientId) throw fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found for this patient');
     return observation;
   }
 
   private async find(id: string): Promise<DentalObservation> {
     const observation = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!observation) throw notFound(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
+    if (!observation) throw fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
     return observation;
   }
 }

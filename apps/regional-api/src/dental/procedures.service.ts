@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ClinicalReferences } from './clinical-references';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
@@ -101,10 +100,10 @@ export class ProceduresService {
     const { notes, status, ...clinical } = dto;
     const fields = Object.keys(dto);
     if (status !== undefined && status !== procedure.status && !PROCEDURE_TRANSITIONS[procedure.status].includes(status)) {
-      throw conflict(ErrorCode.InvalidStatusTransition, `A ${procedure.status} procedure cannot become ${status}`);
+      throw fail(ErrorCode.InvalidStatusTransition, `A ${procedure.status} procedure cannot become ${status}`);
     }
     if (CLOSED.includes(procedure.status) && Object.keys(clinical).length) {
-      throw conflict(ErrorCode.DentalProcedureClosed, `The procedure is ${procedure.status}: only its notes can change`);
+      throw fail(ErrorCode.DentalProcedureClosed, `The procedure is ${procedure.status}: only its notes can change`);
     }
     const patch: Partial<DentalProcedure> = {};
     if (clinical.doctorId !== undefined) patch.doctorId = clinical.doctorId === null ? null : (await this.refs.doctor(clinical.doctorId), clinical.doctorId);
@@ -122,7 +121,7 @@ export class ProceduresService {
     if (status !== undefined) patch.status = status;
     if ((patch.status ?? procedure.status) === 'completed') {
       // Completing without a date means now; clearing the date of a completed procedure is refused.
-      if (patch.performedAt === null) throw badRequest('VALIDATION_FAILED', 'A completed procedure has a performedAt');
+      if (patch.performedAt === null) throw fail(ErrorCode.ValidationFailed, 'A completed procedure has a performedAt');
       if (patch.performedAt === undefined && !procedure.performedAt) patch.performedAt = new Date();
     }
     if (Object.keys(patch).length) await this.repo.update({ organizationId: procedure.organizationId, id }, patch);
@@ -140,7 +139,7 @@ export class ProceduresService {
   async remove(id: string): Promise<void> {
     const procedure = await this.find(id);
     if (procedure.status === 'in_progress' || procedure.status === 'completed') {
-      throw conflict(ErrorCode.DentalProcedureClosed, `A ${procedure.status} procedure cannot be deleted; cancel it instead`);
+      throw fail(ErrorCode.DentalProcedureClosed, `A ${procedure.status} procedure cannot be deleted; cancel it instead`);
     }
     await this.repo.delete({ organizationId: procedure.organizationId, id });
     await this.audit.record({ action: 'dental_procedure.delete', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
@@ -149,18 +148,18 @@ export class ProceduresService {
   /** For case studies: a procedure the caller can see, of this patient. */
   async findOfPatient(id: string, patientId: string): Promise<DentalProcedure> {
     const procedure = await this.find(id);
-    if (procedure.patientId !== patientId) throw notFound(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found for this patient');
+    if (procedure.patientId !== patientId) throw fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found for this patient');
     return procedure;
   }
 
   private required<T>(value: T | null, field: string): T {
-    if (value === null) throw badRequest('VALIDATION_FAILED', `${field} cannot be cleared`);
+    if (value === null) throw fail(ErrorCode.ValidationFailed, `${field} cannot be cleared`);
     return value;
   }
 
   private async find(id: string): Promise<DentalProcedure> {
     const procedure = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!procedure) throw notFound(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
+    if (!procedure) throw fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
     return procedure;
   }
 }

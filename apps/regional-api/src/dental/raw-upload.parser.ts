@@ -1,15 +1,14 @@
-import { HttpStatus, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { ATTACHMENT_CONTENT_TYPES } from './dto/attachment.dto';
 
 /** The one route that takes a raw file as its body. */
 export const ATTACHMENT_UPLOAD_ROUTE = '/v1/dental/attachments';
 
 export const unsupportedMediaType = (message: string) =>
-  Object.assign(new DomainError(ErrorCode.UnsupportedMediaType, message, HttpStatus.UNSUPPORTED_MEDIA_TYPE), { statusCode: 415 });
+  Object.assign(fail(ErrorCode.UnsupportedMediaType, message), { statusCode: 415 });
 
 /**
  * Hands the upload route its request body as the raw stream, unread, so the handler can check

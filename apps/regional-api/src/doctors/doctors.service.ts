@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isUniqueViolation, prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, forbidden, notFound, unprocessable } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { Clinic } from '../clinics/clinic.entity';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { Membership } from '../memberships/membership.entity';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { Doctor, DoctorClinic, ScheduleWindow } from './doctor.entity';
@@ -97,11 +96,11 @@ export function normalizeSchedule(windows: ScheduleWindow[]): ScheduleWindow[] {
     .sort((x, y) => x.weekday - y.weekday || minutes(x.start) - minutes(y.start));
   for (const [i, w] of sorted.entries()) {
     if (minutes(w.start) >= minutes(w.end)) {
-      throw badRequest(ErrorCode.InvalidSchedule, `${WEEKDAYS[w.weekday]} ${w.start}-${w.end}: the start must be before the end`);
+      throw fail(ErrorCode.InvalidSchedule, `${WEEKDAYS[w.weekday]} ${w.start}-${w.end}: the start must be before the end`);
     }
     const previous = sorted[i - 1];
     if (previous && previous.weekday === w.weekday && minutes(previous.end) > minutes(w.start)) {
-      throw badRequest(
+      throw fail(
         ErrorCode.InvalidSchedule,
         `${WEEKDAYS[w.weekday]} ${previous.start}-${previous.end} overlaps ${w.start}-${w.end}`,
       );
@@ -146,16 +145,16 @@ export class DoctorsService {
   async create(dto: CreateDoctorDto): Promise<DoctorView> {
     const orgId = this.context.orgId;
     const membership = await this.tx.manager.getRepository(Membership).findOneBy({ organizationId: orgId, id: dto.membershipId });
-    if (!membership) throw notFound(ErrorCode.MembershipNotFound, 'Membership not found');
+    if (!membership) throw fail(ErrorCode.MembershipNotFound, 'Membership not found');
     if (!DOCTOR_ROLES.includes(membership.role)) {
-      throw unprocessable(ErrorCode.MembershipNotADoctor, `A ${membership.role} membership cannot have a doctor profile`);
+      throw fail(ErrorCode.MembershipNotADoctor, `A ${membership.role} membership cannot have a doctor profile`);
     }
     if (await this.repo.existsBy({ organizationId: orgId, membershipId: membership.id })) {
-      throw conflict(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
+      throw fail(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
     }
     await assertWithinLimit(this.tx.manager, orgId, 'maxDoctors', (m) => m.getRepository(Doctor).countBy({ organizationId: orgId }));
     const { doctorId, created } = await DoctorsService.ensureProfile(this.tx.manager, orgId, membership.id, []);
-    if (!created) throw conflict(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
+    if (!created) throw fail(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
     await this.write(doctorId, dto);
     await this.audit.record({ action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId });
     return this.find(doctorId);
@@ -188,9 +187,9 @@ export class DoctorsService {
     const doctor = await this.find(id);
     if (this.context.role !== 'org_admin') {
       if (doctor.membershipId !== this.context.membershipId) {
-        throw forbidden(ErrorCode.RoleRequired, 'Only an org admin or the doctor themselves may edit this profile');
+        throw fail(ErrorCode.RoleRequired, 'Only an org admin or the doctor themselves may edit this profile');
       }
-      if (dto.isActive !== undefined) throw forbidden(ErrorCode.RoleRequired, 'Only an org admin may activate or deactivate a doctor');
+      if (dto.isActive !== undefined) throw fail(ErrorCode.RoleRequired, 'Only an org admin may activate or deactivate a doctor');
     }
     await this.write(id, dto);
     await this.audit.record({ action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: Object.keys(dto) } });
@@ -222,7 +221,7 @@ export class DoctorsService {
     await this.find(id);
     await this.findClinic(clinicId);
     const result = await this.tx.manager.getRepository(DoctorClinic).delete({ organizationId: this.context.orgId, doctorId: id, clinicId });
-    if (!result.affected) throw notFound(ErrorCode.DoctorClinicNotFound, 'The doctor does not practise at this clinic');
+    if (!result.affected) throw fail(ErrorCode.DoctorClinicNotFound, 'The doctor does not practise at this clinic');
     await this.audit.record({ action: 'doctor.clinic.remove', resourceType: 'doctor', resourceId: id, clinicId });
   }
 
@@ -243,22 +242,22 @@ export class DoctorsService {
       await this.repo.update({ organizationId: this.context.orgId, id }, patch);
     } catch (err) {
       if (isUniqueViolation(err, LICENSE_UNIQUE)) {
-        throw conflict(ErrorCode.LicenseNumberTaken, 'Another doctor of this organization has this license number');
+        throw fail(ErrorCode.LicenseNumberTaken, 'Another doctor of this organization has this license number');
       }
-      if (isUniqueViolation(err, MEMBERSHIP_UNIQUE)) throw conflict(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
+      if (isUniqueViolation(err, MEMBERSHIP_UNIQUE)) throw fail(ErrorCode.DoctorExists, 'This membership already has a doctor profile');
       throw err;
     }
   }
 
   private async find(id: string): Promise<DoctorView> {
     const [row] = await runPrepared<DoctorRow>(this.tx.manager, FIND_DOCTOR, [this.context.orgId, id]);
-    if (!row) throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
+    if (!row) throw fail(ErrorCode.DoctorNotFound, 'Doctor not found');
     return view(row);
   }
 
   /** Clinics RLS hides from the caller answer 404, as another org's would. */
   private async findClinic(clinicId: string): Promise<void> {
     const exists = await this.tx.manager.getRepository(Clinic).existsBy({ organizationId: this.context.orgId, id: clinicId });
-    if (!exists) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!exists) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
   }
 }

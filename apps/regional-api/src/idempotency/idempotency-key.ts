@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus } from '@nestjs/common';
-import { badRequest, DomainError, unprocessable } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 
 /** The request header (Stripe's name), read lower-cased as Node hands headers over. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -66,7 +65,7 @@ export function idempotencyKeyRef(request: RequestLike): IdempotencyKeyRef | und
   const header = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (header === undefined || !METHODS.has(request.method)) return undefined;
   if (typeof header !== 'string' || !KEY.test(header)) {
-    throw badRequest(ErrorCode.IdempotencyKeyInvalid, 'Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), sent once');
+    throw fail(ErrorCode.IdempotencyKeyInvalid, 'Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), sent once');
   }
   const route = request.routeOptions.url;
   if (!route) throw new Error('an idempotent request has no route');
@@ -108,7 +107,7 @@ export function jsonClaim(request: RequestLike & { body?: unknown }): Idempotenc
 }
 
 export const keyReused = () =>
-  unprocessable(
+  fail(
     ErrorCode.IdempotencyKeyReused,
     'This Idempotency-Key was already used with a different request (method, path, query or body); use a new key for a new request',
   );
@@ -122,7 +121,7 @@ export function settleClaim(row: IdempotencyKeyRow | undefined, claim: Idempoten
   if (!row) {
     // The committed row we conflicted with disappeared before we could read it (it expired at
     // that very moment and was purged): nothing was written, the caller may retry.
-    throw new DomainError(ErrorCode.IdempotencyKeyInProgress, 'This Idempotency-Key changed state while the request ran; retry it', HttpStatus.CONFLICT, 1);
+    throw fail(ErrorCode.IdempotencyKeyInProgress, 'This Idempotency-Key changed state while the request ran; retry it', 1);
   }
   if (row.response_status === null) return null;
   return answerFor(row, claim.fingerprint);

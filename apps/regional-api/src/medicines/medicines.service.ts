@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation, prepared, PreparedStatement, runPrepared, TransactionHost } from '@medgenie/database';
-import { conflict, forbidden, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { CreateMedicineDto, ListMedicinesQuery, MedicineScope, UpdateMedicineDto } from './dto/medicine.dto';
 import { Medicine, MedicineForm } from './medicine.entity';
 import { Page, pageWindow } from '../common/page';
@@ -176,7 +175,7 @@ export class MedicinesService {
       await this.repo.delete({ organizationId: this.context.orgId, id });
     } catch (err) {
       if (isForeignKeyViolation(err)) {
-        throw conflict(ErrorCode.MedicineInUse, 'Prescriptions or short keys name this medicine; deactivate it (isActive: false) instead');
+        throw fail(ErrorCode.MedicineInUse, 'Prescriptions or short keys name this medicine; deactivate it (isActive: false) instead');
       }
       throw err;
     }
@@ -185,7 +184,7 @@ export class MedicinesService {
 
   private async find(id: string): Promise<Medicine> {
     const [medicine] = await runPrepared<Medicine>(this.tx.manager, FIND_MEDICINE, [this.context.orgId, id]);
-    if (!medicine) throw notFound(ErrorCode.MedicineNotFound, 'Medicine not found');
+    if (!medicine) throw fail(ErrorCode.MedicineNotFound, 'Medicine not found');
     return medicine;
   }
 
@@ -197,7 +196,7 @@ export class MedicinesService {
    */
   private ownOnly(medicine: Medicine): Medicine {
     if (medicine.organizationId === null) {
-      throw forbidden(ErrorCode.MedicineIsGlobal, 'Global catalogue medicines cannot be changed; add your own medicine instead');
+      throw fail(ErrorCode.MedicineIsGlobal, 'Global catalogue medicines cannot be changed; add your own medicine instead');
     }
     return medicine;
   }
@@ -205,12 +204,12 @@ export class MedicinesService {
   /** An org's own copy of a catalogue medicine would only make every search show it twice. */
   private async assertNotGlobal(m: Pick<Medicine, 'name' | 'form' | 'strength'>): Promise<void> {
     const same = await runPrepared(this.tx.manager, SAME_AS_GLOBAL, [m.name, m.form, m.strength]);
-    if (same.length > 0) throw conflict(ErrorCode.MedicineExists, 'The global catalogue already has this medicine, form and strength');
+    if (same.length > 0) throw fail(ErrorCode.MedicineExists, 'The global catalogue already has this medicine, form and strength');
   }
 
   private duplicate(err: unknown): unknown {
     if (isUniqueViolation(err, IDENTITY_UNIQUE)) {
-      return conflict(ErrorCode.MedicineExists, 'This organization already has a medicine with this name, form and strength');
+      return fail(ErrorCode.MedicineExists, 'This organization already has a medicine with this name, form and strength');
     }
     return err;
   }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { TransactionHost } from '@medgenie/database';
-import { notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { Membership, MembershipClinic } from './membership.entity';
 
 export interface MembershipView {
@@ -36,7 +35,7 @@ export class MembershipsService {
 
   async get(id: string): Promise<MembershipView> {
     const member = await this.tx.manager.getRepository(Membership).findOneBy({ organizationId: this.context.orgId, id });
-    if (!member) throw notFound(ErrorCode.MembershipNotFound, 'Membership not found');
+    if (!member) throw fail(ErrorCode.MembershipNotFound, 'Membership not found');
     return (await this.withClinics([member]))[0];
   }
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@medgenie/database';
-import { badRequest, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
 import { Organization } from './organization.entity';
@@ -36,7 +35,7 @@ export class OrganizationsService {
   async updateSettings(dto: UpdateOrganizationSettingsDto): Promise<OrganizationView> {
     const org = await this.find();
     if (dto.language && !this.config.languages.includes(dto.language)) {
-      throw badRequest(
+      throw fail(
         ErrorCode.UnsupportedLanguage,
         `language must be one of this region's languages: ${this.config.languages.join(', ')}`,
       );
@@ -59,7 +58,7 @@ export class OrganizationsService {
 
   private async find(): Promise<Organization> {
     const org = await this.tx.manager.getRepository(Organization).findOneBy({ id: this.context.orgId });
-    if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'Organization not found');
+    if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found');
     return org;
   }
 

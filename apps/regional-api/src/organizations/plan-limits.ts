@@ -1,7 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { DomainError } from '@medgenie/http';
-import { HttpStatus } from '@nestjs/common';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 
 export type LimitKey = 'maxPatients' | 'maxClinics' | 'maxDoctors';
 
@@ -36,6 +34,6 @@ export async function assertWithinLimit(
   if (max === null || max === undefined) return;
   const current = await count(manager);
   if (current >= max) {
-    throw new DomainError(ErrorCode.PlanLimitReached, planLimitMessage(key, max), HttpStatus.PAYMENT_REQUIRED);
+    throw fail(ErrorCode.PlanLimitReached, planLimitMessage(key, max));
   }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isUniqueViolation, prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
 import { Patient } from './patient.entity';
@@ -102,7 +101,7 @@ export class PatientsService {
       ]);
     } catch (err) {
       if (isUniqueViolation(err, UNIQUE_MOBILE_FIRST_NAME)) {
-        throw conflict(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
+        throw fail(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
       }
       throw err;
     }
@@ -158,7 +157,7 @@ export class PatientsService {
       await this.repo.update({ organizationId: patient.organizationId, id }, { ...dto });
     } catch (err) {
       if (isUniqueViolation(err, UNIQUE_MOBILE_FIRST_NAME)) {
-        throw conflict(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
+        throw fail(ErrorCode.PatientExists, 'A patient with this mobile number and first name already exists');
       }
       throw err;
     }
@@ -179,17 +178,17 @@ export class PatientsService {
       // Appointments, prescriptions and dental records keep their patient (no cascade): a
       // clinical history is never deleted as a side effect.
       if ((err as { driverError?: { code?: string } }).driverError?.code === '23503') {
-        throw conflict(ErrorCode.PatientHasRecords, 'This patient has appointments, prescriptions or dental records and cannot be deleted');
+        throw fail(ErrorCode.PatientHasRecords, 'This patient has appointments, prescriptions or dental records and cannot be deleted');
       }
       throw err;
     }
-    if (!result.affected) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (!result.affected) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
     await this.audit.record({ action: 'patient.delete', resourceType: 'patient', resourceId: id });
   }
 
   private async find(id: string): Promise<Patient> {
     const [patient] = await runPrepared<Patient>(this.tx.manager, FIND_PATIENT, [this.context.orgId, id]);
-    if (!patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (!patient) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
     return patient;
   }
 

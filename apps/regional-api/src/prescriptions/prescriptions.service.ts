@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, runPrepared, TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, forbidden, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { isPgError, PG } from '../common/pg-error';
 import { AuditService } from '../audit/audit.service';
 import { filterByClinicDay, listStatement } from '../common/day-list';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { ShortKeysService } from '../short-keys/short-keys.service';
 import {
   AmendPrescriptionDto,
@@ -247,16 +246,16 @@ function lineArrays(lines: Line[]): unknown[] {
 }
 
 function finalError(): Error {
-  return conflict(ErrorCode.PrescriptionFinal, 'This prescription is final and cannot be changed; amend it instead');
+  return fail(ErrorCode.PrescriptionFinal, 'This prescription is final and cannot be changed; amend it instead');
 }
 
 /** The database's own refusals, as the API's answers. */
 function mapWriteError(err: unknown): unknown {
   if (isPgError(err, PG.checkViolation, FINAL_IMMUTABLE)) return finalError();
-  if (isPgError(err, PG.checkViolation, APPOINTMENT_AGREES)) return conflict(ErrorCode.AppointmentMismatch, 'The appointment is for another patient');
-  if (isPgError(err, PG.foreignKeyViolation, MEDICINE_IN_SCOPE)) return notFound(ErrorCode.MedicineNotFound, 'Medicine not found');
+  if (isPgError(err, PG.checkViolation, APPOINTMENT_AGREES)) return fail(ErrorCode.AppointmentMismatch, 'The appointment is for another patient');
+  if (isPgError(err, PG.foreignKeyViolation, MEDICINE_IN_SCOPE)) return fail(ErrorCode.MedicineNotFound, 'Medicine not found');
   if (isPgError(err, PG.uniqueViolation, ONE_AMENDMENT)) {
-    return conflict(ErrorCode.PrescriptionAlreadyAmended, 'This prescription has already been amended; amend its latest version');
+    return fail(ErrorCode.PrescriptionAlreadyAmended, 'This prescription has already been amended; amend its latest version');
   }
   return err;
 }
@@ -284,15 +283,15 @@ export class PrescriptionsService {
     let appointmentDoctor: string | undefined;
     if (dto.appointmentId) {
       const [appointment] = await this.run<{ clinicId: string; patientId: string; doctorId: string }>(APPOINTMENT, [orgId, dto.appointmentId]);
-      if (!appointment) throw notFound(ErrorCode.AppointmentNotFound, 'Appointment not found');
+      if (!appointment) throw fail(ErrorCode.AppointmentNotFound, 'Appointment not found');
       if ((clinicId && clinicId !== appointment.clinicId) || (patientId && patientId !== appointment.patientId)) {
-        throw conflict(ErrorCode.AppointmentMismatch, 'clinicId and patientId must be those of the appointment');
+        throw fail(ErrorCode.AppointmentMismatch, 'clinicId and patientId must be those of the appointment');
       }
       ({ clinicId, patientId } = appointment);
       appointmentDoctor = appointment.doctorId;
     }
-    if (!clinicId || !patientId) throw badRequest('VALIDATION_FAILED', 'A walk-in prescription needs clinicId and patientId');
-    if (!this.context.canAccessClinic(clinicId)) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!clinicId || !patientId) throw fail(ErrorCode.ValidationFailed, 'A walk-in prescription needs clinicId and patientId');
+    if (!this.context.canAccessClinic(clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
 
     const lines = linesFrom(dto.items);
     const shortKeyIds: string[] = [];
@@ -328,10 +327,10 @@ export class PrescriptionsService {
     if (!row) return this.explainRefusal(byOwnProfile ? CHECKS_BY_MEMBERSHIP : CHECKS_BY_DOCTOR, [orgId, clinicId, patientId, doctor]);
     // Any refusal below rolls the whole request back, the prescription included.
     if (dto.doctorId && dto.doctorId !== row.doctorId) {
-      throw forbidden(ErrorCode.RoleRequired, 'Only an org admin may write a prescription for another doctor');
+      throw fail(ErrorCode.RoleRequired, 'Only an org admin may write a prescription for another doctor');
     }
     if (appointmentDoctor && appointmentDoctor !== row.doctorId) {
-      throw conflict(ErrorCode.AppointmentMismatch, 'The appointment is with another doctor');
+      throw fail(ErrorCode.AppointmentMismatch, 'The appointment is with another doctor');
     }
     if (row.items.length !== lines.length) await this.explainMissingMedicines(lines);
     return row;
@@ -343,15 +342,15 @@ export class PrescriptionsService {
       statement,
       values,
     );
-    if (!check.clinic) throw notFound(ErrorCode.ClinicNotFound, 'Clinic not found');
-    if (!check.patient) throw notFound(ErrorCode.PatientNotFound, 'Patient not found');
+    if (!check.clinic) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
+    if (!check.patient) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
     if (!check.doctorId) {
-      if (statement === CHECKS_BY_MEMBERSHIP) throw forbidden(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
-      throw notFound(ErrorCode.DoctorNotFound, 'Doctor not found');
+      if (statement === CHECKS_BY_MEMBERSHIP) throw fail(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
+      throw fail(ErrorCode.DoctorNotFound, 'Doctor not found');
     }
-    if (!check.doctorActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive');
-    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
-    throw conflict(ErrorCode.DoctorNotAtClinic, 'The prescription could not be written; retry');
+    if (!check.doctorActive) throw fail(ErrorCode.DoctorInactive, 'This doctor is inactive');
+    if (!check.atClinic) throw fail(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
+    throw fail(ErrorCode.DoctorNotAtClinic, 'The prescription could not be written; retry');
   }
 
   async get(id: string): Promise<PrescriptionView> {
@@ -447,7 +446,7 @@ export class PrescriptionsService {
     const orgId = this.context.orgId;
     const draft = await this.lockDraft(id);
     const [{ n }] = await this.run<{ n: number }>(LINES_SO_FAR, [orgId, id]);
-    if (n === 0) throw conflict(ErrorCode.PrescriptionEmpty, 'A prescription needs at least one item to be finalized');
+    if (n === 0) throw fail(ErrorCode.PrescriptionEmpty, 'A prescription needs at least one item to be finalized');
     try {
       await this.run(FINALIZE, [orgId, id, this.context.userId]);
     } catch (err) {
@@ -475,12 +474,12 @@ export class PrescriptionsService {
     const orgId = this.context.orgId;
     const original = await this.lock(id);
     if (original.status !== 'final') {
-      throw conflict(ErrorCode.PrescriptionNotFinal, 'Only a final prescription is amended; change the draft instead');
+      throw fail(ErrorCode.PrescriptionNotFinal, 'Only a final prescription is amended; change the draft instead');
     }
     const doctorId = await this.ownDoctor(original.clinicId);
     const [current] = await this.run<PrescriptionView>(FIND, [orgId, id]);
     if (current.amendedById) {
-      throw conflict(ErrorCode.PrescriptionAlreadyAmended, 'This prescription has already been amended; amend its latest version');
+      throw fail(ErrorCode.PrescriptionAlreadyAmended, 'This prescription has already been amended; amend its latest version');
     }
     let row: PrescriptionView;
     try {
@@ -511,13 +510,13 @@ export class PrescriptionsService {
 
   private async find(id: string): Promise<PrescriptionView> {
     const [row] = await this.run<PrescriptionView>(FIND, [this.context.orgId, id]);
-    if (!row) throw notFound(ErrorCode.PrescriptionNotFound, 'Prescription not found');
+    if (!row) throw fail(ErrorCode.PrescriptionNotFound, 'Prescription not found');
     return row;
   }
 
   private async lock(id: string): Promise<Locked> {
     const [row] = await this.run<Locked>(LOCK, [this.context.orgId, id]);
-    if (!row) throw notFound(ErrorCode.PrescriptionNotFound, 'Prescription not found');
+    if (!row) throw fail(ErrorCode.PrescriptionNotFound, 'Prescription not found');
     return row;
   }
 
@@ -527,7 +526,7 @@ export class PrescriptionsService {
     if (row.status === 'final') throw finalError();
     if (this.context.role !== 'org_admin') {
       const [own] = await this.run<{ id: string }>(OWN_DOCTOR, [this.context.orgId, this.context.membershipId]);
-      if (own?.id !== row.doctorId) throw forbidden(ErrorCode.NotThePrescriber, 'Only the prescribing doctor or an org admin may change this draft');
+      if (own?.id !== row.doctorId) throw fail(ErrorCode.NotThePrescriber, 'Only the prescribing doctor or an org admin may change this draft');
     }
     return row;
   }
@@ -535,10 +534,10 @@ export class PrescriptionsService {
   /** The caller's own active doctor profile, practising at the clinic. */
   private async ownDoctor(clinicId: string): Promise<string> {
     const [own] = await this.run<{ id: string; isActive: boolean }>(OWN_DOCTOR, [this.context.orgId, this.context.membershipId]);
-    if (!own) throw forbidden(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
-    if (!own.isActive) throw conflict(ErrorCode.DoctorInactive, 'This doctor is inactive');
+    if (!own) throw fail(ErrorCode.NoDoctorProfile, 'Only a doctor (a member with a doctor profile) may write prescriptions');
+    if (!own.isActive) throw fail(ErrorCode.DoctorInactive, 'This doctor is inactive');
     const [check] = await this.run<{ atClinic: boolean }>(CHECKS_BY_DOCTOR, [this.context.orgId, clinicId, null, own.id]);
-    if (!check.atClinic) throw conflict(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
+    if (!check.atClinic) throw fail(ErrorCode.DoctorNotAtClinic, 'This doctor does not practise at this clinic');
     return own.id;
   }
 
@@ -549,7 +548,7 @@ export class PrescriptionsService {
   }
 
   private assertLineCount(count: number): void {
-    if (count > MAX_ITEMS) throw badRequest('VALIDATION_FAILED', `A prescription holds at most ${MAX_ITEMS} items`);
+    if (count > MAX_ITEMS) throw fail(ErrorCode.ValidationFailed, `A prescription holds at most ${MAX_ITEMS} items`);
   }
 
   /** Some lines were not written: say which medicine was not found (or is inactive). Always throws. */
@@ -559,8 +558,8 @@ export class PrescriptionsService {
       (await this.run<{ id: string; isActive: boolean }>(MEDICINES, [ids])).map((m) => [m.id, m.isActive] as const),
     );
     const missing = ids.find((medicineId) => !found.has(medicineId));
-    if (missing) throw notFound(ErrorCode.MedicineNotFound, `Medicine ${missing} not found`);
+    if (missing) throw fail(ErrorCode.MedicineNotFound, `Medicine ${missing} not found`);
     const inactive = ids.find((medicineId) => found.get(medicineId) === false);
-    throw conflict(ErrorCode.MedicineInactive, `Medicine ${inactive} is no longer prescribed (inactive)`);
+    throw fail(ErrorCode.MedicineInactive, `Medicine ${inactive} is no longer prescribed (inactive)`);
   }
 }

@@ -10,11 +10,10 @@ import {
   ProvisionOrganizationResult,
 } from '@medgenie/contracts';
 import { isUniqueViolation, runInTenantTransaction, TransactionHost } from '@medgenie/database';
-import { badRequest, conflict, notFound } from '@medgenie/http';
 import { AuditService } from '../audit/audit.service';
 import { ClinicsService } from '../clinics/clinics.service';
 import { Clinic } from '../clinics/clinic.entity';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { DoctorsService } from '../doctors/doctors.service';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { Membership, MembershipClinic } from '../memberships/membership.entity';
@@ -82,7 +81,7 @@ export class ProvisioningService {
         return { organizationId: dto.organizationId, clinicId: clinic.id, membershipId, created: true };
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'organizations_slug_key')) throw conflict(ErrorCode.ProvisioningConflict, `Slug ${dto.slug} belongs to another organization`);
+      if (isUniqueViolation(err, 'organizations_slug_key')) throw fail(ErrorCode.ProvisioningConflict, `Slug ${dto.slug} belongs to another organization`);
       throw err;
     }
   }
@@ -91,7 +90,7 @@ export class ProvisioningService {
   private async existing(m: EntityManager, dto: ProvisionOrganizationDto): Promise<ProvisionOrganizationResult> {
     const org = await m.getRepository(Organization).findOneByOrFail({ id: dto.organizationId });
     if (org.slug !== dto.slug) {
-      throw conflict(ErrorCode.ProvisioningConflict, 'This organization id is already provisioned with another slug');
+      throw fail(ErrorCode.ProvisioningConflict, 'This organization id is already provisioned with another slug');
     }
     const clinic = await m.getRepository(Clinic).findOneBy({ organizationId: org.id, isPrimary: true });
     const membershipId = await this.upsertMember(m, org.id, dto.admin.userId, {
@@ -110,7 +109,7 @@ export class ProvisioningService {
   async upsertMembership(orgId: string, userId: string, dto: ProvisionMembershipDto): Promise<ProvisionMembershipResult> {
     return this.inOrg(orgId, async (m) => {
       const org = await m.getRepository(Organization).findOneBy({ id: orgId });
-      if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
+      if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
       const before = await m.getRepository(Membership).findOneBy({ organizationId: orgId, userId });
       const membershipId = await this.upsertMember(m, orgId, userId, dto);
       await this.audit.recordService(orgId, {
@@ -139,7 +138,7 @@ export class ProvisioningService {
     const clinicIds = [...new Set(dto.clinicIds)];
     if (clinicIds.length > 0) {
       const known = await m.getRepository(Clinic).countBy(clinicIds.map((id) => ({ organizationId: orgId, id })));
-      if (known !== clinicIds.length) throw badRequest('UNKNOWN_CLINIC', 'clinicIds names a clinic this organization does not have');
+      if (known !== clinicIds.length) throw fail(ErrorCode.UnknownClinic, 'clinicIds names a clinic this organization does not have');
     }
     const id = existing?.id ?? randomUUID();
     if (existing) {
@@ -165,7 +164,7 @@ export class ProvisioningService {
     return this.inOrg(orgId, async (m) => {
       const repo = m.getRepository(Organization);
       const org = await repo.findOneBy({ id: orgId });
-      if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
+      if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
       const patch: Partial<Organization> = {};
       if (dto.name) patch.name = dto.name;
       if (dto.status) patch.status = dto.status;

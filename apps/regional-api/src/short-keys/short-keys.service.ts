@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation, prepared, runPrepared, TransactionHost } from '@medgenie/database';
-import { conflict, notFound } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import type { MedicineForm } from '../medicines/medicine.entity';
 import { CreateShortKeyDto, ListShortKeysQuery, SHORT_KEY_CODE, ShortKeyItemDto, UpdateShortKeyDto } from './dto/short-key.dto';
 import { ShortKey, ShortKeyItem } from './short-key.entity';
@@ -191,7 +190,7 @@ export class ShortKeysService {
       await this.repo.delete({ organizationId: this.context.orgId, id });
     } catch (err) {
       if (isForeignKeyViolation(err)) {
-        throw conflict(ErrorCode.ShortKeyInUse, 'Prescriptions were written with this short key; deactivate it (isActive: false) instead');
+        throw fail(ErrorCode.ShortKeyInUse, 'Prescriptions were written with this short key; deactivate it (isActive: false) instead');
       }
       throw err;
     }
@@ -204,13 +203,13 @@ export class ShortKeysService {
    */
   async expand(codeOrId: string): Promise<ExpandedShortKey> {
     const byId = UUID.test(codeOrId);
-    if (!byId && !SHORT_KEY_CODE.test(codeOrId)) throw notFound(ErrorCode.ShortKeyNotFound, 'Short key not found');
+    if (!byId && !SHORT_KEY_CODE.test(codeOrId)) throw fail(ErrorCode.ShortKeyNotFound, 'Short key not found');
     const [key] = await runPrepared<{ id: string; code: string }>(this.tx.manager, FIND_ACTIVE_KEY, [
       this.context.orgId,
       byId ? codeOrId : null,
       byId ? null : codeOrId.toUpperCase(),
     ]);
-    if (!key) throw notFound(ErrorCode.ShortKeyNotFound, 'Short key not found');
+    if (!key) throw fail(ErrorCode.ShortKeyNotFound, 'Short key not found');
     const items = ((await this.items([key.id])).get(key.id) ?? []).filter((i) => i.medicineActive);
     await this.audit.record({ action: 'short_key.expand', resourceType: 'short_key', resourceId: key.id, details: { items: items.length } });
     return { shortKeyId: key.id, code: key.code, items };
@@ -223,7 +222,7 @@ export class ShortKeysService {
 
   private async find(id: string): Promise<ShortKey> {
     const [key] = await runPrepared<ShortKey>(this.tx.manager, FIND_KEY, [this.context.orgId, id]);
-    if (!key) throw notFound(ErrorCode.ShortKeyNotFound, 'Short key not found');
+    if (!key) throw fail(ErrorCode.ShortKeyNotFound, 'Short key not found');
     return key;
   }
 
@@ -242,8 +241,8 @@ export class ShortKeysService {
     const byId = new Map(found.map((m) => [m.id, m]));
     for (const id of ids) {
       const medicine = byId.get(id);
-      if (!medicine) throw notFound(ErrorCode.MedicineNotFound, `Medicine ${id} not found`);
-      if (!medicine.isActive) throw conflict(ErrorCode.MedicineInactive, `Medicine ${id} is deactivated`);
+      if (!medicine) throw fail(ErrorCode.MedicineNotFound, `Medicine ${id} not found`);
+      if (!medicine.isActive) throw fail(ErrorCode.MedicineInactive, `Medicine ${id} is deactivated`);
     }
   }
 
@@ -264,13 +263,13 @@ export class ShortKeysService {
       await this.tx.manager.getRepository(ShortKeyItem).insert(rows);
     } catch (err) {
       // The medicine went away between the check and the insert (or the database's own check refused it).
-      if (isForeignKeyViolation(err)) throw notFound(ErrorCode.MedicineNotFound, 'Medicine not found');
+      if (isForeignKeyViolation(err)) throw fail(ErrorCode.MedicineNotFound, 'Medicine not found');
       throw err;
     }
   }
 
   private codeTaken(err: unknown, code: string): unknown {
-    if (isUniqueViolation(err, CODE_UNIQUE)) return conflict(ErrorCode.ShortKeyCodeTaken, `The short key code ${code} is already in use (codes ignore case)`);
+    if (isUniqueViolation(err, CODE_UNIQUE)) return fail(ErrorCode.ShortKeyCodeTaken, `The short key code ${code} is already in use (codes ignore case)`);
     return err;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
-import { runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { managerSql, runInTenantTransaction, TransactionHost } from '@medgenie/database';
 import { DomainError } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
@@ -78,7 +78,7 @@ describe('short keys', () => {
       context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId: org.admin.userId, tokenRole: 'org_admin' });
       context.setMembership({ id: org.admin.membershipId, role: 'org_admin', clinics: '*' });
       return runInTenantTransaction(app.get(DataSource), { orgId: org.orgId, userId: org.admin.userId, clinics: '*' }, (m) =>
-        app.get(TransactionHost).bind(m, () => app.get(ShortKeysService).expand(codeOrId)),
+        app.get(TransactionHost).bind(managerSql(m, org.orgId), () => app.get(ShortKeysService).expand(codeOrId), m),
       );
     });
   }

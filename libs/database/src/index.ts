@@ -6,3 +6,4 @@ export * from './data-source';
 export * from './prepared';
 export * from './watchdog-client';
 export * from './database-probe';
+export * from './sql';

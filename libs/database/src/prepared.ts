@@ -36,3 +36,13 @@ export async function runPrepared<T>(manager: EntityManager, statement: Prepared
   }
   return manager.query(statement.text, values);
 }
+
+/** TRANSITIONAL (issue 11): a `Sql` over a TypeORM manager's transaction, until `OrgScope` owns the connection. */
+export function managerSql(manager: EntityManager, orgId: string): import('./sql').Sql {
+  return {
+    orgId,
+    query: (text, values) => manager.query(text, values as unknown[] | undefined),
+    run: (statement, values) => runPrepared(manager, statement, values as unknown[]),
+    savepoint: (work) => manager.transaction(() => work()),
+  };
+}

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { TransactionHost } from '@medgenie/database';
+import { managerSql, TransactionHost } from '@medgenie/database';
 import { KeyedSlots } from '@medgenie/limits';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
@@ -105,7 +105,7 @@ export class RequestTransactions {
 
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
     return this.begin(beginRequestSql(this.context.orgId, this.context.userId), roles, async (runner) => {
-      const result = await this.tx.bind(runner.manager, work);
+      const result = await this.tx.bind(managerSql(runner.manager, this.context.orgId), work, runner.manager);
       await runner.commitTransaction();
       return result;
     });
@@ -128,7 +128,7 @@ export class RequestTransactions {
         await runner.commitTransaction();
         return replay;
       }
-      const result = await this.tx.bind(runner.manager, work);
+      const result = await this.tx.bind(managerSql(runner.manager, this.context.orgId), work, runner.manager);
       // The answer and the commit in one round trip: the key's row leaves this transaction complete.
       const recordAndCommit = `${recordAnswerSql(owner, claim, answer(result))};\ncommit`;
       await client.query(recordAndCommit);

@@ -1,0 +1,29 @@
+import type { PreparedStatement } from './prepared';
+
+export type Row = Record<string, unknown>;
+
+/** A statement and its bound parameters. */
+export interface Statement {
+  text: string;
+  values: readonly unknown[];
+}
+
+/**
+ * The one handle through which tenant work reaches the database: the statements of one
+ * transaction, already pinned to an organization (`OrgScope.run`). Only repositories
+ * (`*.repository.ts`) hold one; services state rules and call repositories.
+ */
+export interface Sql {
+  /** The organization this transaction is pinned to (`app.org_id`): the first parameter of every statement on a tenant table. */
+  readonly orgId: string;
+  /** Runs one statement with bound parameters and returns its rows. */
+  query<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  /** Runs a statement that is run often: named and prepared once per connection where the pool allows it. */
+  run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs `work` under a savepoint: when it throws, what it wrote is undone and the transaction
+   * stays usable (a unique violation the caller expects, for one); when it resolves, its writes
+   * belong to the transaction like any other.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+}

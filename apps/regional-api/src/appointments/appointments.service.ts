@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { filterByClinicDay, listStatement } from '../common/day-list';
+import { filterByClinicDay, listStatement } from '../common/day-list.repository';
 import { ErrorCode, fail } from '../common/errors';
 import { localDateTime } from '../common/timezone';
 import { AppointmentStatus } from './appointment.entity';
@@ -220,7 +220,7 @@ export class AppointmentsService {
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['a.organization_id = $1'];
-    const from = `appointments a${await filterByClinicDay(this.tx.manager, this.context, query, 'a', 'starts_at', param, where)}`;
+    const from = `appointments a${await filterByClinicDay(this.tx.sql, this.context, query, 'a', 'starts_at', param, where)}`;
     if (query.doctorId) where.push(`a.doctor_id = ${param(query.doctorId)}`);
     if (query.patientId) where.push(`a.patient_id = ${param(query.patientId)}`);
     if (query.status) where.push(`a.status = ${param(query.status)}`);

@@ -4,7 +4,7 @@ import { prepared, PreparedStatement, runPrepared, TransactionHost } from '@medg
 import { RequestContext } from '@medgenie/tenancy';
 import { isPgError, PG } from '../common/pg-error';
 import { AuditService } from '../audit/audit.service';
-import { filterByClinicDay, listStatement } from '../common/day-list';
+import { filterByClinicDay, listStatement } from '../common/day-list.repository';
 import { ErrorCode, fail } from '../common/errors';
 import { ShortKeysService } from '../short-keys/short-keys.service';
 import {
@@ -366,7 +366,7 @@ export class PrescriptionsService {
     const values: unknown[] = [orgId, limit + 1, offset];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['p.organization_id = $1'];
-    const join = await filterByClinicDay(this.tx.manager, this.context, query, 'p', 'created_at', param, where);
+    const join = await filterByClinicDay(this.tx.sql, this.context, query, 'p', 'created_at', param, where);
     if (query.patientId) where.push(`p.patient_id = ${param(query.patientId)}`);
     if (query.doctorId) where.push(`p.doctor_id = ${param(query.doctorId)}`);
     if (query.appointmentId) where.push(`p.appointment_id = ${param(query.appointmentId)}`);

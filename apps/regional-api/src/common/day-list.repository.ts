@@ -1,5 +1,4 @@
-import { EntityManager } from 'typeorm';
-import { prepared, PreparedStatement, runPrepared } from '@medgenie/database';
+import { prepared, PreparedStatement, Sql } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from './errors';
 
@@ -37,7 +36,7 @@ export interface ClinicDayQuery {
  * need ('' or a join of the row's clinic as `c`).
  */
 export async function filterByClinicDay(
-  manager: EntityManager,
+  sql: Sql,
   context: RequestContext,
   query: ClinicDayQuery,
   alias: string,
@@ -51,8 +50,8 @@ export async function filterByClinicDay(
   const at = `${alias}.${column}`;
   if (query.clinicId) {
     if (!context.canAccessClinic(query.clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
-    const [day] = await runPrepared<{ dayStart: Date | null; dayEnd: Date | null }>(manager, CLINIC_DAY, [
-      context.orgId,
+    const [day] = await sql.run<{ dayStart: Date | null; dayEnd: Date | null }>(CLINIC_DAY, [
+      sql.orgId,
       query.clinicId,
       query.date ?? null,
     ]);

@@ -1,32 +1,50 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Organization } from '../organizations/organization.entity';
 
 export type UserRole = 'platform_admin' | 'org_admin' | 'doctor' | 'staff';
 
+/** Emails are unique case-insensitively: a unique index on lower(email), which TypeORM cannot express (synchronize: false). */
+export const USER_EMAIL_UNIQUE = 'users_email_unique';
+
 /** An identity. Platform admins belong to no organization. */
 @Entity({ name: 'users' })
+@Index(USER_EMAIL_UNIQUE, { synchronize: false })
+@Index('users_organization', ['organizationId'])
+@Check('users_check', "(role = 'platform_admin') = (organization_id IS NULL)")
 export class User {
-  @PrimaryColumn('uuid') id: string;
-  @Column() email: string;
-  @Column({ name: 'password_hash' }) passwordHash: string;
-  @Column() name: string;
-  @Column({ name: 'organization_id', type: 'uuid', nullable: true }) organizationId: string | null;
-  @Column({ type: 'varchar' }) role: UserRole;
-  @Column({ type: 'varchar' }) status: 'provisioning' | 'active' | 'disabled';
-  @Column({ name: 'clinic_ids', type: 'uuid', array: true }) clinicIds: string[];
-  @Column({ name: 'must_change_password' }) mustChangePassword: boolean;
-  @Column({ name: 'failed_logins' }) failedLogins: number;
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'users_pkey' }) id: string;
+  @Column({ type: 'varchar', length: 254 }) email: string;
+  @Column({ name: 'password_hash', type: 'varchar', length: 200 }) passwordHash: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ name: 'organization_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => Organization, { name: 'users_organization_id_fkey' })
+  organizationId: string | null;
+  @Column({ type: 'varchar', length: 20 })
+  @Check('users_role_check', "role in ('platform_admin', 'org_admin', 'doctor', 'staff')")
+  role: UserRole;
+  @Column({ type: 'varchar', length: 20, default: 'active' })
+  @Check('users_status_check', "status in ('provisioning', 'active', 'disabled')")
+  status: 'provisioning' | 'active' | 'disabled';
+  @Column({ name: 'clinic_ids', type: 'uuid', array: true, default: '{}' }) clinicIds: string[];
+  @Column({ name: 'must_change_password', type: 'boolean', default: false }) mustChangePassword: boolean;
+  @Column({ name: 'failed_logins', type: 'int', default: 0 }) failedLogins: number;
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil: Date | null;
-  @Column({ name: 'password_changed_at', type: 'timestamptz' }) passwordChangedAt: Date;
+  @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' }) passwordChangedAt: Date;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 
 @Entity({ name: 'refresh_tokens' })
+@Unique('refresh_tokens_token_hash_key', ['tokenHash'])
+@Index('refresh_tokens_family', ['familyId'])
+@Index('refresh_tokens_user', ['userId'])
 export class RefreshToken {
-  @PrimaryColumn('uuid') id: string;
-  @Column({ name: 'user_id', type: 'uuid' }) userId: string;
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'refresh_tokens_pkey' }) id: string;
+  @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey(() => User, { name: 'refresh_tokens_user_id_fkey', onDelete: 'CASCADE' })
+  userId: string;
   @Column({ name: 'family_id', type: 'uuid' }) familyId: string;
-  @Column({ name: 'token_hash' }) tokenHash: string;
+  @Column({ name: 'token_hash', type: 'char', length: 64 }) tokenHash: string;
   @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt: Date;
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true }) usedAt: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TransactionHost } from '@medgenie/database';
-import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
-import { Organization } from './organization.entity';
+import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository } from './organizations.repository';
+import { Branding } from './organizations.types';
 
 export interface OrganizationView {
   id: string;
@@ -15,15 +14,14 @@ export interface OrganizationView {
   status: string;
   limits: Record<string, number | null>;
   regionId: string;
-  settings: { branding: Organization['branding']; language: string; timezone: string };
+  settings: { branding: Branding; language: string; timezone: string };
   availableLanguages: string[];
 }
 
 @Injectable()
 export class OrganizationsService {
   constructor(
-    private readonly tx: TransactionHost,
-    private readonly context: RequestContext,
+    private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
@@ -40,12 +38,12 @@ export class OrganizationsService {
         `language must be one of this region's languages: ${this.config.languages.join(', ')}`,
       );
     }
-    const patch: Partial<Organization> = {};
+    const patch: OrganizationSettingsPatch = {};
     if (dto.branding) patch.branding = { ...org.branding, ...dto.branding };
     if (dto.language) patch.language = dto.language;
     if (dto.timezone) patch.timezone = dto.timezone;
     if (Object.keys(patch).length > 0) {
-      await this.tx.manager.getRepository(Organization).update({ id: org.id }, patch);
+      await this.organizations.updateSettings(patch);
       await this.audit.record({
         action: 'organization.settings.update',
         resourceType: 'organization',
@@ -56,13 +54,13 @@ export class OrganizationsService {
     return this.view(await this.find());
   }
 
-  private async find(): Promise<Organization> {
-    const org = await this.tx.manager.getRepository(Organization).findOneBy({ id: this.context.orgId });
+  private async find(): Promise<OrganizationRow> {
+    const org = await this.organizations.findCurrent();
     if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found');
     return org;
   }
 
-  private view(org: Organization): OrganizationView {
+  private view(org: OrganizationRow): OrganizationView {
     return {
       id: org.id,
       slug: org.slug,

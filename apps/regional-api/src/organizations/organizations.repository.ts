@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@medgenie/database';
+import { Branding } from './organizations.types';
+
+/** The region's mirror of an organization. No patient data; the registry is the control plane's. */
+export interface OrganizationRow {
+  id: string;
+  slug: string;
+  name: string;
+  plan: string;
+  status: string;
+  limits: Record<string, number | null>;
+  branding: Branding;
+  language: string;
+  timezone: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an org admin may change of their organization. */
+export interface OrganizationSettingsPatch {
+  branding?: Branding;
+  language?: string;
+  timezone?: string;
+}
+
+const COLUMNS = `id, slug, name, plan, status, limits, branding, language, timezone,
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+const FIND_CURRENT = `select ${COLUMNS} from organizations where id = $1`;
+
+/** The settings columns, and how each value is bound. */
+const SETTINGS: Record<keyof OrganizationSettingsPatch, (param: string) => string> = {
+  branding: (param) => `branding = ${param}::jsonb`,
+  language: (param) => `language = ${param}`,
+  timezone: (param) => `timezone = ${param}`,
+};
+
+/** The transaction's own organization row (`organizations.id` is the org id). */
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async findCurrent(): Promise<OrganizationRow | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.query<OrganizationRow>(FIND_CURRENT, [sql.orgId]);
+    return row ?? null;
+  }
+
+  /** Writes the settings given (those undefined are left as they are); answers the rows changed. */
+  async updateSettings(patch: OrganizationSettingsPatch): Promise<number> {
+    const sql = this.tx.sql;
+    const values: unknown[] = [sql.orgId];
+    const sets: string[] = [];
+    for (const key of Object.keys(SETTINGS) as (keyof OrganizationSettingsPatch)[]) {
+      const value = patch[key];
+      if (value === undefined) continue;
+      values.push(key === 'branding' ? JSON.stringify(value) : value);
+      sets.push(SETTINGS[key](`$${values.length}`));
+    }
+    if (sets.length === 0) return 0;
+    const text = `update organizations set ${sets.join(', ')} where id = $1 returning id`;
+    const rows = await sql.query(text, values);
+    return rows.length;
+  }
+}

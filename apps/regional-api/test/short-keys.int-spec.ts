@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
-import { managerSql, runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { managerSql, SET_TENANT_SQL, TransactionHost } from '@medgenie/database';
 import { DomainError } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
@@ -77,9 +77,10 @@ describe('short keys', () => {
       context.setRequestId(randomUUID());
       context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId: org.admin.userId, tokenRole: 'org_admin' });
       context.setMembership({ id: org.admin.membershipId, role: 'org_admin', clinics: '*' });
-      return runInTenantTransaction(app.get(DataSource), { orgId: org.orgId, userId: org.admin.userId, clinics: '*' }, (m) =>
-        app.get(TransactionHost).bind(managerSql(m, org.orgId), () => app.get(ShortKeysService).expand(codeOrId), m),
-      );
+      return app.get(DataSource).transaction(async (m) => {
+        await m.query(SET_TENANT_SQL, [org.orgId, org.admin.userId, '*']);
+        return app.get(TransactionHost).bind(managerSql(m, org.orgId), () => app.get(ShortKeysService).expand(codeOrId), m);
+      });
     });
   }
 

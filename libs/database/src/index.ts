@@ -1,5 +1,5 @@
 export * from './roles';
-export * from './tenant-transaction';
+export * from './org-scope';
 export * from './transaction-host';
 export * from './pg-errors';
 export * from './data-source';

@@ -9,7 +9,7 @@ import {
   ProvisionOrganizationDto,
   ProvisionOrganizationResult,
 } from '@medgenie/contracts';
-import { isUniqueViolation, managerSql, runInTenantTransaction, TransactionHost } from '@medgenie/database';
+import { isUniqueViolation, managerSql, SET_TENANT_SQL, TransactionHost } from '@medgenie/database';
 import { AuditService } from '../audit/audit.service';
 import { ClinicsService } from '../clinics/clinics.service';
 import { Clinic } from '../clinics/clinic.entity';
@@ -40,7 +40,10 @@ export class ProvisioningService {
   ) {}
 
   private inOrg<T>(orgId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return runInTenantTransaction(this.dataSource, { orgId, userId: null, clinics: '*' }, (m) => this.tx.bind(managerSql(m, orgId), () => work(m), m));
+    return this.dataSource.transaction(async (m) => {
+      await m.query(SET_TENANT_SQL, [orgId, '', '*']);
+      return this.tx.bind(managerSql(m, orgId), () => work(m), m);
+    });
   }
 
   async provisionOrganization(dto: ProvisionOrganizationDto): Promise<ProvisionOrganizationResult> {

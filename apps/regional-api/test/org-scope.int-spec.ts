@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { createOrgPool, OrgScope, prepared, Sql } from '@medgenie/database';
+import { TestOrg } from '@medgenie/testing';
+import { membershipPin } from '../src/database/membership-pin';
+import { withClient } from './db';
+import { startTestRegion, testDb, TestRegion } from './support';
+
+/**
+ * OrgScope.run, the one way tenant work reaches the region's database: the tenant is pinned with
+ * bound parameters in the round trip that opens the transaction, the work commits or rolls back
+ * as a whole, and no connection goes back to the pool with a tenant or a transaction on it.
+ */
+describe('OrgScope', () => {
+  let region: TestRegion;
+  let a: TestOrg;
+  let b: TestOrg;
+  let scope: OrgScope;
+  const pool = () => createOrgPool({ url: testDb().appUrl, applicationName: 'org-scope-test', poolSize: 2, poolTimeoutMs: 1_000 });
+
+  beforeAll(async () => {
+    region = await startTestRegion();
+    [a, b] = await Promise.all([region.createOrg({ extraClinics: 1 }), region.createOrg()]);
+    scope = new OrgScope(pool(), {
+      preparedStatements: true,
+      membershipPin,
+    });
+  });
+  afterAll(async () => {
+    await scope?.end();
+    await region?.close();
+  });
+
+  const settings = (sql: Sql) =>
+    sql.query<{ org: string; user: string; clinics: string; txid: string }>(
+      `select current_setting('app.org_id', true) as org, current_setting('app.user_id', true) as "user",
+              current_setting('app.clinic_ids', true) as clinics, txid_current()::text as txid`,
+    );
+
+  it('pins the org, user and clinics given, and every statement sees that org only', async () => {
+    const seen = await scope.run({ orgId: a.orgId, userId: null, clinicIds: [a.clinicIds[0]] }, async (sql) => {
+      const [s] = await settings(sql);
+      const clinics = await sql.query<{ id: string }>('select id from clinics');
+      return { ...s, clinics: clinics.map((c) => c.id), orgId: sql.orgId };
+    });
+    expect(seen).toMatchObject({ org: a.orgId, user: '', orgId: a.orgId, clinics: [a.clinicIds[0]] });
+  });
+
+  it("pins the clinics of the user's membership, read in the opening round trip", async () => {
+    const staff = await a.addMember('staff', [a.clinicIds[1]]);
+    const [membership, clinics] = await scope.run({ orgId: a.orgId, userId: staff.userId, clinicIds: 'membership' }, async (sql, opened) => [
+      opened[0],
+      (await sql.query<{ id: string }>('select id from clinics')).map((c) => c.id),
+    ]);
+    expect(membership).toEqual([expect.objectContaining({ membership_id: staff.membershipId, member_role: 'staff', org_status: 'active' })]);
+    expect(clinics).toEqual([a.clinicIds[1]]);
+    // A user of another org has no membership in this one: nothing is pinned but the org itself.
+    const none = await scope.run({ orgId: a.orgId, userId: b.admin.userId, clinicIds: 'membership' }, async (sql, opened) => ({
+      rows: opened[0],
+      clinics: await sql.query('select id from clinics'),
+    }));
+    expect(none).toEqual({ rows: [], clinics: [] });
+  });
+
+  it('refuses a tenant that is not made of uuids, before anything reaches SQL', async () => {
+    const work = jest.fn();
+    await expect(scope.run({ orgId: `x' or true --`, userId: null, clinicIds: '*' }, work)).rejects.toThrow('not a uuid');
+    await expect(scope.run({ orgId: a.orgId, userId: 'nobody', clinicIds: '*' }, work)).rejects.toThrow('not a uuid');
+    await expect(scope.run({ orgId: a.orgId, userId: null, clinicIds: ['1; drop table clinics'] }, work)).rejects.toThrow('not a uuid');
+    expect(work).not.toHaveBeenCalled();
+  });
+
+  it('commits what the work wrote, with the statements sent beside the commit, and rolls it all back when the work fails', async () => {
+    const insert = (sql: Sql, lastName: string) =>
+      sql.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Scope', $2, $3)`, [
+        sql.orgId,
+        lastName,
+        `+9197${Math.floor(Math.random() * 1e8)}`,
+      ]);
+    const tenant = { orgId: a.orgId, userId: null, clinicIds: '*' as const };
+    await scope.run(tenant, (sql) => insert(sql, 'Kept'), {
+      commitWith: () => [{ text: `update patients set first_name = 'Committed' where organization_id = $1 and last_name = $2`, values: [a.orgId, 'Kept'] }],
+    });
+    await expect(
+      scope.run(tenant, async (sql) => {
+        await insert(sql, 'Dropped');
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    // A statement sent with the commit that fails takes the work's writes with it.
+    await expect(
+      scope.run(tenant, (sql) => insert(sql, 'DroppedToo'), { commitWith: () => [{ text: 'select 1/0', values: [] }] }),
+    ).rejects.toThrow('division by zero');
+    const names = await withClient(testDb().adminUrl, async (c) =>
+      (await c.query(`select first_name, last_name from patients where organization_id = $1 and first_name in ('Scope', 'Committed')`, [a.orgId])).rows,
+    );
+    expect(names).toEqual([{ first_name: 'Committed', last_name: 'Kept' }]);
+  });
+
+  it('runs the statements sent with the opening in order, each with its own parameters, and stops at the first that fails', async () => {
+    const rows = await scope.run({ orgId: b.orgId, userId: null, clinicIds: '*' }, async (_sql, opened) => opened.slice(1), {
+      with: [
+        { text: 'select $1::int + 1 as n', values: [41] },
+        { text: 'select $1::text as s, $2::uuid as u', values: [`it's`, b.orgId] },
+      ],
+    });
+    expect(rows).toEqual([[{ n: 42 }], [{ s: `it's`, u: b.orgId }]]);
+    const work = jest.fn();
+    await expect(
+      scope.run({ orgId: b.orgId, userId: null, clinicIds: '*' }, work, {
+        with: [
+          { text: 'select 1/0', values: [] },
+          { text: `insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Never', 'Never', '+919700000000')`, values: [b.orgId] },
+        ],
+      }),
+    ).rejects.toThrow('division by zero');
+    expect(work).not.toHaveBeenCalled();
+    const never = await withClient(testDb().adminUrl, async (c) => (await c.query(`select count(*)::int as n from patients where first_name = 'Never'`)).rows[0].n);
+    expect(never).toBe(0);
+  });
+
+  it('undoes a savepoint that failed and keeps the transaction going', async () => {
+    const result = await scope.run({ orgId: b.orgId, userId: null, clinicIds: '*' }, async (sql) => {
+      await expect(sql.savepoint(() => sql.query('select 1/0'))).rejects.toThrow('division by zero');
+      const [{ n }] = await sql.query<{ n: number }>('select 2 as n');
+      return n;
+    });
+    expect(result).toBe(2);
+  });
+
+  it('runs prepared statements, and a Sql kept beyond its work refuses to run', async () => {
+    const statement = prepared('select count(*)::int as n from clinics where organization_id = $1');
+    let kept: Sql | undefined;
+    const n = await scope.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async (sql) => {
+      kept = sql;
+      await sql.run(statement, [sql.orgId]);
+      return (await sql.run<{ n: number }>(statement, [sql.orgId]))[0].n;
+    });
+    expect(n).toBe(2);
+    await expect(kept!.query('select 1')).rejects.toThrow('has ended');
+  });
+
+  it('leaves every pooled connection idle, with no tenant, whichever way the work ended', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        scope.run({ orgId: i % 2 ? a.orgId : b.orgId, userId: null, clinicIds: '*' }, async (sql) => {
+          const [{ pid }] = await sql.query<{ pid: number }>('select pg_backend_pid() as pid');
+          if (i % 3 === 0) await sql.query('select 1/0');
+          if (i % 3 === 1) throw new Error('the work failed');
+          return pid;
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4);
+    // Two connections in the pool: whatever the runs before did, the next one starts clean.
+    const next = await Promise.all(
+      [0, 1].map(() => scope.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async (sql) => {
+        const [s] = await sql.query<{ before: string }>(`select current_setting('app.org_id', true) as before`);
+        return s.before;
+      })),
+    );
+    expect(next).toEqual([a.orgId, a.orgId]);
+    const states = await withClient(testDb().adminUrl, async (c) =>
+      (await c.query(`select state from pg_stat_activity where application_name = 'org-scope-test'`)).rows.map((r) => r.state as string),
+    );
+    expect(states.length).toBeGreaterThan(0);
+    expect(states.every((s) => s === 'idle')).toBe(true);
+  });
+
+  it('keeps one org within its share of the pool: the org over it waits, then fails with the busy error; another org runs', async () => {
+    const shared = new OrgScope(pool(), { orgMaxConnections: 1, orgWaitMs: 200, busyError: () => new Error('organization busy') });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const holding = shared.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, () => held);
+      await expect(shared.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async () => 'second')).rejects.toThrow('organization busy');
+      await expect(shared.run({ orgId: b.orgId, userId: null, clinicIds: '*' }, async () => 'other org')).resolves.toBe('other org');
+      release();
+      await holding;
+      await expect(shared.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async () => 'after')).resolves.toBe('after');
+    } finally {
+      await shared.end();
+    }
+  });
+
+  it('a request id never names a tenant: random ids are refused without a query', async () => {
+    await expect(scope.run({ orgId: randomUUID(), userId: null, clinicIds: 'membership' }, async () => 1)).rejects.toThrow('need a user');
+  });
+});

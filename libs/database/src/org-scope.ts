@@ -1,0 +1,206 @@
+import { Pool, PoolClient } from 'pg';
+import type { ClinicAccess } from '@medgenie/tenancy';
+import { KeyedSlots } from '@medgenie/limits';
+import { poolOptions, PostgresDataSourceOptions } from './data-source';
+import { pipeline } from './pipeline';
+import type { PreparedStatement } from './prepared';
+import type { Row, Sql, Statement } from './sql';
+
+/** Who the work is for: every statement in it sees this organization's rows only (row-level security). */
+export interface Tenant {
+  orgId: string;
+  /** The acting user; null for the control plane's calls and background jobs. */
+  userId: string | null;
+  /**
+   * The clinics the work may touch: '*' for all of the org's, a list, or 'membership': those the
+   * user's membership grants, read by the app's `membershipPin` in the same round trip.
+   */
+  clinicIds: ClinicAccess | 'membership';
+}
+
+export interface OrgScopeOptions {
+  /** Named prepared statements for `Sql.run` (off behind PgBouncer in transaction mode before 1.21). */
+  preparedStatements?: boolean;
+  /**
+   * The most connections one organization's work holds at once (default: no cap), so no org can
+   * take the whole pool; work over it waits up to `orgWaitMs`, then fails with `busyError()`.
+   */
+  orgMaxConnections?: number;
+  orgWaitMs?: number;
+  busyError?: () => Error;
+  /**
+   * The statement that pins a tenant whose clinics come from its membership (`clinicIds:
+   * 'membership'`): it must set `app.org_id`, `app.user_id` and `app.clinic_ids` with
+   * `set_config(..., true)` (transaction-local) from its bound parameters. Its rows are handed
+   * to the work.
+   */
+  membershipPin?: (orgId: string, userId: string) => Statement;
+}
+
+export interface RunOptions<T> {
+  /** Statements sent in the round trip that opens the transaction, after the pin; their rows are handed to the work. */
+  with?: readonly Statement[];
+  /** Statements sent in the round trip that commits, made from the work's result (their rows are not read). */
+  commitWith?: (result: T) => readonly Statement[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The text form of `app.clinic_ids`: `*` for every clinic of the org, otherwise a Postgres
+ * uuid[] literal. Ids are checked here so the literal can only ever hold uuids.
+ */
+export function clinicIdsSetting(clinics: ClinicAccess | null): string {
+  if (clinics === null) return '{}';
+  if (clinics === '*') return '*';
+  for (const id of clinics) {
+    if (!UUID.test(id)) throw new Error('clinic access holds a value that is not a uuid');
+  }
+  return `{${clinics.join(',')}}`;
+}
+
+/**
+ * Sets the tenant for the current transaction only (`is_local = true`), with bound parameters.
+ * When the transaction ends Postgres drops the values, so a pooled connection never carries a
+ * tenant into its next use.
+ */
+export const SET_TENANT_SQL =
+  "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.clinic_ids', $3, true)";
+
+const BEGIN: Statement = { text: 'begin', values: [] };
+const COMMIT: Statement = { text: 'commit', values: [] };
+
+/**
+ * The one way tenant work reaches a region's database: requests, internal routes and background
+ * jobs alike. `run` opens a transaction whose first statement pins the tenant (bound parameters,
+ * transaction-local settings), sent in the same round trip as BEGIN; binds nothing global; hands
+ * the work a `Sql` for that transaction alone; commits when the work resolves and rolls back when
+ * it throws. A connection whose state is in doubt after a failure (the rollback did not answer)
+ * is destroyed, never pooled again, so no pooled connection leaves with a tenant or a
+ * transaction on it.
+ */
+export class OrgScope {
+  private readonly orgConnections: KeyedSlots | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: OrgScopeOptions = {},
+  ) {
+    const max = options.orgMaxConnections;
+    this.orgConnections = max ? new KeyedSlots(max, options.orgWaitMs ?? 1_000, Number.POSITIVE_INFINITY) : undefined;
+  }
+
+  /** Runs `work` in the tenant's transaction; its second argument holds the rows of the pin, then those of each `with` statement. */
+  async run<T>(tenant: Tenant, work: (sql: Sql, opened: Row[][]) => Promise<T>, options: RunOptions<T> = {}): Promise<T> {
+    const opening = [BEGIN, this.pin(tenant), ...(options.with ?? [])];
+    const giveBack = await this.takeOrgSlot(tenant.orgId);
+    try {
+      const client = await this.pool.connect();
+      let inDoubt: Error | undefined;
+      try {
+        const opened = await pipeline(client, opening);
+        const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false);
+        let result: T;
+        try {
+          result = await work(sql, opened.slice(1));
+        } finally {
+          sql.close();
+        }
+        await pipeline(client, [...(options.commitWith?.(result) ?? []), COMMIT]);
+        return result;
+      } catch (err) {
+        // The transaction may be open (and aborted): end it before the connection goes back.
+        // Rolling back after a failed COMMIT only warns that no transaction is in progress.
+        await client.query('rollback').catch((rollbackError: Error) => {
+          inDoubt = rollbackError;
+        });
+        throw err;
+      } finally {
+        client.release(inDoubt);
+      }
+    } finally {
+      giveBack?.();
+    }
+  }
+
+  private ended: Promise<void> | undefined;
+
+  /** Ends the pool (the app's shutdown); once, however often it is called. */
+  end(): Promise<void> {
+    this.ended ??= this.pool.end();
+    return this.ended;
+  }
+
+  private pin(tenant: Tenant): Statement {
+    if (!UUID.test(tenant.orgId)) throw new Error('organization id is not a uuid');
+    if (tenant.userId !== null && !UUID.test(tenant.userId)) throw new Error('user id is not a uuid');
+    if (tenant.clinicIds === 'membership') {
+      if (!this.options.membershipPin || tenant.userId === null) throw new Error('clinics from a membership need a user and a membershipPin');
+      return this.options.membershipPin(tenant.orgId, tenant.userId);
+    }
+    return { text: SET_TENANT_SQL, values: [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinicIds)] };
+  }
+
+  private async takeOrgSlot(orgId: string): Promise<(() => void) | undefined> {
+    if (!this.orgConnections) return undefined;
+    const got = this.orgConnections.acquire(orgId);
+    const giveBack = typeof got === 'function' ? got : await got;
+    if (!giveBack) throw this.options.busyError?.() ?? new Error('This organization holds its share of the database connections');
+    return giveBack;
+  }
+}
+
+/** A pg Pool for `OrgScope`, with the same bounded waits as every MedGenie pool (`poolOptions`). */
+export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | 'applicationName' | 'poolSize' | 'poolTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>): Pool {
+  const pool = new Pool({ connectionString: options.url, application_name: options.applicationName, ...poolOptions(options) });
+  // An idle connection that dies (the server restarted) is dropped by the pool; without a
+  // listener the error would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
+class TransactionSql implements Sql {
+  private open = true;
+  private savepoints = 0;
+
+  constructor(
+    private readonly client: PoolClient,
+    readonly orgId: string,
+    private readonly preparedStatements: boolean,
+  ) {}
+
+  async query<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]> {
+    this.check();
+    return (await this.client.query(text, values as unknown[] | undefined)).rows as T[];
+  }
+
+  async run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
+    this.check();
+    const config = this.preparedStatements ? { name: statement.name, text: statement.text, values: values as unknown[] } : { text: statement.text, values: values as unknown[] };
+    return (await this.client.query(config)).rows as T[];
+  }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    this.check();
+    const name = `mg_sp_${++this.savepoints}`;
+    await this.client.query(`savepoint ${name}`);
+    try {
+      const result = await work();
+      await this.client.query(`release savepoint ${name}`);
+      return result;
+    } catch (err) {
+      // Should this fail too, the transaction is aborted and the run rolls it all back.
+      await this.client.query(`rollback to savepoint ${name}`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.open = false;
+  }
+
+  private check(): void {
+    if (!this.open) throw new Error('This transaction has ended: a repository kept its Sql beyond the work');
+  }
+}

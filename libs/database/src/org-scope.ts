@@ -162,7 +162,6 @@ export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | '
 /** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
 class TransactionSql implements Sql {
   private open = true;
-  private savepoints = 0;
 
   constructor(
     private readonly client: PoolClient,
@@ -183,15 +182,15 @@ class TransactionSql implements Sql {
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
     this.check();
-    const name = `mg_sp_${++this.savepoints}`;
-    await this.client.query(`savepoint ${name}`);
+    // One name for every level: Postgres releases or rolls back to the newest savepoint of a name.
+    await this.client.query('savepoint mg_sp');
     try {
       const result = await work();
-      await this.client.query(`release savepoint ${name}`);
+      await this.client.query('release savepoint mg_sp');
       return result;
     } catch (err) {
       // Should this fail too, the transaction is aborted and the run rolls it all back.
-      await this.client.query(`rollback to savepoint ${name}`).catch(() => undefined);
+      await this.client.query('rollback to savepoint mg_sp').catch(() => undefined);
       throw err;
     }
   }

@@ -1,3 +1,5 @@
+// pg has no types for its value serializer; the declaration is beside this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./pg-internals.d.ts" />
 import { Query } from 'pg';
 import type { ClientBase } from 'pg';

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { conflict } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { KeysService } from '../keys/keys.service';
-import { Organization, OrganizationDomain, OrgStatus } from '../organizations/organization.entity';
-import { isUniqueViolation } from '@medgenie/database';
+import { Organization, OrgStatus } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { ProvisioningService } from '../signup/provisioning.service';
 import { ListOrganizationsQuery } from './dto/admin.dto';
@@ -15,7 +12,6 @@ import { ListOrganizationsQuery } from './dto/admin.dto';
 @Injectable()
 export class AdminService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly provisioning: ProvisioningService,
     private readonly keys: KeysService,
@@ -25,15 +21,14 @@ export class AdminService {
   async list(query: ListOrganizationsQuery) {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const qb = this.dataSource.getRepository(Organization).createQueryBuilder('o');
-    if (query.regionId) qb.andWhere('o.region_id = :regionId', { regionId: query.regionId });
-    if (query.plan) qb.andWhere('o.plan = :plan', { plan: query.plan });
-    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
-    if (query.search) {
-      const prefix = query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-      qb.andWhere('(o.slug like :prefix or lower(o.name) like :prefix)', { prefix: `${prefix}%` });
-    }
-    const [items, total] = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await this.organizations.search({
+      regionId: query.regionId,
+      plan: query.plan,
+      status: query.status,
+      search: query.search,
+      limit,
+      offset,
+    });
     return { items, total, limit, offset };
   }
 
@@ -55,7 +50,7 @@ export class AdminService {
     const changed = await this.organizations.transition(id, from, patch);
     if (!changed) {
       const org = await this.organizations.get(id);
-      if (org.status !== status) throw conflict(ErrorCode.OrganizationNotChangeable, `The organization is ${org.status}`);
+      if (org.status !== status) throw fail(ErrorCode.OrganizationNotChangeable, `The organization is ${org.status}`);
       return { ...org, regionSynced: !org.regionSyncPending, changed: false };
     }
     const regionSynced = await this.provisioning.syncRegion(id);
@@ -76,18 +71,8 @@ export class AdminService {
   }
 
   async setDomains(caller: Principal, id: string, domains: string[]) {
-    const org = await this.organizations.get(id);
     const unique = [...new Set(domains)];
-    try {
-      await this.dataSource.transaction(async (m) => {
-        await m.getRepository(OrganizationDomain).delete({ organizationId: id });
-        if (unique.length) await m.getRepository(OrganizationDomain).insert(unique.map((domain) => ({ domain, organizationId: id })));
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'organization_domains_pkey')) throw conflict('DOMAIN_TAKEN', 'A domain already serves another organization');
-      throw err;
-    }
-    await this.organizations.announce(org);
+    await this.organizations.setDomains(id, unique);
     await this.audit.record(caller.userId, 'organization.domains.set', 'organization', id, { domains: unique.join(',') });
     return { organizationId: id, domains: unique };
   }

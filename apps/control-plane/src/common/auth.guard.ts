@@ -1,13 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_MODE_KEY, AuthMode } from '@medgenie/auth';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
-import { forbidden } from '@medgenie/http';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { UserRole } from '../identity/user.entity';
 import { KeysService } from '../keys/keys.service';
-import { ErrorCode } from './errors';
+import { ErrorCode, fail } from './errors';
 import { Principal, ROLES_KEY } from './principal';
 
 const digest = (v: string) => createHash('sha256').update(v).digest();
@@ -37,22 +36,22 @@ export class ControlPlaneAuthGuard implements CanActivate {
     if (mode === 'service') {
       const presented = req.headers[SERVICE_TOKEN_HEADER];
       if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), this.gatewayDigest)) {
-        throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'A valid service credential is required' });
+        throw fail(ErrorCode.Unauthenticated, 'A valid service credential is required');
       }
       return true;
     }
     const header = req.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (!token) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'a bearer token is required' });
+    if (!token) throw fail(ErrorCode.Unauthenticated, 'a bearer token is required');
     let payload;
     try {
       payload = await this.keys.verify(token);
     } catch {
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'invalid token' });
+      throw fail(ErrorCode.Unauthenticated, 'invalid token');
     }
     const role = payload.role as UserRole;
     if (typeof payload.sub !== 'string' || !ROLES.includes(role)) {
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'invalid token' });
+      throw fail(ErrorCode.Unauthenticated, 'invalid token');
     }
     req.principal = {
       userId: payload.sub,
@@ -61,7 +60,7 @@ export class ControlPlaneAuthGuard implements CanActivate {
       regionId: typeof payload.region === 'string' ? payload.region : null,
     };
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(role)) throw forbidden(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
+    if (roles && !roles.includes(role)) throw fail(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     return true;
   }
 }

@@ -1,4 +1,9 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@medgenie/http';
+
+/** Error codes of the control plane, one place to read them all. */
 export const ErrorCode = {
+  Unauthenticated: 'UNAUTHENTICATED',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   AccountLocked: 'ACCOUNT_LOCKED',
   PasswordChangeRequired: 'PASSWORD_CHANGE_REQUIRED',
@@ -8,11 +13,59 @@ export const ErrorCode = {
   SlugTaken: 'SLUG_TAKEN',
   SlugReserved: 'SLUG_RESERVED',
   EmailTaken: 'EMAIL_TAKEN',
+  DomainTaken: 'DOMAIN_TAKEN',
   UnknownRegion: 'UNKNOWN_REGION',
   OrganizationNotFound: 'ORGANIZATION_NOT_FOUND',
   OrganizationNotActive: 'ORGANIZATION_NOT_ACTIVE',
   OrganizationNotChangeable: 'ORGANIZATION_NOT_CHANGEABLE',
+  PlanLimitReached: 'PLAN_LIMIT_REACHED',
   RegionUnavailable: 'REGION_UNAVAILABLE',
+  /** The region refused the call itself (its 4xx): answered 502, or 409 when the region said 409 (RegionRejectedError). */
+  RegionRejected: 'REGION_REJECTED',
   RoleRequired: 'ROLE_REQUIRED',
-  UserNotFound: 'USER_NOT_FOUND',
+  /** A request that passes the DTO's rules but not one that needs several fields together. */
+  ValidationFailed: 'VALIDATION_FAILED',
 } as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The catalogue: each code and the HTTP status it is answered with, in one place. The type makes it
+ * exhaustive: a code added above without a status here does not compile. Throw sites name a code
+ * and a message (`fail`), never a status.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.AccountLocked]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.PasswordChangeRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.InvalidRefreshToken]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.RefreshTokenReused]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.WeakPassword]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.SlugTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.SlugReserved]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.EmailTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.DomainTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.UnknownRegion]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.OrganizationNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.OrganizationNotActive]: HttpStatus.FORBIDDEN,
+  [ErrorCode.OrganizationNotChangeable]: HttpStatus.CONFLICT,
+  [ErrorCode.PlanLimitReached]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.RegionUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.RegionRejected]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.RoleRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+};
+
+/** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */
+export function fail(code: ErrorCode, message: string, retryAfterSeconds?: number): DomainError {
+  return new DomainError(code, message, ERROR_STATUS[code], retryAfterSeconds);
+}
+
+/**
+ * REGION_REJECTED, the one code whose status is not fixed: a region's own 409 is passed on as 409
+ * (the same conflict, seen from here); any other refusal is the catalogued 502.
+ */
+export function failRegionRejected(message: string, regionStatus: number): DomainError {
+  return regionStatus === HttpStatus.CONFLICT ? new DomainError(ErrorCode.RegionRejected, message, HttpStatus.CONFLICT) : fail(ErrorCode.RegionRejected, message);
+}

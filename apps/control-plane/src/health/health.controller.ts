@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@medgenie/auth';
+import { DatabaseHealthIndicator } from './database.health';
 
 @ApiTags('health')
 @Public()
@@ -10,8 +10,7 @@ import { Public } from '@medgenie/auth';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealthIndicator,
   ) {}
 
   @Get('healthz')
@@ -23,16 +22,6 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      async () => {
-        const session = this.indicators.check('database');
-        try {
-          await this.dataSource.query('select 1');
-          return session.up();
-        } catch (err) {
-          return session.down({ message: (err as Error).message });
-        }
-      },
-    ]);
+    return this.health.check([() => this.database.check('database')]);
   }
 }

@@ -3,7 +3,13 @@ import { AuthController } from './auth.controller';
 import { IdentityService } from './identity.service';
 import { PasswordHasher } from './password-hasher';
 import { PlatformAdminBootstrap } from './platform-admin.bootstrap';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { UsersRepository } from './users.repository';
 
 @Global()
-@Module({ controllers: [AuthController], providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap], exports: [IdentityService, PasswordHasher] })
+@Module({
+  controllers: [AuthController],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository],
+  exports: [IdentityService, PasswordHasher, UsersRepository],
+})
 export class IdentityModule {}

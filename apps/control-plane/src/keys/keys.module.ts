@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { JwksController } from './jwks.controller';
 import { KeysService } from './keys.service';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 @Global()
-@Module({ controllers: [JwksController], providers: [KeysService], exports: [KeysService] })
+@Module({ controllers: [JwksController], providers: [KeysService, SigningKeysRepository], exports: [KeysService] })
 export class KeysModule {}

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, JWK, JWTPayload, jwtVerify, KeyLike, SignJWT } from 'jose';
-import { DataSource, IsNull } from 'typeorm';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { KeyEncryption } from './key-encryption';
 import { SigningKey } from './signing-key.entity';
+import { NewSigningKey, SigningKeysRepository } from './signing-keys.repository';
 
 const ALG = 'ES256';
 const CACHE_MS = 30_000;
@@ -26,41 +26,34 @@ export class KeysService implements OnModuleInit {
   private readonly verifyKeys = new Map<string, KeyLike>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly signingKeys: SigningKeysRepository,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {
     this.sealing = new KeyEncryption(config.keys.encryptionSecret);
   }
 
   async onModuleInit(): Promise<void> {
-    const repo = this.dataSource.getRepository(SigningKey);
-    if (!(await repo.existsBy({ retiredAt: IsNull() }))) {
-      try {
-        await repo.insert(await this.newKey());
-      } catch (err) {
-        // Another instance created the first key at the same moment (one active key, by index).
-        if ((err as { driverError?: { code?: string } }).driverError?.code !== '23505') throw err;
-      }
-    }
+    // Another instance may create the first key at the same moment: one of the two stays active.
+    if (!(await this.signingKeys.hasActive())) await this.signingKeys.insertFirst(await this.newKey());
   }
 
-  private async newKey(): Promise<SigningKey> {
+  private async newKey(): Promise<NewSigningKey> {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
-    return this.dataSource.getRepository(SigningKey).create({
+    return {
       kid,
       alg: ALG,
       publicJwk: jwk,
       privateKeyEnc: this.sealing.encrypt(await exportPKCS8(privateKey)),
       retiredAt: null,
       publishUntil: null,
-    });
+    };
   }
 
   private async activeKey(): Promise<ActiveKey> {
     if (this.active && Date.now() - this.active.loadedAt < CACHE_MS) return this.active.key;
-    const row = await this.dataSource.getRepository(SigningKey).findOneByOrFail({ retiredAt: IsNull() });
+    const row = await this.signingKeys.findActive();
     const key = { kid: row.kid, privateKey: await importPKCS8(this.sealing.decrypt(row.privateKeyEnc), ALG) };
     this.active = { key, loadedAt: Date.now() };
     return key;
@@ -99,12 +92,7 @@ export class KeysService implements OnModuleInit {
 
   private async publishedKeys(fresh = false): Promise<SigningKey[]> {
     if (!fresh && this.published && Date.now() - this.published.loadedAt < CACHE_MS) return this.published.keys;
-    const keys = await this.dataSource
-      .getRepository(SigningKey)
-      .createQueryBuilder('k')
-      .where('k.publish_until is null or k.publish_until > now()')
-      .orderBy('k.created_at', 'DESC')
-      .getMany();
+    const keys = await this.signingKeys.listPublished();
     this.published = { keys, loadedAt: Date.now() };
     for (const kid of this.verifyKeys.keys()) if (!keys.some((k) => k.kid === kid)) this.verifyKeys.delete(kid);
     return keys;
@@ -118,16 +106,7 @@ export class KeysService implements OnModuleInit {
   async rotate(): Promise<{ kid: string; retiredKid: string | null }> {
     const fresh = await this.newKey();
     const grace = this.config.tokens.accessTtlSeconds + 60;
-    const retired = await this.dataSource.transaction(async (m) => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, count].
-      const [rows]: [{ kid: string }[], number] = await m.query(
-        `update signing_keys set retired_at = now(), publish_until = now() + make_interval(secs => $1)
-          where retired_at is null returning kid`,
-        [grace],
-      );
-      await m.getRepository(SigningKey).insert(fresh);
-      return rows[0]?.kid ?? null;
-    });
+    const retired = await this.signingKeys.rotate(fresh, grace);
     this.active = undefined;
     this.published = undefined;
     return { kid: fresh.kid, retiredKid: retired };

@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { PLAN_LIMITS, Plan } from '@medgenie/contracts';
-import { isUniqueViolation } from '@medgenie/database';
-import { conflict, DomainError, forbidden } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { onViolation } from '@medgenie/database';
+import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { PasswordHasher } from '../identity/password-hasher';
-import { User } from '../identity/user.entity';
+import { USER_EMAIL_UNIQUE } from '../identity/user.entity';
+import { UsersRepository } from '../identity/users.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RegionalClient } from '../regional/regional-client';
 import { CreatedMember, CreateMemberDto } from './dto/member.dto';
@@ -20,7 +19,7 @@ import { CreatedMember, CreateMemberDto } from './dto/member.dto';
 @Injectable()
 export class MembersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly organizations: OrganizationsService,
     private readonly regions: RegionalClient,
@@ -28,21 +27,21 @@ export class MembersService {
 
   async create(caller: Principal, dto: CreateMemberDto): Promise<CreatedMember> {
     const org = await this.organizations.get(caller.orgId!);
-    if (org.status !== 'active') throw forbidden(ErrorCode.OrganizationNotActive, `The organization is ${org.status}`);
+    if (org.status !== 'active') throw fail(ErrorCode.OrganizationNotActive, `The organization is ${org.status}`);
     if (dto.role === 'doctor') {
       const max = PLAN_LIMITS[org.plan as Plan]?.maxDoctors;
       // The org admin who signed up is the org's first doctor (the region gives them a doctor
       // profile at provisioning), so the plan's doctors are the doctors plus that admin: the
       // same count the region applies to its doctor profiles.
-      const doctors = await this.dataSource.getRepository(User).countBy({ organizationId: org.id, role: In(['doctor', 'org_admin']) });
+      const doctors = await this.users.countByRoles(org.id, ['doctor', 'org_admin']);
       if (max !== null && max !== undefined && doctors >= max) {
-        throw new DomainError('PLAN_LIMIT_REACHED', `Your plan allows ${max} doctors; upgrade to add more`, HttpStatus.PAYMENT_REQUIRED);
+        throw fail(ErrorCode.PlanLimitReached, `Your plan allows ${max} doctors; upgrade to add more`);
       }
     }
     const temporaryPassword = randomBytes(12).toString('base64url');
     const userId = randomUUID();
     try {
-      await this.dataSource.getRepository(User).insert({
+      await this.users.insert({
         id: userId,
         email: dto.email,
         passwordHash: await this.hasher.hash(temporaryPassword),
@@ -56,8 +55,7 @@ export class MembersService {
         lockedUntil: null,
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'users_email_unique')) throw conflict(ErrorCode.EmailTaken, 'An account with this email already exists');
-      throw err;
+      throw onViolation(err, { [USER_EMAIL_UNIQUE]: () => fail(ErrorCode.EmailTaken, 'An account with this email already exists') });
     }
     let membershipId: string;
     try {
@@ -68,15 +66,15 @@ export class MembersService {
         clinicIds: dto.clinicIds,
       }));
     } catch (err) {
-      await this.dataSource.getRepository(User).delete({ id: userId, status: 'provisioning' });
+      await this.users.deleteProvisioning(userId);
       throw err;
     }
-    await this.dataSource.getRepository(User).update({ id: userId }, { status: 'active' });
+    await this.users.update(userId, { status: 'active' });
     return { userId, membershipId, email: dto.email, role: dto.role, temporaryPassword };
   }
 
   async list(caller: Principal) {
-    const users = await this.dataSource.getRepository(User).find({ where: { organizationId: caller.orgId! }, order: { name: 'ASC' } });
+    const users = await this.users.listByOrganization(caller.orgId!);
     return users.map((u) => ({ userId: u.id, email: u.email, name: u.name, role: u.role, status: u.status, mustChangePassword: u.mustChangePassword }));
   }
 }

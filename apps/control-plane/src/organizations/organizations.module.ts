@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 import { RegistryController } from './registry.controller';
 import { RegistryEvents } from './registry-events';
 
 @Global()
-@Module({ controllers: [RegistryController], providers: [OrganizationsService, RegistryEvents], exports: [OrganizationsService, RegistryEvents] })
+@Module({
+  controllers: [RegistryController],
+  providers: [OrganizationsRepository, OrganizationsService, RegistryEvents],
+  exports: [OrganizationsRepository, OrganizationsService, RegistryEvents],
+})
 export class OrganizationsModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { notFound } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
-import { Region } from '../regions/region.entity';
-import { Organization, OrganizationDomain, OrgStatus } from './organization.entity';
+import { onViolation } from '@medgenie/database';
+import { ErrorCode, fail } from '../common/errors';
+import { RegionsService } from '../regions/regions.service';
+import { Organization, ORGANIZATION_DOMAIN_KEY, OrgStatus } from './organization.entity';
+import { OrganizationFilter, OrganizationsRepository } from './organizations.repository';
 import { RegistryEvents } from './registry-events';
 
 export interface OrganizationLookup {
@@ -21,19 +21,24 @@ export interface OrganizationLookup {
 @Injectable()
 export class OrganizationsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsRepository,
+    private readonly regions: RegionsService,
     private readonly events: RegistryEvents,
   ) {}
 
-  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<Organization> {
-    const org = await manager.getRepository(Organization).findOneBy({ id });
-    if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'Organization not found');
+  async get(id: string): Promise<Organization> {
+    const org = await this.organizations.findById(id);
+    if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found');
     return org;
+  }
+
+  search(filter: OrganizationFilter): Promise<[Organization[], number]> {
+    return this.organizations.search(filter);
   }
 
   /** Applies a change and announces it once committed. */
   async update(id: string, patch: Partial<Organization>): Promise<Organization> {
-    await this.dataSource.getRepository(Organization).update({ id }, patch);
+    await this.organizations.update(id, patch);
     const org = await this.get(id);
     await this.announce(org);
     return org;
@@ -45,45 +50,49 @@ export class OrganizationsService {
    * when the org was not in `from`.
    */
   async transition(id: string, from: OrgStatus, patch: Partial<Organization>): Promise<Organization | null> {
-    const result = await this.dataSource.getRepository(Organization).update({ id, status: from }, patch);
-    if (!result.affected) return null;
+    if (!(await this.organizations.updateIfStatus(id, from, patch))) return null;
     const org = await this.get(id);
     await this.announce(org);
     return org;
+  }
+
+  /** Replaces the org's custom domains (a domain serves one organization only); announces it. */
+  async setDomains(id: string, domains: string[]): Promise<void> {
+    const org = await this.get(id);
+    try {
+      await this.organizations.replaceDomains(id, domains);
+    } catch (err) {
+      throw onViolation(err, { [ORGANIZATION_DOMAIN_KEY]: () => fail(ErrorCode.DomainTaken, 'A domain already serves another organization') });
+    }
+    await this.announce(org);
   }
 
   announce(org: Organization): Promise<void> {
     return this.events.publish({ type: 'organization.changed', organizationId: org.id, slug: org.slug, regionId: org.regionId, status: org.status });
   }
 
-  /** Resolves `<slug>.<region domain>` (production or local) or a custom domain, or a bare slug. */
+  /** Resolves `<slug>.<region domain>` (production or local) or a custom domain, or a bare slug: exactly one of host or slug. */
   async lookup(query: { host?: string; slug?: string }): Promise<OrganizationLookup> {
-    const repo = this.dataSource.getRepository(Organization);
+    if (!query.host === !query.slug) throw fail(ErrorCode.ValidationFailed, 'give exactly one of host or slug');
     let org: Organization | null = null;
     let hostRegionId: string | null = null;
     if (query.slug) {
-      org = await repo.findOneBy({ slug: query.slug });
+      org = await this.organizations.findBySlug(query.slug);
     } else if (query.host) {
       const host = query.host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-      const custom = await this.dataSource.getRepository(OrganizationDomain).findOneBy({ domain: host });
-      if (custom) {
-        org = await repo.findOneBy({ id: custom.organizationId });
-      } else {
+      org = await this.organizations.findByCustomDomain(host);
+      if (!org) {
         const dot = host.indexOf('.');
         const slug = host.slice(0, dot);
         const domain = host.slice(dot + 1);
-        const region = await this.dataSource
-          .getRepository(Region)
-          .createQueryBuilder('r')
-          .where('r.domain = :domain or r.local_domain = :domain', { domain })
-          .getOne();
+        const region = await this.regions.findByDomain(domain);
         if (dot > 0 && region) {
           hostRegionId = region.id;
-          org = await repo.findOneBy({ slug });
+          org = await this.organizations.findBySlug(slug);
         }
       }
     }
-    if (!org) throw notFound(ErrorCode.OrganizationNotFound, 'No organization answers to this host');
+    if (!org) throw fail(ErrorCode.OrganizationNotFound, 'No organization answers to this host');
     return { organizationId: org.id, slug: org.slug, name: org.name, regionId: org.regionId, status: org.status, plan: org.plan, hostRegionId };
   }
 }

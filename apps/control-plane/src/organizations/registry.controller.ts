@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ServiceAuth } from '@medgenie/auth';
 import { LookupQuery } from './dto/lookup.dto';
@@ -13,7 +13,6 @@ export class RegistryController {
 
   @Get('lookup')
   lookup(@Query() query: LookupQuery): Promise<OrganizationLookup> {
-    if (!query.host === !query.slug) throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'give exactly one of host or slug' });
     return this.organizations.lookup(query);
   }
 }

@@ -1,5 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   ProvisionMembershipDto,
   ProvisionMembershipResult,
@@ -7,44 +6,32 @@ import {
   ProvisionOrganizationResult,
   SERVICE_TOKEN_HEADER,
 } from '@medgenie/contracts';
-import { DomainError } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, fail, failRegionRejected } from '../common/errors';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
-import { Region } from '../regions/region.entity';
+import { RegionsService } from '../regions/regions.service';
 
 /** The region could not be reached or failed on its side: the caller may retry later. */
-export class RegionUnavailableError extends DomainError {
-  constructor(regionId: string, detail: string) {
-    super(ErrorCode.RegionUnavailable, `Region ${regionId} is unavailable (${detail})`, HttpStatus.SERVICE_UNAVAILABLE, 5);
-  }
-}
-
-/** The region refused the request itself (4xx): retrying the same call will not help. */
-export class RegionRejectedError extends DomainError {
-  constructor(regionId: string, status: number, message: string) {
-    super('REGION_REJECTED', `Region ${regionId} refused: ${message}`, status === 409 ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY);
-  }
-}
+const regionUnavailable = (regionId: string, detail: string) => fail(ErrorCode.RegionUnavailable, `Region ${regionId} is unavailable (${detail})`, 5);
 
 /** Calls the regions' /internal routes with each region's own service credential and a timeout. */
 @Injectable()
 export class RegionalClient {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
   private async baseUrl(regionId: string): Promise<string> {
     const override = this.config.regions.apiUrls[regionId];
     if (override) return override.replace(/\/$/, '');
-    const region = await this.dataSource.getRepository(Region).findOneBy({ id: regionId });
-    if (!region) throw new RegionUnavailableError(regionId, 'unknown region');
-    return region.apiUrl.replace(/\/$/, '');
+    const url = await this.regions.apiUrl(regionId);
+    if (!url) throw regionUnavailable(regionId, 'unknown region');
+    return url.replace(/\/$/, '');
   }
 
   private async call<T>(regionId: string, method: string, path: string, body: unknown): Promise<T> {
     const token = this.config.regions.serviceTokens[regionId];
-    if (!token) throw new RegionUnavailableError(regionId, 'no service credential configured');
+    if (!token) throw regionUnavailable(regionId, 'no service credential configured');
     let res: Response;
     try {
       res = await fetch(`${await this.baseUrl(regionId)}${path}`, {
@@ -54,10 +41,10 @@ export class RegionalClient {
         signal: AbortSignal.timeout(this.config.regions.timeoutMs),
       });
     } catch (err) {
-      throw new RegionUnavailableError(regionId, (err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable');
+      throw regionUnavailable(regionId, (err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable');
     }
     const text = await res.text();
-    if (res.status >= 500) throw new RegionUnavailableError(regionId, `answered ${res.status}`);
+    if (res.status >= 500) throw regionUnavailable(regionId, `answered ${res.status}`);
     if (res.status >= 400) {
       let message = `answered ${res.status}`;
       try {
@@ -65,7 +52,7 @@ export class RegionalClient {
       } catch {
         // not JSON
       }
-      throw new RegionRejectedError(regionId, res.status, message);
+      throw failRegionRejected(`Region ${regionId} refused: ${message}`, res.status);
     }
     return JSON.parse(text) as T;
   }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Plan } from '@medgenie/contracts';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
-import { User } from '../identity/user.entity';
-import { Organization } from '../organizations/organization.entity';
+import { UsersRepository } from '../identity/users.repository';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RegionalClient } from '../regional/regional-client';
 
@@ -18,19 +17,18 @@ export class ProvisioningService {
   private readonly logger = new Logger(ProvisioningService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly regions: RegionalClient,
     private readonly organizations: OrganizationsService,
+    private readonly registry: OrganizationsRepository,
+    private readonly users: UsersRepository,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
   /** True when the org is active afterwards. */
   async attempt(orgId: string): Promise<boolean> {
-    const org = await this.dataSource.getRepository(Organization).findOneBy({ id: orgId });
+    const org = await this.registry.findById(orgId);
     if (!org || org.status !== 'provisioning') return org?.status === 'active';
-    const admin = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { organizationId: orgId, role: 'org_admin' }, order: { createdAt: 'ASC' } });
+    const admin = await this.users.firstOrgAdmin(orgId);
     if (!admin) return false;
     try {
       await this.regions.provisionOrganization(org.regionId, {
@@ -44,10 +42,11 @@ export class ProvisioningService {
     } catch (err) {
       const attempts = org.provisioningAttempts + 1;
       const delay = Math.min(this.config.provisioningRetryMs * 2 ** Math.min(attempts - 1, 10), MAX_BACKOFF_MS);
-      await this.dataSource.getRepository(Organization).update(
-        { id: orgId },
-        { provisioningAttempts: attempts, provisioningError: (err as Error).message.slice(0, 500), nextProvisioningAt: new Date(Date.now() + delay) },
-      );
+      await this.registry.update(orgId, {
+        provisioningAttempts: attempts,
+        provisioningError: (err as Error).message.slice(0, 500),
+        nextProvisioningAt: new Date(Date.now() + delay),
+      });
       this.logger.warn({ organizationId: orgId, attempts, retryInMs: delay }, 'provisioning deferred');
       return false;
     }
@@ -62,19 +61,16 @@ export class ProvisioningService {
 
   /** Pushes a status/plan change the region missed. True when the region has it now. */
   async syncRegion(orgId: string): Promise<boolean> {
-    const org = await this.dataSource.getRepository(Organization).findOneBy({ id: orgId });
+    const org = await this.registry.findById(orgId);
     if (!org || org.status === 'provisioning') return false;
     try {
       await this.regions.updateOrganization(org.regionId, org.id, { name: org.name, plan: org.plan, status: org.status });
     } catch {
-      await this.dataSource.getRepository(Organization).update({ id: orgId }, { regionSyncPending: true });
+      await this.registry.update(orgId, { regionSyncPending: true });
       return false;
     }
     // Clear the flag only if nothing changed meanwhile (another change keeps it for the next pass).
-    await this.dataSource.query(
-      'update organizations set region_sync_pending = false where id = $1 and status = $2 and plan = $3 and name = $4',
-      [orgId, org.status, org.plan, org.name],
-    );
+    await this.registry.clearSyncPendingIfUnchanged(org);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { ProvisioningService } from './provisioning.service';
 
 /**
@@ -14,7 +14,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
   private running?: Promise<void>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly registry: OrganizationsRepository,
     private readonly provisioning: ProvisioningService,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
@@ -35,16 +35,10 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
 
   /** One pass: claim due work (pushing its next time out, so no other instance takes it), do it. */
   async tick(): Promise<void> {
-    const [claimed]: [{ id: string; status: string; region_sync_pending: boolean }[], number] = await this.dataSource.query(
-      `update organizations set next_provisioning_at = now() + interval '1 minute'
-        where id in (select id from organizations
-                      where (status = 'provisioning' and next_provisioning_at <= now()) or region_sync_pending
-                      order by next_provisioning_at nulls first limit 20 for update skip locked)
-        returning id, status, region_sync_pending`,
-    );
+    const claimed = await this.registry.claimDue(20);
     for (const row of claimed) {
       if (row.status === 'provisioning') await this.provisioning.attempt(row.id);
-      else if (row.region_sync_pending) await this.provisioning.syncRegion(row.id);
+      else if (row.regionSyncPending) await this.provisioning.syncRegion(row.id);
     }
   }
 }

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PLAN_LIMITS } from '@medgenie/contracts';
-import { isUniqueViolation } from '@medgenie/database';
-import { badRequest, conflict } from '@medgenie/http';
-import { ErrorCode } from '../common/errors';
+import { onViolation } from '@medgenie/database';
+import { ErrorCode, fail } from '../common/errors';
 import { IdentityService } from '../identity/identity.service';
 import { PasswordHasher } from '../identity/password-hasher';
 import { assertAcceptablePassword } from '../identity/password-policy';
-import { User } from '../identity/user.entity';
-import { Organization } from '../organizations/organization.entity';
+import { USER_EMAIL_UNIQUE } from '../identity/user.entity';
+import { UsersRepository } from '../identity/users.repository';
+import { ORGANIZATION_SLUG_KEY } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { Region } from '../regions/region.entity';
+import { RegionsService } from '../regions/regions.service';
 import { SignupDto, SignupResult } from './dto/signup.dto';
 import { ProvisioningService } from './provisioning.service';
 import { RESERVED_SLUGS } from './reserved-slugs';
+import { SignupRepository } from './signup.repository';
 
 /**
  * Signup (DESIGN.md §6): the org (status provisioning) and its admin identity are created in one
@@ -24,7 +24,9 @@ import { RESERVED_SLUGS } from './reserved-slugs';
 @Injectable()
 export class SignupService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly signups: SignupRepository,
+    private readonly users: UsersRepository,
+    private readonly regions: RegionsService,
     private readonly hasher: PasswordHasher,
     private readonly identity: IdentityService,
     private readonly provisioning: ProvisioningService,
@@ -32,9 +34,9 @@ export class SignupService {
   ) {}
 
   async signup(dto: SignupDto): Promise<SignupResult> {
-    if (RESERVED_SLUGS.has(dto.slug)) throw badRequest(ErrorCode.SlugReserved, `The name "${dto.slug}" is reserved; choose another`);
-    const region = await this.dataSource.getRepository(Region).findOneBy({ id: dto.regionId, status: 'active' });
-    if (!region) throw badRequest(ErrorCode.UnknownRegion, `There is no region "${dto.regionId}"`);
+    if (RESERVED_SLUGS.has(dto.slug)) throw fail(ErrorCode.SlugReserved, `The name "${dto.slug}" is reserved; choose another`);
+    const region = await this.regions.findActive(dto.regionId);
+    if (!region) throw fail(ErrorCode.UnknownRegion, `There is no region "${dto.regionId}"`);
     assertAcceptablePassword(dto.adminPassword, dto.adminEmail);
     const passwordHash = await this.hasher.hash(dto.adminPassword);
 
@@ -42,8 +44,8 @@ export class SignupService {
     const clinicId = randomUUID();
     const userId = randomUUID();
     try {
-      await this.dataSource.transaction(async (m) => {
-        await m.getRepository(Organization).insert({
+      await this.signups.createOrganizationWithAdmin(
+        {
           id: orgId,
           slug: dto.slug,
           name: dto.organizationName,
@@ -59,8 +61,8 @@ export class SignupService {
           nextProvisioningAt: new Date(Date.now() + 60_000),
           trialEndsAt: new Date(Date.now() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000),
           regionSyncPending: false,
-        });
-        await m.getRepository(User).insert({
+        },
+        {
           id: userId,
           email: dto.adminEmail,
           passwordHash,
@@ -72,18 +74,20 @@ export class SignupService {
           mustChangePassword: false,
           failedLogins: 0,
           lockedUntil: null,
-        });
-      });
+        },
+      );
     } catch (err) {
-      if (isUniqueViolation(err, 'organizations_slug_key')) throw conflict(ErrorCode.SlugTaken, `The name "${dto.slug}" is taken`);
-      if (isUniqueViolation(err, 'users_email_unique')) throw conflict(ErrorCode.EmailTaken, 'An account with this email already exists');
-      throw err;
+      throw onViolation(err, {
+        [ORGANIZATION_SLUG_KEY]: () => fail(ErrorCode.SlugTaken, `The name "${dto.slug}" is taken`),
+        [USER_EMAIL_UNIQUE]: () => fail(ErrorCode.EmailTaken, 'An account with this email already exists'),
+      });
     }
 
     // Announced at once: a gateway that cached this host as unknown drops that entry.
     await this.organizations.announce(await this.organizations.get(orgId));
     const active = await this.provisioning.attempt(orgId);
-    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    const user = await this.users.findById(userId);
+    if (!user) throw new Error(`the admin identity ${userId} of a new organization is gone`);
     const tokens = await this.identity.issue(user, randomUUID());
     return {
       organizationId: orgId,

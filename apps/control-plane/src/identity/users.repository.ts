@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { RefreshToken, User, UserRole } from './user.entity';
+
+/** What a new identity is created with (the table's defaults fill the rest). */
+export type NewUser = Pick<
+  User,
+  'id' | 'email' | 'passwordHash' | 'name' | 'organizationId' | 'role' | 'status' | 'clinicIds' | 'mustChangePassword' | 'failedLogins' | 'lockedUntil'
+>;
+
+export interface LockoutPolicy {
+  threshold: number;
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+/** The identities (users) table. Emails are matched case-insensitively, as the unique index is. */
+@Injectable()
+export class UsersRepository {
+  private readonly users: Repository<User>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.users = dataSource.getRepository(User);
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getOne();
+  }
+
+  existsByEmail(email: string): Promise<boolean> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getExists();
+  }
+
+  /** The org's members, by name. */
+  listByOrganization(organizationId: string): Promise<User[]> {
+    return this.users.find({ where: { organizationId }, order: { name: 'ASC' } });
+  }
+
+  countByRoles(organizationId: string, roles: UserRole[]): Promise<number> {
+    return this.users.countBy({ organizationId, role: In(roles) });
+  }
+
+  /** The org's first org admin (the one who signed it up). */
+  firstOrgAdmin(organizationId: string): Promise<User | null> {
+    return this.users.findOne({ where: { organizationId, role: 'org_admin' }, order: { createdAt: 'ASC' } });
+  }
+
+  async insert(user: NewUser): Promise<void> {
+    await this.users.insert(user);
+  }
+
+  /** Inserts the user unless one exists with the same email or id (no error: the other one stays). */
+  async insertIfAbsent(user: Pick<User, 'id' | 'email' | 'passwordHash' | 'name' | 'organizationId' | 'role' | 'status'>): Promise<void> {
+    await this.users.createQueryBuilder().insert().values(user).orIgnore().execute();
+  }
+
+  async update(id: string, patch: Partial<Pick<User, 'status' | 'failedLogins' | 'lockedUntil'>>): Promise<void> {
+    await this.users.update({ id }, patch);
+  }
+
+  /** Removes an identity still provisioning (never one that became active meanwhile). */
+  async deleteProvisioning(id: string): Promise<void> {
+    await this.users.delete({ id, status: 'provisioning' });
+  }
+
+  /**
+   * Counts a failed login in one statement (concurrent failures all count) and locks the account
+   * once `threshold` is reached, for `baseSeconds` doubling with every further failure, at most
+   * `maxSeconds`. The lock's end, or null when the account is not locked by it.
+   */
+  async recordFailedLogin(id: string, policy: LockoutPolicy): Promise<Date | null> {
+    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
+      `update users set failed_logins = failed_logins + 1,
+              locked_until = case when failed_logins + 1 >= $2
+                                  then now() + make_interval(secs => least($3 * power(2, failed_logins + 1 - $2), $4))
+                                  else locked_until end
+        where id = $1 returning locked_until`,
+      [id, policy.threshold, policy.baseSeconds, policy.maxSeconds],
+    );
+    const until = rows[0]?.locked_until;
+    return until ? new Date(until) : null;
+  }
+
+  /** Sets a new password (no longer a temporary one) and revokes every refresh token of the user, in one transaction. */
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() });
+      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    });
+  }
+}

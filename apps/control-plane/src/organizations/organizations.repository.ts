@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { Organization, OrganizationDomain, OrgStatus } from './organization.entity';
+
+export interface OrganizationFilter {
+  regionId?: string;
+  plan?: string;
+  status?: OrgStatus;
+  /** Name or slug prefix, matched case-insensitively. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Work the provisioning worker claimed: an org to provision, or one whose region missed a change. */
+export interface ClaimedOrganization {
+  id: string;
+  status: OrgStatus;
+  regionSyncPending: boolean;
+}
+
+/** The organizations registry's tables: organizations and their custom domains. */
+@Injectable()
+export class OrganizationsRepository {
+  private readonly organizations: Repository<Organization>;
+  private readonly domains: Repository<OrganizationDomain>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.organizations = dataSource.getRepository(Organization);
+    this.domains = dataSource.getRepository(OrganizationDomain);
+  }
+
+  findById(id: string): Promise<Organization | null> {
+    return this.organizations.findOneBy({ id });
+  }
+
+  findBySlug(slug: string): Promise<Organization | null> {
+    return this.organizations.findOneBy({ slug });
+  }
+
+  /** The org a custom domain serves, if any. */
+  async findByCustomDomain(domain: string): Promise<Organization | null> {
+    const custom = await this.domains.findOneBy({ domain });
+    return custom ? this.organizations.findOneBy({ id: custom.organizationId }) : null;
+  }
+
+  /** A page of organizations, newest first, and how many match in all. */
+  search(filter: OrganizationFilter): Promise<[Organization[], number]> {
+    const qb = this.organizations.createQueryBuilder('o');
+    if (filter.regionId) qb.andWhere('o.region_id = :regionId', { regionId: filter.regionId });
+    if (filter.plan) qb.andWhere('o.plan = :plan', { plan: filter.plan });
+    if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
+    if (filter.search) {
+      const prefix = filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere('(o.slug like :prefix or lower(o.name) like :prefix)', { prefix: `${prefix}%` });
+    }
+    return qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(filter.limit).skip(filter.offset).getManyAndCount();
+  }
+
+  async update(id: string, patch: Partial<Organization>): Promise<void> {
+    await this.organizations.update({ id }, patch);
+  }
+
+  /** Applies `patch` only if the org is in status `from` (one statement); false when it was not. */
+  async updateIfStatus(id: string, from: OrgStatus, patch: Partial<Organization>): Promise<boolean> {
+    const result = await this.organizations.update({ id, status: from }, patch);
+    return !!result.affected;
+  }
+
+  /**
+   * Clears the org's pending region sync, unless its status, plan or name changed since `seen` was
+   * read (that change keeps the flag for the next pass). Raw: the org itself did not change, so
+   * updated_at stays as it is (TypeORM's update would bump it).
+   */
+  async clearSyncPendingIfUnchanged(seen: Pick<Organization, 'id' | 'status' | 'plan' | 'name'>): Promise<void> {
+    await this.dataSource.query('update organizations set region_sync_pending = false where id = $1 and status = $2 and plan = $3 and name = $4', [
+      seen.id,
+      seen.status,
+      seen.plan,
+      seen.name,
+    ]);
+  }
+
+  /** Replaces the org's custom domains, in one transaction. */
+  async replaceDomains(organizationId: string, domains: string[]): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(OrganizationDomain).delete({ organizationId });
+      if (domains.length) await m.getRepository(OrganizationDomain).insert(domains.map((domain) => ({ domain, organizationId })));
+    });
+  }
+
+  /**
+   * Claims up to `limit` orgs with due work (provisioning due, or a region sync pending), pushing
+   * their next time a minute out so no other instance takes them. SKIP LOCKED: instances never wait
+   * on each other.
+   */
+  async claimDue(limit: number): Promise<ClaimedOrganization[]> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, count].
+    const [rows]: [{ id: string; status: OrgStatus; region_sync_pending: boolean }[], number] = await this.dataSource.query(
+      `update organizations set next_provisioning_at = now() + interval '1 minute'
+        where id in (select id from organizations
+                      where (status = 'provisioning' and next_provisioning_at <= now()) or region_sync_pending
+                      order by next_provisioning_at nulls first limit $1 for update skip locked)
+        returning id, status, region_sync_pending`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, status: r.status, regionSyncPending: r.region_sync_pending }));
+  }
+}

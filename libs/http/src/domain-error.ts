@@ -2,7 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * A failure the caller can act on, with a stable code. Mapped to HTTP in one place
- * (HttpErrorFilter), so services never speak HTTP.
+ * (HttpErrorFilter), so services never speak HTTP. Each app makes these through its own error
+ * catalogue (`fail(code, message)` in its common/errors.ts), which holds every code's status.
  */
 export class DomainError extends Error {
   constructor(
@@ -16,10 +17,3 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
-
-export const notFound = (code: string, message: string) => new DomainError(code, message, HttpStatus.NOT_FOUND);
-export const conflict = (code: string, message: string) => new DomainError(code, message, HttpStatus.CONFLICT);
-export const forbidden = (code: string, message: string) => new DomainError(code, message, HttpStatus.FORBIDDEN);
-export const badRequest = (code: string, message: string) => new DomainError(code, message, HttpStatus.BAD_REQUEST);
-export const unprocessable = (code: string, message: string) =>
-  new DomainError(code, message, HttpStatus.UNPROCESSABLE_ENTITY);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
+import { AuditActorType, AuditRepository } from './audit.repository';
 
 export interface AuditEntry {
   action: string;
@@ -11,38 +11,37 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-const INSERT = prepared(`insert into audit_events
-  (organization_id, actor_type, actor_user_id, clinic_id, action, resource_type, resource_id, request_id, details)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
-
 /** Writes audit events in the caller's transaction, so an event exists exactly when its action does. */
 @Injectable()
 export class AuditService {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly events: AuditRepository,
     private readonly context: RequestContext,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    await this.insert(this.context.orgId, 'user', this.context.userId, entry);
+    await this.insert('user', this.context.userId, entry);
   }
 
-  /** For the control plane's calls on internal routes, where no user acts. */
+  /**
+   * For the control plane's calls on internal routes, where no user acts. The event belongs to the
+   * organization the transaction is pinned to, which must be `orgId`.
+   */
   async recordService(orgId: string, entry: AuditEntry): Promise<void> {
-    await this.insert(orgId, 'service', null, entry);
+    if (orgId !== this.events.orgId) throw new Error('recordService: the transaction is pinned to another organization');
+    await this.insert('service', null, entry);
   }
 
-  private async insert(orgId: string, actorType: 'user' | 'service', userId: string | null, entry: AuditEntry): Promise<void> {
-    await runPrepared(this.tx.manager, INSERT, [
-      orgId,
+  private async insert(actorType: AuditActorType, actorUserId: string | null, entry: AuditEntry): Promise<void> {
+    await this.events.insert({
       actorType,
-      userId,
-      entry.clinicId ?? null,
-      entry.action,
-      entry.resourceType,
-      entry.resourceId ?? null,
-      RequestContext.snapshot().requestId ?? null,
-      entry.details ?? {},
-    ]);
+      actorUserId,
+      clinicId: entry.clinicId ?? null,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      requestId: RequestContext.snapshot().requestId ?? null,
+      details: entry.details ?? {},
+    });
   }
 }

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
 import { AmendPrescriptionDto, ApplyShortKeyDto, CreatePrescriptionDto, ListPrescriptionsQuery, UpdatePrescriptionDto } from './dto/prescription.dto';
-import { PrescriptionsService, PrescriptionView } from './prescriptions.service';
+import { PrescriptionsService } from './prescriptions.service';
+import { PrescriptionView } from './prescriptions.types';
 import { Page } from '../common/page';
 
 /**

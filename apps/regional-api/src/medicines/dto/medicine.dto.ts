@@ -1,11 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/dto';
-import { MEDICINE_FORMS, MedicineForm } from '../medicine.entity';
+import { MEDICINE_FORMS, MEDICINE_SCOPES, MedicineForm, MedicineScope } from '../medicines.types';
 import { PageQuery } from '../../common/page';
-
-export const MEDICINE_SCOPES = ['global', 'organization'] as const;
-export type MedicineScope = (typeof MEDICINE_SCOPES)[number];
 
 /** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
 const ToBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));

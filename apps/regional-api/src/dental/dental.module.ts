@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
 import { ClinicalReferences } from './clinical-references';
+import { ClinicalReferencesRepository } from './clinical-references.repository';
 import { DentalBlobStore } from './dental-blob-store';
 import { ObservationTemplatesController } from './observation-templates.controller';
 import { ObservationTemplatesService } from './observation-templates.service';
@@ -14,7 +15,7 @@ import { RawUploadParser } from './raw-upload.parser';
 /** Dental records: observation templates, observations, procedures and attachments (in the blob store). */
 @Module({
   controllers: [ObservationTemplatesController, ObservationsController, ProceduresController, AttachmentsController],
-  providers: [ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
+  providers: [ClinicalReferencesRepository, ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
   exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService],
 })
 export class DentalModule {}

@@ -5,6 +5,7 @@ import { ClinicalReferences } from './clinical-references';
 import { ClinicalReferencesRepository } from './clinical-references.repository';
 import { DentalBlobStore } from './dental-blob-store';
 import { ObservationTemplatesController } from './observation-templates.controller';
+import { ObservationTemplatesRepository } from './observation-templates.repository';
 import { ObservationTemplatesService } from './observation-templates.service';
 import { ObservationsController } from './observations.controller';
 import { ObservationsService } from './observations.service';
@@ -15,7 +16,7 @@ import { RawUploadParser } from './raw-upload.parser';
 /** Dental records: observation templates, observations, procedures and attachments (in the blob store). */
 @Module({
   controllers: [ObservationTemplatesController, ObservationsController, ProceduresController, AttachmentsController],
-  providers: [ClinicalReferencesRepository, ClinicalReferences, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
+  providers: [ClinicalReferencesRepository, ClinicalReferences, ObservationTemplatesRepository, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
   exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService],
 })
 export class DentalModule {}

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
+import { ErrorCode } from './errors';
 
 /** Something the client did to its own request body: answered (408, 413) or not (gone), never an upstream fault. */
 export class ClientBodyError extends Error {
   constructor(
-    readonly status: 408 | 413 | 499,
-    readonly code: string,
+    readonly code: typeof ErrorCode.RequestTimeout | typeof ErrorCode.PayloadTooLarge | typeof ErrorCode.ClientClosedRequest,
     message: string,
   ) {
     super(message);
@@ -59,7 +59,7 @@ export class BodyWatch {
     this.timer = setInterval(() => this.check(), checkEvery);
     this.timer.unref();
     request.once('close', () => {
-      if (!request.complete) this.fail(new ClientBodyError(499, 'CLIENT_CLOSED_REQUEST', 'The client went away before sending its whole body'));
+      if (!request.complete) this.fail(new ClientBodyError(ErrorCode.ClientClosedRequest, 'The client went away before sending its whole body'));
       this.stop();
     });
   }
@@ -74,7 +74,7 @@ export class BodyWatch {
     this.bytes += chunk.length;
     this.lastData = Date.now();
     if (this.bytes > this.options.limit) {
-      this.fail(new ClientBodyError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'));
+      this.fail(new ClientBodyError(ErrorCode.PayloadTooLarge, 'The request body is too large'));
       return false;
     }
     return true;
@@ -101,11 +101,11 @@ export class BodyWatch {
     if (this.pausedAt !== undefined) return;
     const now = Date.now();
     if (now - this.lastData >= this.options.idleMs) {
-      return this.fail(new ClientBodyError(408, 'REQUEST_TIMEOUT', 'The request body stopped arriving'));
+      return this.fail(new ClientBodyError(ErrorCode.RequestTimeout, 'The request body stopped arriving'));
     }
     const elapsed = now - this.started;
     if (elapsed >= this.options.graceMs && (this.bytes * 1000) / elapsed < this.options.minBytesPerSecond) {
-      this.fail(new ClientBodyError(408, 'REQUEST_TIMEOUT', 'The request body is arriving too slowly'));
+      this.fail(new ClientBodyError(ErrorCode.RequestTimeout, 'The request body is arriving too slowly'));
     }
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import type { GatewayConfig } from './config';
-import { sendError, sendJson } from './errors';
+import { errorBody, errorStatus, ErrorCode, sendError, sendJson } from './errors';
 import { ClientBodyError, hasBody, readBody, RequestBody } from './body';
 import { isInternalPath, normalizeTarget } from './paths';
 import { proxy } from './proxy';
@@ -98,19 +98,19 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = pino({ level: config.logLevel, base: { service: 'gateway' } });
 
   /** A client error answered on a connection that is closed after it (the unread body is never drained). */
-  const refuse = (res: ServerResponse, id: string, status: number, code: string, message: string) => sendError(res, id, status, code, message, { connection: 'close' });
+  const refuse = (res: ServerResponse, id: string, code: ErrorCode, message: string) => sendError(res, id, code, message, { headers: { connection: 'close' } });
 
   const answerClientBodyError = (res: ServerResponse, id: string, err: ClientBodyError) => {
-    if (err.status === 499) return void res.destroy(); // nobody is listening
-    refuse(res, id, err.status, err.code, err.message);
+    if (err.code === ErrorCode.ClientClosedRequest) return void res.destroy(); // nobody is listening
+    refuse(res, id, err.code, err.message);
   };
 
   const forward = async (request: IncomingMessage, res: ServerResponse, id: string, target: string, path: string, host: string, tenant?: Tenant) => {
     const upstream = upstreams.get(target);
-    if (!upstream) return sendError(res, id, 503, 'REGION_UNAVAILABLE', `No route to ${target}`);
-    if (!upstream.healthy) return sendError(res, id, 503, 'REGION_UNAVAILABLE', `${target} is unavailable; retry shortly`, { 'retry-after': '1' });
+    if (!upstream) return sendError(res, id, ErrorCode.RegionUnavailable, `No route to ${target}`);
+    if (!upstream.healthy) return sendError(res, id, ErrorCode.RegionUnavailable, `${target} is unavailable; retry shortly`, { headers: { 'retry-after': '1' } });
     const length = Number(request.headers['content-length'] ?? 0);
-    if (length > config.bodyLimitBytes) return refuse(res, id, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (length > config.bodyLimitBytes) return refuse(res, id, ErrorCode.PayloadTooLarge, 'The request body is too large');
 
     // Upload negotiation: every rule has passed, so the client may send its body now.
     if (request.headers.expect !== undefined) res.writeContinue();
@@ -123,9 +123,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         throw err;
       }
     }
-    const abandon = (status: number, code: string, message: string) => {
+    const abandon = (code: ErrorCode, message: string) => {
       if (body.kind === 'stream') body.stream.destroy();
-      sendError(res, id, status, code, message, { 'retry-after': '1', ...(body.kind === 'stream' ? { connection: 'close' } : {}) });
+      sendError(res, id, code, message, { headers: { 'retry-after': '1', ...(body.kind === 'stream' ? { connection: 'close' } : {}) } });
     };
 
     let releaseOrg: Release | null = null;
@@ -133,13 +133,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       const slots = tenant.anonymous ? anonymousSlots : orgSlots;
       const got = slots.acquire(tenant.orgId);
       releaseOrg = typeof got === 'function' ? got : await got;
-      if (!releaseOrg) return abandon(503, 'ORGANIZATION_BUSY', 'This organization has too many requests in progress; retry shortly');
+      if (!releaseOrg) return abandon(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress; retry shortly');
     }
     const gotConnection = upstream.slots.acquire();
     const releaseConnection = typeof gotConnection === 'function' ? gotConnection : await gotConnection;
     if (!releaseConnection) {
       releaseOrg?.();
-      return abandon(503, 'REGION_BUSY', `${target} has no free connection; retry shortly`);
+      return abandon(ErrorCode.RegionBusy, `${target} has no free connection; retry shortly`);
     }
     const done = () => {
       releaseConnection();
@@ -162,27 +162,27 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         // undici refused to send what the client sent (a header or framing it does not accept):
         // the client's doing, not the region's.
         log.warn({ err, requestId: id }, 'request could not be forwarded');
-        return refuse(res, id, 400, 'BAD_REQUEST', 'This request cannot be forwarded');
+        return refuse(res, id, ErrorCode.BadRequest, 'This request cannot be forwarded');
       }
-      const timeout = isTimeout(err) && !neverSent(err);
+      const refinement = isTimeout(err) && !neverSent(err) ? 'upstreamTimedOut' : undefined;
       // A write that may have been applied is never answered "retry": only when it never left,
       // when repeating it is harmless, or when it carries an Idempotency-Key the region honours.
       if (neverSent(err) || IDEMPOTENT.has(request.method ?? '') || request.headers['idempotency-key'] !== undefined) {
-        return sendError(res, id, timeout ? 504 : 503, 'REGION_UNAVAILABLE', `${target} did not answer`, { 'retry-after': '1' });
+        return sendError(res, id, ErrorCode.RegionUnavailable, `${target} did not answer`, { headers: { 'retry-after': '1' }, refinement });
       }
       return sendError(
         res,
         id,
-        timeout ? 504 : 502,
-        'UPSTREAM_OUTCOME_UNKNOWN',
+        ErrorCode.UpstreamOutcomeUnknown,
         `${target} did not confirm this request, which may have been applied: check before sending it again, or send it with an Idempotency-Key header so a retry is safe`,
+        { refinement },
       );
     }
   };
 
   const tooMany = (res: ServerResponse, id: string, retryAfterMs: number, message = 'Too many requests for this organization') => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    sendError(res, id, 429, 'RATE_LIMITED', message, { 'retry-after': String(seconds) });
+    sendError(res, id, ErrorCode.RateLimited, message, { headers: { 'retry-after': String(seconds) } });
   };
 
   /**
@@ -194,25 +194,25 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
    */
   const misdirected = (res: ServerResponse, id: string, org: OrgEntry, host: string, rawHost: string, forwardPath: string) => {
     const home = regions.homeHost(org.slug, org.regionId, host);
-    if (!home) return sendError(res, id, 421, 'MISDIRECTED_REQUEST', `This organization is served from its own region's domain, not ${host}`);
+    if (!home) return sendError(res, id, ErrorCode.MisdirectedRequest, `This organization is served from its own region's domain, not ${host}`);
     const port = /:\d+$/.exec(rawHost.replace(/\.$/, ''))?.[0] ?? '';
     const location = `//${home}${port}${forwardPath}`;
     const headers: Record<string, string> = /^[\x21-\x7e]+$/.test(location) ? { location } : {}; // never a header Node would refuse
-    return sendError(res, id, 421, 'MISDIRECTED_REQUEST', `This organization is served at ${home}, not ${host}`, headers, { location: home });
+    return sendError(res, id, ErrorCode.MisdirectedRequest, `This organization is served at ${home}, not ${host}`, { headers, details: { location: home } });
   };
 
   const route = async (request: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
     const target = normalizeTarget(request.url ?? '/');
-    if (!target) return refuse(res, id, 400, 'BAD_REQUEST', 'Malformed request target');
+    if (!target) return refuse(res, id, ErrorCode.BadRequest, 'Malformed request target');
     const { path } = target;
     // The gateway's own liveness, on every host (never proxied).
     if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
       return regions.ready
         ? sendJson(res, id, 200, { status: 'ok' })
-        : sendError(res, id, 503, 'NOT_READY', 'The gateway has not loaded the region list yet');
+        : sendError(res, id, ErrorCode.NotReady, 'The gateway has not loaded the region list yet');
     }
-    if (isInternalPath(path)) return sendError(res, id, 404, 'NOT_FOUND', 'Not found');
-    if (!regions.ready) return sendError(res, id, 503, 'NOT_READY', 'The gateway is starting; retry shortly', { 'retry-after': '1' });
+    if (isInternalPath(path)) return sendError(res, id, ErrorCode.NotFound, 'Not found');
+    if (!regions.ready) return sendError(res, id, ErrorCode.NotReady, 'The gateway is starting; retry shortly', { headers: { 'retry-after': '1' } });
     const rawHost = target.host ?? request.headers.host ?? '';
     const host = normalizeHost(rawHost);
     const kind = regions.classify(host);
@@ -234,7 +234,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
     if (kind.kind === 'api') {
       if (!claims?.org || !claims.region) {
-        if (await anonymousAllowed('api')) sendError(res, id, 401, 'UNAUTHENTICATED', 'api hosts need a bearer token of an organization');
+        if (await anonymousAllowed('api')) sendError(res, id, ErrorCode.Unauthenticated, 'api hosts need a bearer token of an organization');
         return;
       }
       const decision = await limiter.take(claims.org);
@@ -246,19 +246,23 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     try {
       org = await registry.resolve(host);
     } catch (err) {
-      if (err instanceof RegistryUnavailableError) return sendError(res, id, 503, 'REGISTRY_UNAVAILABLE', 'Cannot resolve this host right now', { 'retry-after': '1' });
+      if (err instanceof RegistryUnavailableError) {
+        return sendError(res, id, ErrorCode.RegistryUnavailable, 'Cannot resolve this host right now', { headers: { 'retry-after': '1' } });
+      }
       throw err;
     }
-    if (!org) return sendError(res, id, 404, 'ORGANIZATION_NOT_FOUND', 'No organization answers to this host');
+    if (!org) return sendError(res, id, ErrorCode.OrganizationNotFound, 'No organization answers to this host');
     if (kind.kind === 'org' && kind.regionId !== org.regionId) return misdirected(res, id, org, host, rawHost, forwardPath);
-    if (org.status === 'suspended' || org.status === 'deleting') return sendError(res, id, 403, 'ORGANIZATION_NOT_ACTIVE', `This organization is ${org.status}`);
-    if (org.status === 'provisioning') return sendError(res, id, 503, 'ORGANIZATION_PROVISIONING', 'This organization is being set up', { 'retry-after': '2' });
+    if (org.status === 'suspended' || org.status === 'deleting') return sendError(res, id, ErrorCode.OrganizationNotActive, `This organization is ${org.status}`);
+    if (org.status === 'provisioning') {
+      return sendError(res, id, ErrorCode.OrganizationProvisioning, 'This organization is being set up', { headers: { 'retry-after': '2' } });
+    }
     if (checked && !checked.ok) {
-      if (await anonymousAllowed(org.organizationId)) sendError(res, id, 401, 'UNAUTHENTICATED', 'invalid token');
+      if (await anonymousAllowed(org.organizationId)) sendError(res, id, ErrorCode.Unauthenticated, 'invalid token');
       return;
     }
     if (claims && (claims.org !== org.organizationId || claims.region !== org.regionId)) {
-      return sendError(res, id, 403, 'TOKEN_ORGANIZATION_MISMATCH', 'This token belongs to another organization or region');
+      return sendError(res, id, ErrorCode.TokenOrganizationMismatch, 'This token belongs to another organization or region');
     }
     if (!claims) {
       if (!(await anonymousAllowed(org.organizationId))) return;
@@ -273,7 +277,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const id = requestIdFrom(request.headers['x-request-id']);
     route(request, res, id).catch((err) => {
       log.error({ err, requestId: id }, 'gateway error');
-      sendError(res, id, 500, 'INTERNAL', 'An unexpected error occurred');
+      sendError(res, id, ErrorCode.Internal, 'An unexpected error occurred');
     });
   };
   const server = createServer(
@@ -293,11 +297,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // A request Node cannot parse (bad request line or headers, headers too large) gets a JSON 4xx.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const reason = STATUS_CODES[status] ?? 'Bad Request';
-    const message = status === 408 ? 'The request did not arrive in time' : 'Malformed request';
-    const body = JSON.stringify({ statusCode: status, error: reason, message, code: status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST' });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const code = timedOut ? ErrorCode.RequestTimeout : ErrorCode.BadRequest;
+    const status = errorStatus(code, err.code === 'HPE_HEADER_OVERFLOW' ? 'headersTooLarge' : undefined);
+    const fields = errorBody(status, code, timedOut ? 'The request did not arrive in time' : 'Malformed request');
+    const body = JSON.stringify(fields);
+    socket.end(`HTTP/1.1 ${status} ${fields.error}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
   await regions.start();

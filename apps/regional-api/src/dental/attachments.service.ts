@@ -3,33 +3,32 @@ import { Readable } from 'node:stream';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BlobStore, ContentMismatchError, UploadGuard, UploadTooLargeError } from '@medgenie/blob';
-import { TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer } from '../idempotency/idempotency-key';
-import { findAnswer, KeyOwner } from '../idempotency/idempotency.repository';
 import { ClinicalReferences } from './clinical-references';
 import { DentalBlobStore } from './dental-blob-store';
-import { DentalAttachment } from './attachment.entity';
+import { AttachmentRow, AttachmentsRepository, NewAttachment } from './attachments.repository';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
 import { Page } from '../common/page';
-import { listPatientRecords } from '../common/patient-records';
 import { unsupportedMediaType } from './raw-upload.parser';
 
-export type AttachmentView = Omit<DentalAttachment, 'organizationId' | 'container' | 'blobName'>;
+export type AttachmentView = Omit<AttachmentRow, 'container' | 'blobName'>;
 
 export interface DownloadUrl {
   url: string;
   expiresAt: string;
 }
 
-export function attachmentView(a: DentalAttachment): AttachmentView {
-  const { organizationId: _org, container: _c, blobName: _b, ...rest } = a;
+export function attachmentView(a: AttachmentRow): AttachmentView {
+  const { container: _c, blobName: _b, ...rest } = a;
   return rest;
 }
+
+const notFound = () => fail(ErrorCode.AttachmentNotFound, 'Attachment not found');
 
 const tooLarge = (limit: number) => fail(ErrorCode.PayloadTooLarge, `The file is larger than the limit of ${limit} bytes`);
 
@@ -69,7 +68,7 @@ function uploadFingerprint(request: FastifyRequest, contentType: string, sha256:
   return fingerprint(request.method, request.url, `${contentType}\n${sha256}`);
 }
 
-function contentDisposition(a: DentalAttachment): string {
+function contentDisposition(a: AttachmentRow): string {
   const name = a.fileName ?? `${a.kind}-${a.id}.${ATTACHMENT_EXTENSIONS[a.contentType] ?? 'bin'}`;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -85,7 +84,7 @@ export class AttachmentsService {
   private readonly logger = new Logger(AttachmentsService.name);
 
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly attachments: AttachmentsRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
     private readonly refs: ClinicalReferences,
@@ -93,10 +92,6 @@ export class AttachmentsService {
     private readonly transactions: RequestTransactions,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(DentalAttachment);
-  }
 
   /**
    * With an Idempotency-Key, a key that already holds an answer is found before anything is
@@ -115,12 +110,11 @@ export class AttachmentsService {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
     const key = idempotencyKeyRef(request);
-    const owner: KeyOwner = { orgId: this.context.orgId, userId: this.context.userId };
 
     // Three steps, so that no pooled connection waits on the caller's upload speed: check what the
     // file points at (a short transaction), stream it to the blob store (none), record it (another).
     const completed = await this.transactions.run(async () => {
-      const stored = key && (await findAnswer(this.tx.manager, owner, key));
+      const stored = key && (await this.attachments.findStoredAnswer(this.context.userId, key));
       if (stored) return stored;
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);
@@ -132,8 +126,7 @@ export class AttachmentsService {
       return answerFor(completed, uploadFingerprint(request, contentType, sha256));
     }
 
-    const orgId = owner.orgId;
-    const container = BlobStore.containerFor(orgId);
+    const container = BlobStore.containerFor(this.context.orgId);
     // Not derived from anything the caller knows: a name that cannot be guessed.
     const blobName = randomBytes(24).toString('base64url');
     await this.blob.use((store) => store.ensureContainer(container));
@@ -156,8 +149,7 @@ export class AttachmentsService {
     }
 
     const sha256 = guard.digest();
-    const attachment = Object.assign(new DentalAttachment(), {
-      organizationId: orgId,
+    const attachment: NewAttachment = {
       id: randomUUID(),
       clinicId: query.clinicId,
       patientId: query.patientId,
@@ -169,12 +161,12 @@ export class AttachmentsService {
       container,
       blobName,
       uploadedBy: this.context.userId,
-    });
+    };
     const record = async (): Promise<AttachmentView> => {
       // The patient or the caller's access may have changed while the file streamed in.
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);
-      await this.repo.insert(attachment);
+      const recorded = await this.attachments.insert(attachment);
       await this.audit.record({
         action: 'attachment.upload',
         resourceType: 'dental_attachment',
@@ -182,7 +174,7 @@ export class AttachmentsService {
         clinicId: attachment.clinicId,
         details: { patientId: attachment.patientId, kind: attachment.kind, contentType, sizeBytes: attachment.sizeBytes },
       });
-      return attachmentView(await this.find(attachment.id));
+      return attachmentView(recorded);
     };
     try {
       if (!key) return await this.transactions.run(record);
@@ -197,15 +189,16 @@ export class AttachmentsService {
     }
   }
 
+  /** A page of the patient's attachments, audited as one list event with the ids it returned. */
   async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
     await this.refs.patient(query.patientId);
-    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
-      filters: { kind: query.kind || undefined },
-      newestBy: 'createdAt',
+    const page = await this.attachments.listForPatient(query);
+    await this.audit.record({
       action: 'attachment.list',
       resourceType: 'dental_attachment',
-      view: attachmentView,
+      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((a) => a.id) },
     });
+    return { ...page, items: page.items.map(attachmentView) };
   }
 
   async get(id: string): Promise<AttachmentView> {
@@ -237,22 +230,22 @@ export class AttachmentsService {
   /** The row and its blob go together: when the store cannot delete, the request fails and the row stays. */
   async remove(id: string): Promise<void> {
     const attachment = await this.find(id);
-    await this.repo.delete({ organizationId: attachment.organizationId, id });
+    await this.attachments.deleteById(id);
     await this.audit.record({ action: 'attachment.delete', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
     // Last, so that nothing after it can roll the row back once the bytes are gone.
     await this.blob.use((store) => store.delete(attachment.container, attachment.blobName));
   }
 
   /** For case studies: an attachment the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<DentalAttachment> {
+  async findOfPatient(id: string, patientId: string): Promise<AttachmentRow> {
     const attachment = await this.find(id);
     if (attachment.patientId !== patientId) throw fail(ErrorCode.AttachmentNotFound, 'Attachment not found for this patient');
     return attachment;
   }
 
-  private async find(id: string): Promise<DentalAttachment> {
-    const attachment = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!attachment) throw fail(ErrorCode.AttachmentNotFound, 'Attachment not found');
+  private async find(id: string): Promise<AttachmentRow> {
+    const attachment = await this.attachments.findById(id);
+    if (!attachment) throw notFound();
     return attachment;
   }
 

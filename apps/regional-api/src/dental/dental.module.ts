@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsController } from './attachments.controller';
+import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
 import { ClinicalReferences } from './clinical-references';
 import { ClinicalReferencesRepository } from './clinical-references.repository';
@@ -8,15 +9,30 @@ import { ObservationTemplatesController } from './observation-templates.controll
 import { ObservationTemplatesRepository } from './observation-templates.repository';
 import { ObservationTemplatesService } from './observation-templates.service';
 import { ObservationsController } from './observations.controller';
+import { ObservationsRepository } from './observations.repository';
 import { ObservationsService } from './observations.service';
 import { ProceduresController } from './procedures.controller';
+import { ProceduresRepository } from './procedures.repository';
 import { ProceduresService } from './procedures.service';
 import { RawUploadParser } from './raw-upload.parser';
 
 /** Dental records: observation templates, observations, procedures and attachments (in the blob store). */
 @Module({
   controllers: [ObservationTemplatesController, ObservationsController, ProceduresController, AttachmentsController],
-  providers: [ClinicalReferencesRepository, ClinicalReferences, ObservationTemplatesRepository, ObservationTemplatesService, ObservationsService, ProceduresService, AttachmentsService, DentalBlobStore, RawUploadParser],
-  exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService],
+  providers: [
+    ClinicalReferencesRepository,
+    ObservationTemplatesRepository,
+    ObservationsRepository,
+    ProceduresRepository,
+    AttachmentsRepository,
+    ClinicalReferences,
+    ObservationTemplatesService,
+    ObservationsService,
+    ProceduresService,
+    AttachmentsService,
+    DentalBlobStore,
+    RawUploadParser,
+  ],
+  exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService, ObservationsRepository, ProceduresRepository, AttachmentsRepository],
 })
 export class DentalModule {}

@@ -1,37 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { ClinicalReferences } from './clinical-references';
-import { DentalObservation } from './observation.entity';
-import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
 import { Page } from '../common/page';
+import { ClinicalReferences } from './clinical-references';
+import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
+import { ObservationPatch, ObservationRow, ObservationsRepository } from './observations.repository';
 import { ObservationTemplatesService } from './observation-templates.service';
-import { listPatientRecords } from '../common/patient-records';
 
-export type ObservationView = Omit<DentalObservation, 'organizationId' | 'createdBy'>;
+export type ObservationView = Omit<ObservationRow, 'createdBy'>;
 
-export function observationView(o: DentalObservation): ObservationView {
-  const { organizationId: _org, createdBy: _by, ...rest } = o;
+export function observationView(o: ObservationRow): ObservationView {
+  const { createdBy: _by, ...rest } = o;
   return rest;
 }
+
+const notFound = () => fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
 
 /** Per-tooth findings (clinic-scoped): a row in a clinic the caller may not access is not found. */
 @Injectable()
 export class ObservationsService {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly observations: ObservationsRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
     private readonly refs: ClinicalReferences,
     private readonly templates: ObservationTemplatesService,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(DentalObservation);
-  }
 
   async create(dto: CreateObservationDto): Promise<ObservationView> {
     await this.refs.patient(dto.patientId);
@@ -40,8 +36,7 @@ export class ObservationsService {
     const template = dto.templateId ? await this.templates.defaults(dto.templateId) : null;
     const condition = dto.condition ?? template?.condition;
     if (!condition) throw fail(ErrorCode.ValidationFailed, 'condition is required (or a template that gives one)');
-    const observation = this.repo.create({
-      organizationId: this.context.orgId,
+    const observation = await this.observations.insert({
       id: randomUUID(),
       clinicId: dto.clinicId,
       patientId: dto.patientId,
@@ -55,7 +50,6 @@ export class ObservationsService {
       observedAt: dto.observedAt ? new Date(dto.observedAt) : new Date(),
       createdBy: this.context.userId,
     });
-    await this.repo.insert(observation);
     await this.audit.record({
       action: 'dental_observation.create',
       resourceType: 'dental_observation',
@@ -63,18 +57,19 @@ export class ObservationsService {
       clinicId: observation.clinicId,
       details: { patientId: observation.patientId },
     });
-    return observationView(await this.find(observation.id));
+    return observationView(observation);
   }
 
+  /** A page of the patient's observations, audited as one list event with the ids it returned. */
   async list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
     await this.refs.patient(query.patientId);
-    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
-      filters: { tooth: query.tooth },
-      newestBy: 'observedAt',
+    const page = await this.observations.listForPatient(query);
+    await this.audit.record({
       action: 'dental_observation.list',
       resourceType: 'dental_observation',
-      view: observationView,
+      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((o) => o.id) },
     });
+    return { ...page, items: page.items.map(observationView) };
   }
 
   async get(id: string): Promise<ObservationView> {
@@ -85,7 +80,7 @@ export class ObservationsService {
 
   async update(id: string, dto: UpdateObservationDto): Promise<ObservationView> {
     const observation = await this.find(id);
-    const patch: Partial<DentalObservation> = {};
+    const patch: ObservationPatch = {};
     if (dto.doctorId !== undefined) patch.doctorId = dto.doctorId === null ? null : (await this.refs.doctor(dto.doctorId), dto.doctorId);
     if (dto.tooth !== undefined) patch.tooth = dto.tooth;
     if (dto.surface !== undefined) patch.surface = dto.surface;
@@ -99,7 +94,8 @@ export class ObservationsService {
       if (dto.observedAt === null) throw fail(ErrorCode.ValidationFailed, 'observedAt cannot be cleared');
       patch.observedAt = new Date(dto.observedAt);
     }
-    if (Object.keys(patch).length) await this.repo.update({ organizationId: observation.organizationId, id }, patch);
+    const updated = await this.observations.update(id, patch);
+    if (!updated) throw notFound();
     await this.audit.record({
       action: 'dental_observation.update',
       resourceType: 'dental_observation',
@@ -107,26 +103,26 @@ export class ObservationsService {
       clinicId: observation.clinicId,
       details: { fields: Object.keys(patch) },
     });
-    return observationView(await this.find(id));
+    return observationView(updated);
   }
 
   /** Procedures that treated it keep their record (their observation link is cleared); case studies drop the link. */
   async remove(id: string): Promise<void> {
     const observation = await this.find(id);
-    await this.repo.delete({ organizationId: observation.organizationId, id });
+    await this.observations.deleteById(id);
     await this.audit.record({ action: 'dental_observation.delete', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
   }
 
   /** For procedures and case studies: an observation the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<DentalObservation> {
+  async findOfPatient(id: string, patientId: string): Promise<ObservationRow> {
     const observation = await this.find(id);
     if (observation.patientId !== patientId) throw fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found for this patient');
     return observation;
   }
 
-  private async find(id: string): Promise<DentalObservation> {
-    const observation = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!observation) throw fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
+  private async find(id: string): Promise<ObservationRow> {
+    const observation = await this.observations.findById(id);
+    if (!observation) throw notFound();
     return observation;
   }
 }

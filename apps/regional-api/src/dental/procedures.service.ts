@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ClinicalReferences } from './clinical-references';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
-import { DentalProcedure } from './procedure.entity';
 import { Page } from '../common/page';
-import { listPatientRecords } from '../common/patient-records';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
 import { ObservationsService } from './observations.service';
+import { ProcedurePatch, ProcedureRow, ProceduresRepository } from './procedures.repository';
 
-export type ProcedureView = Omit<DentalProcedure, 'organizationId' | 'createdBy'>;
+export type ProcedureView = Omit<ProcedureRow, 'createdBy'>;
 
-export function procedureView(p: DentalProcedure): ProcedureView {
-  const { organizationId: _org, createdBy: _by, ...rest } = p;
+export function procedureView(p: ProcedureRow): ProcedureView {
+  const { createdBy: _by, ...rest } = p;
   return rest;
 }
+
+const notFound = () => fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
 
 const CLOSED: readonly ProcedureStatus[] = ['completed', 'cancelled'];
 
@@ -30,17 +30,13 @@ const CLOSED: readonly ProcedureStatus[] = ['completed', 'cancelled'];
 @Injectable()
 export class ProceduresService {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly procedures: ProceduresRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
     private readonly refs: ClinicalReferences,
     private readonly observations: ObservationsService,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
-
-  private get repo() {
-    return this.tx.manager.getRepository(DentalProcedure);
-  }
 
   async create(dto: CreateProcedureDto): Promise<ProcedureView> {
     await this.refs.patient(dto.patientId);
@@ -49,8 +45,7 @@ export class ProceduresService {
     if (dto.observationId) await this.observations.findOfPatient(dto.observationId, dto.patientId);
     const status = dto.status ?? 'planned';
     const performedAt = dto.performedAt ? new Date(dto.performedAt) : status === 'completed' ? new Date() : null;
-    const procedure = this.repo.create({
-      organizationId: this.context.orgId,
+    const procedure = await this.procedures.insert({
       id: randomUUID(),
       clinicId: dto.clinicId,
       patientId: dto.patientId,
@@ -67,7 +62,6 @@ export class ProceduresService {
       notes: dto.notes ?? null,
       createdBy: this.context.userId,
     });
-    await this.repo.insert(procedure);
     await this.audit.record({
       action: 'dental_procedure.create',
       resourceType: 'dental_procedure',
@@ -75,18 +69,19 @@ export class ProceduresService {
       clinicId: procedure.clinicId,
       details: { patientId: procedure.patientId, status },
     });
-    return procedureView(await this.find(procedure.id));
+    return procedureView(procedure);
   }
 
+  /** A page of the patient's procedures, audited as one list event with the ids it returned. */
   async list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
     await this.refs.patient(query.patientId);
-    return listPatientRecords(this.repo, this.audit, this.context.orgId, query, {
-      filters: { status: query.status || undefined },
-      newestBy: 'createdAt',
+    const page = await this.procedures.listForPatient(query);
+    await this.audit.record({
       action: 'dental_procedure.list',
       resourceType: 'dental_procedure',
-      view: procedureView,
+      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((p) => p.id) },
     });
+    return { ...page, items: page.items.map(procedureView) };
   }
 
   async get(id: string): Promise<ProcedureView> {
@@ -105,7 +100,7 @@ export class ProceduresService {
     if (CLOSED.includes(procedure.status) && Object.keys(clinical).length) {
       throw fail(ErrorCode.DentalProcedureClosed, `The procedure is ${procedure.status}: only its notes can change`);
     }
-    const patch: Partial<DentalProcedure> = {};
+    const patch: ProcedurePatch = {};
     if (clinical.doctorId !== undefined) patch.doctorId = clinical.doctorId === null ? null : (await this.refs.doctor(clinical.doctorId), clinical.doctorId);
     if (clinical.observationId !== undefined) {
       if (clinical.observationId !== null) await this.observations.findOfPatient(clinical.observationId, procedure.patientId);
@@ -124,7 +119,8 @@ export class ProceduresService {
       if (patch.performedAt === null) throw fail(ErrorCode.ValidationFailed, 'A completed procedure has a performedAt');
       if (patch.performedAt === undefined && !procedure.performedAt) patch.performedAt = new Date();
     }
-    if (Object.keys(patch).length) await this.repo.update({ organizationId: procedure.organizationId, id }, patch);
+    const updated = await this.procedures.update(id, patch);
+    if (!updated) throw notFound();
     await this.audit.record({
       action: 'dental_procedure.update',
       resourceType: 'dental_procedure',
@@ -132,7 +128,7 @@ export class ProceduresService {
       clinicId: procedure.clinicId,
       details: { fields, ...(status && status !== procedure.status ? { from: procedure.status, to: status } : {}) },
     });
-    return procedureView(await this.find(id));
+    return procedureView(updated);
   }
 
   /** Only a planned or cancelled procedure may be deleted: one that was started or done is a clinical record. */
@@ -141,12 +137,12 @@ export class ProceduresService {
     if (procedure.status === 'in_progress' || procedure.status === 'completed') {
       throw fail(ErrorCode.DentalProcedureClosed, `A ${procedure.status} procedure cannot be deleted; cancel it instead`);
     }
-    await this.repo.delete({ organizationId: procedure.organizationId, id });
+    await this.procedures.deleteById(id);
     await this.audit.record({ action: 'dental_procedure.delete', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
   }
 
   /** For case studies: a procedure the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<DentalProcedure> {
+  async findOfPatient(id: string, patientId: string): Promise<ProcedureRow> {
     const procedure = await this.find(id);
     if (procedure.patientId !== patientId) throw fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found for this patient');
     return procedure;
@@ -157,9 +153,9 @@ export class ProceduresService {
     return value;
   }
 
-  private async find(id: string): Promise<DentalProcedure> {
-    const procedure = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
-    if (!procedure) throw fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
+  private async find(id: string): Promise<ProcedureRow> {
+    const procedure = await this.procedures.findById(id);
+    if (!procedure) throw notFound();
     return procedure;
   }
 }

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { prepared, TransactionHost } from '@medgenie/database';
+import { Page } from '../common/page';
+import { IDEMPOTENCY_TTL_HOURS, IdempotencyKeyRef, IdempotencyKeyRow } from '../idempotency/idempotency-key';
+import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
+import type { AttachmentKind } from './dto/attachment.dto';
+
+export interface AttachmentRow {
+  id: string;
+  clinicId: string;
+  patientId: string;
+  kind: AttachmentKind;
+  contentType: string;
+  /** bigint, read as a number. */
+  sizeBytes: number;
+  sha256: string;
+  fileName: string | null;
+  /** Where the bytes are: the org's container in the region's blob store, and the blob's (random) name. */
+  container: string;
+  blobName: string;
+  uploadedBy: string;
+  createdAt: Date;
+}
+
+export type NewAttachment = Omit<AttachmentRow, 'createdAt'>;
+
+export interface AttachmentsOfPatientQuery extends PatientRecordsQuery {
+  kind?: AttachmentKind;
+}
+
+const COLUMNS = `id, clinic_id as "clinicId", patient_id as "patientId", kind, content_type as "contentType", size_bytes::float8 as "sizeBytes",
+  sha256, file_name as "fileName", container, blob_name as "blobName", uploaded_by as "uploadedBy", created_at as "createdAt"`;
+
+const RECORDS: PatientRecordsTable = { table: 'dental_attachments', columns: COLUMNS, newestBy: 'created_at' };
+
+const INSERT = prepared(`insert into dental_attachments
+  (organization_id, id, clinic_id, patient_id, kind, content_type, size_bytes, sha256, file_name, container, blob_name, uploaded_by)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning ${COLUMNS}`);
+const FIND = prepared(`select ${COLUMNS} from dental_attachments where organization_id = $1 and id = $2`);
+const FIND_MANY = prepared(`select ${COLUMNS} from dental_attachments where organization_id = $1 and id = any($2::uuid[])`);
+const DELETE = prepared(`delete from dental_attachments where organization_id = $1 and id = $2`);
+/**
+ * The same text as idempotency.repository's FIND_ANSWER (so the same prepared statement), read
+ * here through Sql until that repository's findAnswer reads through Sql too (then call it instead).
+ */
+const FIND_STORED_ANSWER = prepared(
+  `select fingerprint, response_status, response_body from idempotency_keys
+    where organization_id = $1 and user_id = $2 and method = $3 and route = $4 and idempotency_key = $5
+      and response_status is not null and created_at > now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
+);
+
+/** The records of X-rays, photos and documents (dental_attachments); the bytes are in the blob store. RLS hides rows in clinics the caller may not access. */
+@Injectable()
+export class AttachmentsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(a: NewAttachment): Promise<AttachmentRow> {
+    const sql = this.tx.sql;
+    const [row] = await sql.run<AttachmentRow>(INSERT, [
+      sql.orgId,
+      a.id,
+      a.clinicId,
+      a.patientId,
+      a.kind,
+      a.contentType,
+      a.sizeBytes,
+      a.sha256,
+      a.fileName,
+      a.container,
+      a.blobName,
+      a.uploadedBy,
+    ]);
+    return row;
+  }
+
+  async findById(id: string): Promise<AttachmentRow | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.run<AttachmentRow>(FIND, [sql.orgId, id]);
+    return row ?? null;
+  }
+
+  /** Those of `ids` the caller can see, in no particular order. */
+  async findByIds(ids: readonly string[]): Promise<AttachmentRow[]> {
+    if (!ids.length) return [];
+    const sql = this.tx.sql;
+    return sql.run<AttachmentRow>(FIND_MANY, [sql.orgId, ids]);
+  }
+
+  /** A page of a patient's attachments, newest first; of one kind when `kind` is given. */
+  async listForPatient(query: AttachmentsOfPatientQuery): Promise<Page<AttachmentRow>> {
+    return pagePatientRecords<AttachmentRow>(this.tx.sql, RECORDS, query, { kind: query.kind || undefined });
+  }
+
+  /** The answer `userId`'s Idempotency-Key already holds in this org, if an earlier upload with it completed. */
+  async findStoredAnswer(userId: string, key: IdempotencyKeyRef): Promise<IdempotencyKeyRow | undefined> {
+    const sql = this.tx.sql;
+    const rows = await sql.run<IdempotencyKeyRow>(FIND_STORED_ANSWER, [sql.orgId, userId, key.method, key.route, key.key]);
+    return rows[0];
+  }
+
+  /** The record only: its blob is the caller's to delete. */
+  async deleteById(id: string): Promise<void> {
+    const sql = this.tx.sql;
+    await sql.run(DELETE, [sql.orgId, id]);
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { prepared, TransactionHost } from '@medgenie/database';
+import { listStatement } from '../common/day-list.repository';
+import { Page } from '../common/page';
+import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
+import type { ProcedureStatus, Surface } from './dental.constants';
+import { assignments } from './record-patch';
+
+export interface ProcedureRow {
+  id: string;
+  clinicId: string;
+  patientId: string;
+  doctorId: string | null;
+  observationId: string | null;
+  code: string;
+  description: string;
+  tooth: number | null;
+  surface: Surface | null;
+  status: ProcedureStatus;
+  /** numeric(12,2), read as a number: the API speaks numbers. */
+  cost: number;
+  currency: string;
+  performedAt: Date | null;
+  notes: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewProcedure = Omit<ProcedureRow, 'createdAt' | 'updatedAt'>;
+export type ProcedurePatch = Partial<
+  Pick<ProcedureRow, 'doctorId' | 'observationId' | 'code' | 'description' | 'tooth' | 'surface' | 'status' | 'cost' | 'performedAt' | 'notes'>
+>;
+
+export interface ProceduresOfPatientQuery extends PatientRecordsQuery {
+  status?: ProcedureStatus;
+}
+
+const COLUMNS = `id, clinic_id as "clinicId", patient_id as "patientId", doctor_id as "doctorId", observation_id as "observationId", code,
+  description, tooth, surface, status, cost::float8 as cost, currency, performed_at as "performedAt", notes, created_by as "createdBy",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+const RECORDS: PatientRecordsTable = { table: 'dental_procedures', columns: COLUMNS, newestBy: 'created_at' };
+
+/** The columns a patch may set, by the row's names. */
+const PATCHABLE: Record<keyof ProcedurePatch, string> = {
+  doctorId: 'doctor_id',
+  observationId: 'observation_id',
+  code: 'code',
+  description: 'description',
+  tooth: 'tooth',
+  surface: 'surface',
+  cost: 'cost',
+  performedAt: 'performed_at',
+  notes: 'notes',
+  status: 'status',
+};
+
+const INSERT = prepared(`insert into dental_procedures
+  (organization_id, id, clinic_id, patient_id, doctor_id, observation_id, code, description, tooth, surface, status, cost, currency,
+   performed_at, notes, created_by)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning ${COLUMNS}`);
+const FIND = prepared(`select ${COLUMNS} from dental_procedures where organization_id = $1 and id = $2`);
+const FIND_MANY = prepared(`select ${COLUMNS} from dental_procedures where organization_id = $1 and id = any($2::uuid[])`);
+const DELETE = prepared(`delete from dental_procedures where organization_id = $1 and id = $2`);
+
+/** Dental procedures (dental_procedures); RLS hides rows in clinics the caller may not access. */
+@Injectable()
+export class ProceduresRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(p: NewProcedure): Promise<ProcedureRow> {
+    const sql = this.tx.sql;
+    const [row] = await sql.run<ProcedureRow>(INSERT, [
+      sql.orgId,
+      p.id,
+      p.clinicId,
+      p.patientId,
+      p.doctorId,
+      p.observationId,
+      p.code,
+      p.description,
+      p.tooth,
+      p.surface,
+      p.status,
+      p.cost,
+      p.currency,
+      p.performedAt,
+      p.notes,
+      p.createdBy,
+    ]);
+    return row;
+  }
+
+  async findById(id: string): Promise<ProcedureRow | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.run<ProcedureRow>(FIND, [sql.orgId, id]);
+    return row ?? null;
+  }
+
+  /** Those of `ids` the caller can see, in no particular order. */
+  async findByIds(ids: readonly string[]): Promise<ProcedureRow[]> {
+    if (!ids.length) return [];
+    const sql = this.tx.sql;
+    return sql.run<ProcedureRow>(FIND_MANY, [sql.orgId, ids]);
+  }
+
+  /** A page of a patient's procedures, newest first; in one status when `status` is given. */
+  async listForPatient(query: ProceduresOfPatientQuery): Promise<Page<ProcedureRow>> {
+    return pagePatientRecords<ProcedureRow>(this.tx.sql, RECORDS, query, { status: query.status || undefined });
+  }
+
+  /** Sets the patch's fields; the row as it is after, or null when there is none. */
+  async update(id: string, patch: ProcedurePatch): Promise<ProcedureRow | null> {
+    const sql = this.tx.sql;
+    const values: unknown[] = [sql.orgId, id];
+    const sets = assignments(patch, PATCHABLE, values);
+    if (!sets.length) return this.findById(id);
+    const text = `update dental_procedures set ${sets.join(', ')} where organization_id = $1 and id = $2 returning ${COLUMNS}`;
+    const [row] = await sql.run<ProcedureRow>(listStatement(text), values);
+    return row ?? null;
+  }
+
+  async deleteById(id: string): Promise<void> {
+    const sql = this.tx.sql;
+    await sql.run(DELETE, [sql.orgId, id]);
+  }
+}

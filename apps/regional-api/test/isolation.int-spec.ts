@@ -1,35 +1,18 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestOrg } from '@medgenie/testing';
-import { withClient, snapshotOrg, tenantTables } from './db';
-import { bodyOf, Case, CaseSet, fillPath, Ids, IsolationContext, requestOf } from './isolation/matrix';
+import { placesOf, snapshotOrg, tenantTables, withClient } from './db';
+import { casesByRoute } from './isolation/case-sets';
+import { bodyOf, Case, fillPath, Ids, requestOf } from './isolation/matrix';
+import { seedOrgMatrix } from './isolation/seed';
 import { startTestRegion, testDb, TestRegion } from './support';
 
 /**
  * The isolation matrix. Each route the API serves must have a case; the cases live beside each
  * feature in `test/isolation/*.cases.ts` (see matrix.ts for the kinds) and are tied here to the
- * live route table, so a new route without a case fails the suite.
+ * live route table, so a new route without a case fails the suite. The clinic tier's matrix, from
+ * the same files, is clinic-isolation.int-spec.ts.
  */
-const CASE_DIR = join(__dirname, 'isolation');
-const CASE_SETS: [string, CaseSet][] = readdirSync(CASE_DIR)
-  .filter((file) => file.endsWith('.cases.ts'))
-  .sort((x, y) => (x === 'core.cases.ts' ? -1 : y === 'core.cases.ts' ? 1 : x.localeCompare(y)))
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  .map((file) => [file, (require(join(CASE_DIR, file)) as { default: CaseSet }).default]);
-
-function allCases(): Record<string, Case[]> {
-  const cases: Record<string, Case[]> = {};
-  for (const [file, set] of CASE_SETS) {
-    for (const [key, testCase] of Object.entries(set.cases)) {
-      if (cases[key]) throw new Error(`${key} has a case in more than one file (again in ${file})`);
-      cases[key] = Array.isArray(testCase) ? testCase : [testCase];
-      if (!cases[key].length) throw new Error(`${key} has an empty list of cases in ${file}`);
-    }
-  }
-  return cases;
-}
-const CASES = allCases();
+const CASES = casesByRoute((set) => set.cases);
 /** One test per case: the route's key, and the kind when a route has several cases. */
 const CASE_LIST: [string, string, Case][] = Object.entries(CASES).flatMap(([key, list]) =>
   list.map((testCase): [string, string, Case] => [list.length > 1 ? `${key} (${testCase.kind})` : key, key, testCase]),
@@ -39,36 +22,12 @@ describe('organization isolation', () => {
   let region: TestRegion;
   let a: TestOrg;
   let b: TestOrg;
-  const ids: Ids = { a: {}, b: {} };
-  const aPatientIds: string[] = [];
+  let ids: Ids;
+  let aPatientIds: string[];
 
   beforeAll(async () => {
     region = await startTestRegion();
-    [a, b] = await Promise.all([region.createOrg({ extraClinics: 1 }), region.createOrg()]);
-    const staff = await a.addMember('staff', [a.clinicIds[1]]);
-    for (const [org, names] of [
-      [a, ['Anil', 'Asha', 'Arjun']],
-      [b, ['Bela', 'Bharat']],
-    ] as const) {
-      for (const [i, name] of names.entries()) {
-        const res = await region.client.post<{ id: string }>(
-          '/v1/patients',
-          { firstName: name, lastName: 'Common', mobileNumber: `+9190000000${i}` },
-          { token: org.admin.token },
-        );
-        expect(res.status).toBe(201);
-        if (org === a) aPatientIds.push(res.body.id);
-        else ids.b.patient ??= res.body.id;
-      }
-    }
-    Object.assign(ids.a, { patient: aPatientIds[0], clinic: a.clinicIds[1], membership: staff.membershipId });
-    Object.assign(ids.b, { clinic: b.clinicIds[0], membership: b.admin.membershipId });
-    const ctx: IsolationContext = { region, a, b, ids };
-    for (const [, set] of CASE_SETS) {
-      const seeded = await set.seed?.(ctx);
-      Object.assign(ids.a, seeded?.a ?? {});
-      Object.assign(ids.b, seeded?.b ?? {});
-    }
+    ({ a, b, ids, aPatientIds } = await seedOrgMatrix(region));
   });
   afterAll(() => region?.close());
 
@@ -151,30 +110,14 @@ describe('organization isolation', () => {
   /** Rows with no organization (the global medicine catalogue) are everyone's. */
   const GLOBAL = 'global';
 
-  /** Tenant tables with an `id` column, read once: ownersOf looks ids up in all of them. */
-  let idTables: Promise<string[]> | undefined;
-
-  /** The org that owns each row with these ids, in any tenant table (one statement over all of them). */
+  /** The org that owns each row with these ids, in any tenant table of the registry. */
   async function ownersOf(rowIds: string[]): Promise<Map<string, string>> {
-    idTables ??= withClient(testDb().adminUrl, async (c) => {
-      const { rows } = await c.query<{ table_name: string }>(
-        `select table_name from information_schema.columns
-          where table_schema = 'public' and column_name = 'id' and table_name <> 'organizations'
-            and table_name in (select table_name from information_schema.columns where table_schema = 'public' and column_name = 'organization_id')
-          order by 1`,
-      );
-      return rows.map((r) => r.table_name);
-    });
-    const tables = await idTables;
-    const sql = tables.map((t) => `select id, organization_id from ${t} where id = any ($1::uuid[])`).join(' union all ');
-    return withClient(testDb().adminUrl, async (c) => {
-      const { rows } = await c.query<{ id: string; organization_id: string | null }>(sql, [rowIds]);
-      return new Map(rows.map((r) => [r.id, r.organization_id ?? GLOBAL]));
-    });
+    const places = await placesOf(testDb().adminUrl, rowIds);
+    return new Map([...places].map(([id, place]) => [id, place.org ?? GLOBAL]));
   }
 
   it('shows nothing to the app role without a tenant context', async () => {
-    const tables = await tenantTables(testDb().adminUrl);
+    const tables = tenantTables();
     const counts = await withClient(testDb().appUrl, async (c) => {
       const out: Record<string, number> = {};
       for (const table of tables) {

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { foreignKeyOrderProblems, TENANT_TABLES } from '../src/database/tenant-tables';
 import { withClient } from './db';
 import { testDb } from './support';
 
 /** The schema keeps the promises of DESIGN.md §4 for every table, present and future. */
 /**
- * The one table whose rows may have no organization: the global medicine catalogue
- * (organization_id NULL, readable by every org, written only by migrations or ops). Its key is
- * its id alone, so that prescriptions in any org can reference a global medicine.
+ * The tables whose rows may have no organization, from the registry: the global medicine
+ * catalogue (organization_id NULL, readable by every org, written only by migrations or ops). Its
+ * key is its id alone, so that prescriptions in any org can reference a global medicine.
  */
-const GLOBAL_CATALOGUES = ['medicines'];
+const GLOBAL_CATALOGUES = TENANT_TABLES.filter((entry) => entry.globalRows).map((entry) => entry.table);
 
 describe('regional schema security', () => {
   const admin = () => testDb().adminUrl;
@@ -111,5 +112,107 @@ describe('regional schema security', () => {
       await expect(c.query('update audit_events set action = action')).rejects.toMatchObject({ code: '42501' });
       await expect(c.query('delete from audit_events')).rejects.toMatchObject({ code: '42501' });
     });
+  });
+});
+
+/**
+ * The registry of tenant tables (src/database/tenant-tables.ts) is what export, erasure and moves
+ * walk: it must hold every table with organization data, and say of each what the live schema says.
+ */
+describe('the registry of tenant tables', () => {
+  const admin = () => testDb().adminUrl;
+
+  interface LiveTable {
+    table: string;
+    columns: { name: string; type: string; notNull: boolean }[];
+    primaryKey: string[];
+    references: string[];
+    policies: string[];
+  }
+
+  /** Every table of the public schema but the migrations ledger, as the catalogue describes it. */
+  let live: Promise<Map<string, LiveTable>> | undefined;
+  const liveTables = () =>
+    (live ??= withClient(admin(), async (c) => {
+      const { rows } = await c.query<LiveTable>(`
+        select t.relname as table,
+               (select coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull)
+                                          order by a.attnum), '[]')
+                  from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped) as columns,
+               (select coalesce(jsonb_agg(a.attname order by k.ord), '[]')
+                  from pg_constraint pk cross join unnest(pk.conkey) with ordinality as k(attnum, ord)
+                  join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+                 where pk.conrelid = t.oid and pk.contype = 'p') as "primaryKey",
+               (select coalesce(jsonb_agg(distinct f.confrelid::regclass::text), '[]')
+                  from pg_constraint f where f.conrelid = t.oid and f.contype = 'f') as references,
+               (select coalesce(jsonb_agg(coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' / ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')), '[]')
+                  from pg_policy p where p.polrelid = t.oid) as policies
+          from pg_class t join pg_namespace n on n.oid = t.relnamespace
+         where n.nspname = 'public' and t.relkind in ('r', 'p') and t.relname <> 'schema_migrations'`);
+      return new Map(rows.map((row) => [row.table, row]));
+    }));
+
+  const column = (table: LiveTable, name: string) => table.columns.find((c) => c.name === name);
+  const registered: string[] = TENANT_TABLES.map((entry) => entry.table);
+
+  it('holds every table with an organization_id column, and the organizations mirror', async () => {
+    const withOrg = [...(await liveTables()).values()].filter((t) => column(t, 'organization_id') || t.table === 'organizations').map((t) => t.table);
+    expect(withOrg.length).toBeGreaterThanOrEqual(20);
+    expect(withOrg.filter((table) => !registered.includes(table)).sort()).toEqual([]);
+  });
+
+  it('holds only tables that exist, each once', async () => {
+    const tables = await liveTables();
+    expect(registered.filter((table) => !tables.has(table))).toEqual([]);
+    expect(new Set(registered).size).toBe(registered.length);
+  });
+
+  it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s has the org, clinic and blob columns and the primary key it declares', async (name, entry) => {
+    const table = (await liveTables()).get(name);
+    if (!table) throw new Error(`${name} is not in the schema`);
+    const org = column(table, entry.orgColumn);
+    expect({ org: org?.type, notNull: org?.notNull }).toEqual({ org: 'uuid', notNull: !entry.globalRows });
+    if (entry.orgColumn === 'id') expect(column(table, 'organization_id')).toBeUndefined();
+    // A table with a clinic_id column names it (or, for clinics, its own id) as the clinic column.
+    expect(entry.clinicColumn).toBe(name === 'clinics' ? 'id' : column(table, 'clinic_id') ? 'clinic_id' : null);
+    if (entry.clinicColumn) expect(column(table, entry.clinicColumn)?.type).toBe('uuid');
+    for (const blob of entry.blobColumns) {
+      expect([column(table, blob.name)?.notNull, column(table, blob.container)?.notNull]).toEqual([true, true]);
+    }
+    expect(table.primaryKey).toEqual(entry.primaryKey);
+  });
+
+  it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s references what it declares (pg_constraint)', async (name, entry) => {
+    const table = (await liveTables()).get(name);
+    expect([...(table?.references ?? [])].sort()).toEqual([...entry.references].sort());
+  });
+
+  it('lists the tables in foreign-key order (parents first), by the live foreign keys', async () => {
+    const tables = await liveTables();
+    const liveOrder = TENANT_TABLES.map((entry) => ({ table: entry.table, references: tables.get(entry.table)?.references ?? [] }));
+    expect(foreignKeyOrderProblems(liveOrder)).toEqual([]);
+  });
+
+  it('says which tables are append-only: the app role may neither update nor delete their rows', async () => {
+    const appendOnly = await withClient(admin(), async (c) =>
+      (
+        await c.query<{ table: string }>(
+          `select t as table from unnest($1::text[]) t
+            where not has_table_privilege('medgenie_app', t, 'UPDATE') and not has_table_privilege('medgenie_app', t, 'DELETE')`,
+          [registered],
+        )
+      ).rows.map((r) => r.table),
+    );
+    expect(appendOnly.sort()).toEqual(TENANT_TABLES.filter((entry) => entry.appendOnly).map((entry) => entry.table).sort());
+  });
+
+  it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s filters by clinic under row-level security exactly when it says so', async (name, entry) => {
+    const table = (await liveTables()).get(name);
+    if (!table) throw new Error(`${name} is not in the schema`);
+    expect(table.policies.length).toBeGreaterThan(0);
+    const byClinic = table.policies.filter((policy) => policy.includes('mg_current_clinic_ids'));
+    expect(byClinic.length > 0).toBe(entry.clinicRls);
+    // Each clinic-filtering policy compares the declared clinic column with the caller's clinics.
+    for (const policy of byClinic) expect(policy).toContain(`(${entry.clinicColumn} = ANY (`);
   });
 });

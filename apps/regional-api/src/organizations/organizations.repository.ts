@@ -47,8 +47,8 @@ export class OrganizationsRepository {
     return row ?? null;
   }
 
-  /** Writes the settings given (those undefined are left as they are); answers the rows changed. */
-  async updateSettings(patch: OrganizationSettingsPatch): Promise<number> {
+  /** Writes the settings given (those undefined are left as they are; none given: no statement). */
+  async updateSettings(patch: OrganizationSettingsPatch): Promise<void> {
     const sql = this.tx.sql;
     const values: unknown[] = [sql.orgId];
     const sets: string[] = [];
@@ -58,9 +58,8 @@ export class OrganizationsRepository {
       values.push(key === 'branding' ? JSON.stringify(value) : value);
       sets.push(SETTINGS[key](`$${values.length}`));
     }
-    if (sets.length === 0) return 0;
-    const text = `update organizations set ${sets.join(', ')} where id = $1 returning id`;
-    const rows = await sql.query(text, values);
-    return rows.length;
+    if (sets.length === 0) return;
+    const text = `update organizations set ${sets.join(', ')} where id = $1`;
+    await sql.query(text, values);
   }
 }

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { TransactionHost } from '@medgenie/database';
-import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
-import { Membership, MembershipClinic } from './membership.entity';
+import { MembershipRow, MembershipsRepository } from './memberships.repository';
 
 export interface MembershipView {
   id: string;
@@ -20,30 +17,21 @@ export interface MembershipView {
 
 @Injectable()
 export class MembershipsService {
-  constructor(
-    private readonly tx: TransactionHost,
-    private readonly context: RequestContext,
-  ) {}
+  constructor(private readonly memberships: MembershipsRepository) {}
 
   async list(): Promise<MembershipView[]> {
-    const members = await this.tx.manager.getRepository(Membership).find({
-      where: { organizationId: this.context.orgId },
-      order: { displayName: 'ASC', id: 'ASC' },
-    });
-    return this.withClinics(members);
+    return this.withClinics(await this.memberships.list());
   }
 
   async get(id: string): Promise<MembershipView> {
-    const member = await this.tx.manager.getRepository(Membership).findOneBy({ organizationId: this.context.orgId, id });
+    const member = await this.memberships.findById(id);
     if (!member) throw fail(ErrorCode.MembershipNotFound, 'Membership not found');
     return (await this.withClinics([member]))[0];
   }
 
-  private async withClinics(members: Membership[]): Promise<MembershipView[]> {
+  private async withClinics(members: MembershipRow[]): Promise<MembershipView[]> {
     if (members.length === 0) return [];
-    const grants = await this.tx.manager.getRepository(MembershipClinic).find({
-      where: { organizationId: this.context.orgId, membershipId: In(members.map((m) => m.id)) },
-    });
+    const grants = await this.memberships.clinicGrants(members.map((m) => m.id));
     const byMember = new Map<string, string[]>();
     for (const g of grants) byMember.set(g.membershipId, [...(byMember.get(g.membershipId) ?? []), g.clinicId]);
     return members.map((m) => ({

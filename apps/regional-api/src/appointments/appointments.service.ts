@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { prepared, runPrepared, TransactionHost } from '@medgenie/database';
+import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
-import { filterByClinicDay, listStatement } from '../common/day-list.repository';
 import { ErrorCode, fail } from '../common/errors';
+import { Page, pageWindow } from '../common/page';
 import { localDateTime } from '../common/timezone';
-import { AppointmentStatus } from './appointment.entity';
+import { APPOINTMENT_NO_DOUBLE_BOOKING, AppointmentRow, AppointmentsRepository } from './appointments.repository';
+import { AppointmentStatus } from './appointments.types';
 import {
   ChangeAppointmentStatusDto,
   CreateAppointmentDto,
@@ -14,24 +15,6 @@ import {
   MAX_APPOINTMENT_MINUTES,
   UpdateAppointmentDto,
 } from './dto/appointment.dto';
-import { isPgError, PG } from '../common/pg-error';
-import { Page, pageWindow } from '../common/page';
-
-/** An appointment as read: its instants in UTC, and its clinic's time zone. */
-interface AppointmentRow {
-  id: string;
-  clinicId: string;
-  patientId: string;
-  doctorId: string;
-  startsAt: Date;
-  endsAt: Date;
-  /** The clinic's IANA time zone. */
-  timeZone: string;
-  status: AppointmentStatus;
-  reason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 /** An appointment as answered: also its start and end on the clinic's clock, with the offset ("2031-03-03T10:30:00+05:30"). */
 export interface AppointmentView extends AppointmentRow {
@@ -48,65 +31,10 @@ export const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]
   no_show: [],
 };
 
-/** Statuses that hold the doctor's time (the exclusion constraint's WHERE): cancelled and no-show free it. */
-const DOUBLE_BOOKING = 'appointments_no_double_booking';
 const DEFAULT_SLOT_MINUTES = 15;
 const MINUTE = 60_000;
 /** How far in the past a booking may start (clock skew, a walk-in entered as it happens). */
 export const PAST_GRACE_MINUTES = 5;
-
-/** The row's columns and its clinic's time zone (a subquery, so INSERT and UPDATE can return it too). */
-const COLUMNS = `a.id, a.clinic_id as "clinicId", a.patient_id as "patientId", a.doctor_id as "doctorId",
-  a.starts_at as "startsAt", a.ends_at as "endsAt",
-  (select c.timezone from clinics c where c.organization_id = a.organization_id and c.id = a.clinic_id) as "timeZone",
-  a.status, a.reason, a.created_at as "createdAt", a.updated_at as "updatedAt"`;
-
-/**
- * Everything a booking must find, in one round trip: the clinic (RLS hides a clinic the caller
- * may not access) with its default slot length, the patient, the doctor and where they practise.
- */
-const BOOKING_CHECK = prepared(`
-  select c.id is not null as clinic, (c.settings ->> 'appointmentSlotMinutes')::int as "slotMinutes",
-         exists (select 1 from patients p where p.organization_id = $1 and p.id = $3) as patient,
-         d.is_active as "doctorActive",
-         exists (select 1 from doctor_clinics dc where dc.organization_id = $1 and dc.doctor_id = $4 and dc.clinic_id = $2) as "atClinic"
-    from (values (1)) one
-    left join clinics c on c.organization_id = $1 and c.id = $2
-    left join doctors d on d.organization_id = $1 and d.id = $4`);
-
-/**
- * Whether [$4, $5) lies within one of the doctor's weekly windows at the clinic, read in the
- * clinic's time zone (a window ending "24:00" runs to midnight). A doctor whose hours at the
- * clinic are not set yet (an empty schedule) may be booked at any time.
- */
-const WITHIN_HOURS = prepared(`
-  select jsonb_array_length(dc.schedule) = 0
-         or exists (
-           select 1
-             from jsonb_array_elements(dc.schedule) w,
-                  lateral (select $4::timestamptz at time zone c.timezone as local_start, $5::timestamptz at time zone c.timezone as local_end) t
-            where (w ->> 'weekday')::int = extract(isodow from t.local_start)
-              and t.local_start >= t.local_start::date + (w ->> 'start')::time::interval
-              and t.local_end <= t.local_start::date + (w ->> 'end')::time::interval) as ok
-    from doctor_clinics dc
-    join clinics c on c.organization_id = dc.organization_id and c.id = dc.clinic_id
-   where dc.organization_id = $1 and dc.doctor_id = $2 and dc.clinic_id = $3`);
-
-const INSERT = prepared(`
-  insert into appointments as a (organization_id, id, clinic_id, patient_id, doctor_id, starts_at, ends_at, reason, created_by)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  returning ${COLUMNS}`);
-
-const FIND = prepared(`select ${COLUMNS} from appointments a where a.organization_id = $1 and a.id = $2`);
-const FIND_FOR_UPDATE = prepared(`select ${COLUMNS} from appointments a where a.organization_id = $1 and a.id = $2 for update`);
-
-const UPDATE = prepared(`
-  update appointments a set starts_at = $3, ends_at = $4, reason = $5
-   where a.organization_id = $1 and a.id = $2
-  returning ${COLUMNS}`);
-
-const SET_STATUS = prepared(`
-  update appointments a set status = $3 where a.organization_id = $1 and a.id = $2 returning ${COLUMNS}`);
 
 function instant(value: string, name: string): Date {
   const date = new Date(value);
@@ -147,23 +75,16 @@ function slotTaken(): Error {
 @Injectable()
 export class AppointmentsService {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly appointments: AppointmentsRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
   ) {}
 
   async create(dto: CreateAppointmentDto): Promise<AppointmentView> {
-    const orgId = this.context.orgId;
     if (dto.endsAt && dto.durationMinutes) throw fail(ErrorCode.InvalidTimeRange, 'Give endsAt or durationMinutes, not both');
     const startsAt = instant(dto.startsAt, 'startsAt');
     if (!this.context.canAccessClinic(dto.clinicId)) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
-    const [check] = await runPrepared<{
-      clinic: boolean;
-      slotMinutes: number | null;
-      patient: boolean;
-      doctorActive: boolean | null;
-      atClinic: boolean;
-    }>(this.tx.manager, BOOKING_CHECK, [orgId, dto.clinicId, dto.patientId, dto.doctorId]);
+    const check = await this.appointments.bookingCheck(dto.clinicId, dto.patientId, dto.doctorId);
     if (!check.clinic) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     if (!check.patient) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
     if (check.doctorActive === null) throw fail(ErrorCode.DoctorNotFound, 'Doctor not found');
@@ -179,20 +100,18 @@ export class AppointmentsService {
 
     let row: AppointmentRow;
     try {
-      [row] = await runPrepared<AppointmentRow>(this.tx.manager, INSERT, [
-        orgId,
-        randomUUID(),
-        dto.clinicId,
-        dto.patientId,
-        dto.doctorId,
+      row = await this.appointments.insert({
+        id: randomUUID(),
+        clinicId: dto.clinicId,
+        patientId: dto.patientId,
+        doctorId: dto.doctorId,
         startsAt,
         endsAt,
-        dto.reason ?? null,
-        this.context.userId,
-      ]);
+        reason: dto.reason ?? null,
+        createdBy: this.context.userId,
+      });
     } catch (err) {
-      if (isPgError(err, PG.exclusionViolation, DOUBLE_BOOKING)) throw slotTaken();
-      throw err;
+      throw onViolation(err, { [APPOINTMENT_NO_DOUBLE_BOOKING]: slotTaken });
     }
     await this.audit.record({
       action: 'appointment.create',
@@ -215,18 +134,8 @@ export class AppointmentsService {
    * or each appointment's own clinic's when listing a doctor's or a patient's day.
    */
   async list(query: ListAppointmentsQuery): Promise<Page<AppointmentView>> {
-    const orgId = this.context.orgId;
     const { limit, offset } = pageWindow(query);
-    const values: unknown[] = [orgId, limit + 1, offset];
-    const param = (value: unknown) => `$${values.push(value)}`;
-    const where = ['a.organization_id = $1'];
-    const from = `appointments a${await filterByClinicDay(this.tx.sql, this.context, query, 'a', 'starts_at', param, where)}`;
-    if (query.doctorId) where.push(`a.doctor_id = ${param(query.doctorId)}`);
-    if (query.patientId) where.push(`a.patient_id = ${param(query.patientId)}`);
-    if (query.status) where.push(`a.status = ${param(query.status)}`);
-
-    const text = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by a.starts_at, a.id limit $2 offset $3`;
-    const rows = await runPrepared<AppointmentRow>(this.tx.manager, listStatement(text), values);
+    const rows = await this.appointments.list(this.context, query, limit + 1, offset);
     const items = rows.slice(0, limit).map(view);
     await this.audit.record({
       action: 'appointment.list',
@@ -264,10 +173,9 @@ export class AppointmentsService {
 
     let row: AppointmentRow;
     try {
-      [row] = await runPrepared<AppointmentRow>(this.tx.manager, UPDATE, [this.context.orgId, id, startsAt, endsAt, reason]);
+      row = await this.appointments.update(id, startsAt, endsAt, reason);
     } catch (err) {
-      if (isPgError(err, PG.exclusionViolation, DOUBLE_BOOKING)) throw slotTaken();
-      throw err;
+      throw onViolation(err, { [APPOINTMENT_NO_DOUBLE_BOOKING]: slotTaken });
     }
     await this.audit.record({
       action: 'appointment.update',
@@ -284,7 +192,7 @@ export class AppointmentsService {
     if (!TRANSITIONS[current.status].includes(dto.status)) {
       throw fail(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
     }
-    const [row] = await runPrepared<AppointmentRow>(this.tx.manager, SET_STATUS, [this.context.orgId, id, dto.status]);
+    const row = await this.appointments.setStatus(id, dto.status);
     await this.audit.record({
       action: 'appointment.status',
       resourceType: 'appointment',
@@ -295,14 +203,14 @@ export class AppointmentsService {
     return view(row);
   }
 
-  /** One appointment the caller may see (RLS hides other orgs' and other clinics'), locked when it is about to change. */
+  /** Refuses a time outside the doctor's hours at the clinic (hours not set: any time). */
   private async assertWithinHours(doctorId: string, clinicId: string, startsAt: Date, endsAt: Date): Promise<void> {
-    const [row] = await runPrepared<{ ok: boolean }>(this.tx.manager, WITHIN_HOURS, [this.context.orgId, doctorId, clinicId, startsAt, endsAt]);
-    if (row && !row.ok) throw outsideHours();
+    if ((await this.appointments.withinHours(doctorId, clinicId, startsAt, endsAt)) === false) throw outsideHours();
   }
 
+  /** One appointment the caller may see (RLS hides other orgs' and other clinics'), locked when it is about to change. */
   private async find(id: string, forUpdate = false): Promise<AppointmentRow> {
-    const [row] = await runPrepared<AppointmentRow>(this.tx.manager, forUpdate ? FIND_FOR_UPDATE : FIND, [this.context.orgId, id]);
+    const row = forUpdate ? await this.appointments.lockForUpdate(id) : await this.appointments.findById(id);
     if (!row) throw fail(ErrorCode.AppointmentNotFound, 'Appointment not found');
     return row;
   }

@@ -11,7 +11,7 @@ import {
   Min,
 } from 'class-validator';
 import { Trim } from '../../common/dto';
-import { APPOINTMENT_STATUSES, AppointmentStatus } from '../appointment.entity';
+import { APPOINTMENT_STATUSES, AppointmentStatus } from '../appointments.types';
 import { PageQuery } from '../../common/page';
 
 /** An instant with its offset ("2030-03-10T09:30:00+05:30" or "...Z"): never a floating local time. */

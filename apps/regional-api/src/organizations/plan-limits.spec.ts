@@ -1,6 +1,7 @@
-import { EntityManager } from 'typeorm';
+import { TransactionHost } from '@medgenie/database';
 import { DomainError } from '@medgenie/http';
 import { assertWithinLimit, planLimitMessage } from './plan-limits';
+import { PlanLimitsRepository } from './plan-limits.repository';
 
 describe('plan limits', () => {
   it('names what the plan allows in the singular for one, the plural otherwise', () => {
@@ -14,10 +15,11 @@ describe('plan limits', () => {
   });
 
   it('refuses a create at the limit with 402 PLAN_LIMIT_REACHED and that message', async () => {
-    const manager = { query: jest.fn().mockResolvedValue([{ max: 1 }]) } as unknown as EntityManager;
-    const err = await assertWithinLimit(manager, 'org', 'maxClinics', async () => 1).catch((e: unknown) => e);
+    const tx = { sql: { orgId: 'org', query: jest.fn().mockResolvedValue([{ max: 1 }]) } } as unknown as TransactionHost;
+    const limits = new PlanLimitsRepository(tx);
+    const err = await assertWithinLimit(limits, 'maxClinics', async () => 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code: 'PLAN_LIMIT_REACHED', status: 402, message: 'Your plan allows 1 clinic; upgrade to add more' });
-    await expect(assertWithinLimit(manager, 'org', 'maxClinics', async () => 0)).resolves.toBeUndefined();
+    await expect(assertWithinLimit(limits, 'maxClinics', async () => 0)).resolves.toBeUndefined();
   });
 });

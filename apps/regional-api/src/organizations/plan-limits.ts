@@ -1,7 +1,7 @@
-import { EntityManager } from 'typeorm';
 import { ErrorCode, fail } from '../common/errors';
+import { LimitKey, PlanLimitsRepository } from './plan-limits.repository';
 
-export type LimitKey = 'maxPatients' | 'maxClinics' | 'maxDoctors';
+export type { LimitKey } from './plan-limits.repository';
 
 /** What each limit counts, singular and plural. */
 const NOUNS: Record<LimitKey, [one: string, many: string]> = {
@@ -16,23 +16,19 @@ export function planLimitMessage(key: LimitKey, max: number): string {
   return `Your plan allows ${max} ${max === 1 ? one : many}; upgrade to add more`;
 }
 
-const LIMIT_SQL = `select (limits ->> $2)::int as max from organizations where id = $1 for update`;
-
 /**
  * Enforces a plan limit (seed 002) before a create. The organization row is locked for the
  * rest of the transaction, so two concurrent creates cannot both take the last place.
  * Unlimited plans (null) take no lock.
  */
 export async function assertWithinLimit(
-  manager: EntityManager,
-  orgId: string,
+  limits: Pick<PlanLimitsRepository, 'lockLimit'>,
   key: LimitKey,
-  count: (manager: EntityManager) => Promise<number>,
+  count: () => Promise<number>,
 ): Promise<void> {
-  const rows: { max: number | null }[] = await manager.query(LIMIT_SQL, [orgId, key]);
-  const max = rows[0]?.max;
-  if (max === null || max === undefined) return;
-  const current = await count(manager);
+  const max = await limits.lockLimit(key);
+  if (max === null) return;
+  const current = await count();
   if (current >= max) {
     throw fail(ErrorCode.PlanLimitReached, planLimitMessage(key, max));
   }

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { isUniqueViolation, TransactionHost } from '@medgenie/database';
+import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Organization } from '../organizations/organization.entity';
 import { assertWithinLimit } from '../organizations/plan-limits';
-import { Clinic } from './clinic.entity';
+import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
+import { CLINIC_CODE_UNIQUE, ClinicPatch, ClinicRow, ClinicsRepository, ProvisioningTransaction } from './clinics.repository';
 import { CreateClinicDto, UpdateClinicDto } from './dto/clinic.dto';
 
-export type ClinicView = Omit<Clinic, 'organizationId'>;
+export type ClinicView = Omit<ClinicRow, 'organizationId'>;
 
-function view(c: Clinic): ClinicView {
+function view(c: ClinicRow): ClinicView {
   const { organizationId: _org, ...rest } = c;
   return rest;
 }
@@ -28,58 +27,61 @@ export function codeFromName(name: string): string {
   return code || 'CLINIC';
 }
 
-@Injectable()
-export class ClinicsService {
-  constructor(
-    private readonly tx: TransactionHost,
-    private readonly context: RequestContext,
-    private readonly audit: AuditService,
-  ) {}
+function codeTaken(code: string | undefined): Error {
+  return fail(ErrorCode.ClinicCodeTaken, `Clinic code ${code} is already in use`);
+}
 
-  private get repo() {
-    return this.tx.manager.getRepository(Clinic);
-  }
-
-  /** Inserts a clinic in the given transaction; used by the API and by provisioning. */
-  static async insert(manager: EntityManager, orgId: string, dto: CreateClinicDto & { id?: string }): Promise<Clinic> {
-    const org = await manager.getRepository(Organization).findOneByOrFail({ id: orgId });
-    if (dto.isPrimary) await manager.getRepository(Clinic).update({ organizationId: orgId, isPrimary: true }, { isPrimary: false });
-    const clinic = manager.getRepository(Clinic).create({
-      organizationId: orgId,
+/**
+ * Adds a clinic to the transaction's organization: its code derived from its name unless given,
+ * the organization's time zone unless given; a new primary clinic takes over from the old one.
+ */
+async function insertClinic(clinics: ClinicsRepository, dto: CreateClinicDto & { id?: string }): Promise<ClinicRow> {
+  if (dto.isPrimary) await clinics.unmarkPrimary();
+  const code = dto.code ?? codeFromName(dto.name);
+  try {
+    return await clinics.insert({
       id: dto.id ?? randomUUID(),
       name: dto.name,
-      code: dto.code ?? codeFromName(dto.name),
+      code,
       address: { ...(dto.address ?? {}) },
-      timezone: dto.timezone ?? org.timezone,
+      timezone: dto.timezone ?? null,
       phone: dto.phone ?? null,
       isPrimary: dto.isPrimary ?? false,
       isActive: dto.isActive ?? true,
       settings: { ...(dto.settings ?? {}) },
     });
-    try {
-      await manager.getRepository(Clinic).insert(clinic);
-    } catch (err) {
-      if (isUniqueViolation(err, 'clinics_code_unique')) throw fail(ErrorCode.ClinicCodeTaken, `Clinic code ${clinic.code} is already in use`);
-      throw err;
-    }
-    return clinic;
+  } catch (err) {
+    throw onViolation(err, { [CLINIC_CODE_UNIQUE]: () => codeTaken(code) });
+  }
+}
+
+@Injectable()
+export class ClinicsService {
+  constructor(
+    private readonly clinics: ClinicsRepository,
+    private readonly limits: PlanLimitsRepository,
+    private readonly context: RequestContext,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * TRANSITIONAL (issue 11): provisioning's way in, in its own transaction, until it calls
+   * ClinicsRepository in its org scope (ClinicsRepository.in).
+   */
+  static async insert(transaction: ProvisioningTransaction, orgId: string, dto: CreateClinicDto & { id?: string }): Promise<ClinicRow> {
+    return insertClinic(ClinicsRepository.in(transaction, orgId), dto);
   }
 
   async create(dto: CreateClinicDto): Promise<ClinicView> {
-    const orgId = this.context.orgId;
-    await assertWithinLimit(this.tx.manager, orgId, 'maxClinics', (m) => m.getRepository(Clinic).countBy({ organizationId: orgId }));
-    const clinic = await ClinicsService.insert(this.tx.manager, orgId, dto);
+    await assertWithinLimit(this.limits, 'maxClinics', () => this.clinics.count());
+    const clinic = await insertClinic(this.clinics, dto);
     await this.audit.record({ action: 'clinic.create', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id });
     return view(clinic);
   }
 
   /** Clinics the caller may access: row-level security narrows staff to their own clinics. */
   async list(): Promise<ClinicView[]> {
-    const clinics = await this.repo.find({
-      where: { organizationId: this.context.orgId },
-      order: { isPrimary: 'DESC', name: 'ASC' },
-    });
-    return clinics.map(view);
+    return (await this.clinics.list()).map(view);
   }
 
   async get(id: string): Promise<ClinicView> {
@@ -91,18 +93,15 @@ export class ClinicsService {
     if (dto.isPrimary === false && clinic.isPrimary) {
       throw fail(ErrorCode.ClinicIsPrimary, 'Make another clinic primary instead of un-marking this one');
     }
-    if (dto.isPrimary && !clinic.isPrimary) {
-      await this.repo.update({ organizationId: clinic.organizationId, isPrimary: true }, { isPrimary: false });
-    }
+    if (dto.isPrimary && !clinic.isPrimary) await this.clinics.unmarkPrimary();
     const { address, settings, ...scalars } = dto;
-    const patch: Partial<Clinic> = { ...scalars };
+    const patch: ClinicPatch = { ...scalars };
     if (address) patch.address = { ...clinic.address, ...address };
     if (settings) patch.settings = { ...clinic.settings, ...settings };
     try {
-      await this.repo.update({ organizationId: clinic.organizationId, id }, patch);
+      await this.clinics.update(id, patch);
     } catch (err) {
-      if (isUniqueViolation(err, 'clinics_code_unique')) throw fail(ErrorCode.ClinicCodeTaken, `Clinic code ${dto.code} is already in use`);
-      throw err;
+      throw onViolation(err, { [CLINIC_CODE_UNIQUE]: () => codeTaken(dto.code) });
     }
     await this.audit.record({ action: 'clinic.update', resourceType: 'clinic', resourceId: id, clinicId: id, details: { fields: Object.keys(dto) } });
     return view(await this.find(id));
@@ -111,12 +110,12 @@ export class ClinicsService {
   async remove(id: string): Promise<void> {
     const clinic = await this.find(id);
     if (clinic.isPrimary) throw fail(ErrorCode.ClinicIsPrimary, 'The primary clinic cannot be deleted; make another clinic primary first');
-    await this.repo.delete({ organizationId: clinic.organizationId, id });
+    await this.clinics.delete(id);
     await this.audit.record({ action: 'clinic.delete', resourceType: 'clinic', resourceId: id, clinicId: id });
   }
 
-  private async find(id: string): Promise<Clinic> {
-    const clinic = await this.repo.findOneBy({ organizationId: this.context.orgId, id });
+  private async find(id: string): Promise<ClinicRow> {
+    const clinic = await this.clinics.findById(id);
     if (!clinic) throw fail(ErrorCode.ClinicNotFound, 'Clinic not found');
     return clinic;
   }

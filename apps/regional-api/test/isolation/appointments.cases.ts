@@ -1,5 +1,5 @@
 import { doctorOf, practiseAt } from '../booking-support';
-import { CaseSet, Ids, IsolationContext } from './matrix';
+import { CaseSet, ClinicContext, Ids, IsolationContext } from './matrix';
 
 /**
  * Appointments: each org gets its admin's doctor profile practising at a clinic, and one
@@ -43,6 +43,50 @@ const appointments: CaseSet = {
     'GET /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment' },
     'PATCH /v1/appointments/:id': { kind: 'foreign-id', resource: 'appointment', body: { reason: 'Hijacked', startsAt: '2032-01-07T09:00:00Z' } },
     'POST /v1/appointments/:id/status': { kind: 'foreign-id', resource: 'appointment', body: { status: 'cancelled' } },
+  },
+  /**
+   * Appointments are clinic-scoped and any member may manage them, so staff attack: clinic 1 has
+   * an appointment of the same patient with its own doctor; clinic 2 has the seeded one.
+   */
+  clinic: {
+    async seed({ region, org, ids }: ClinicContext) {
+      const res = await region.client.post<{ id: string }>(
+        '/v1/appointments',
+        { clinicId: ids.b.clinic, patientId: ids.b.patient, doctorId: ids.b.bookingDoctor, startsAt: '2032-01-05T10:00:00Z', durationMinutes: 15 },
+        { token: org.admin.token },
+      );
+      if (res.status !== 201) throw new Error(`seeding a clinic-1 appointment answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return { appointment: res.body.id };
+    },
+    cases: {
+      'POST /v1/appointments': [
+        {
+          kind: 'own-clinic',
+          as: 'staff',
+          body: (ids: Ids) => ({ clinicId: ids.b.clinic, patientId: ids.b.patient, doctorId: ids.b.bookingDoctor, startsAt: '2032-01-08T10:00:00Z', durationMinutes: 15 }),
+        },
+        // The same patient at clinic 2, with the doctor who practises there.
+        {
+          kind: 'other-clinic-reference',
+          as: 'staff',
+          body: (ids: Ids) => ({ clinicId: ids.a.clinic, patientId: ids.b.patient, doctorId: ids.a.bookingDoctor, startsAt: '2032-01-09T09:00:00Z', durationMinutes: 15 }),
+        },
+      ],
+      'GET /v1/appointments': [
+        { kind: 'own-clinic', as: 'staff', listKey: 'items' },
+        // The patient seen at both clinics: clinic 1's visit only.
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', query: (ids: Ids) => ({ patientId: ids.b.patient }) },
+        // Clinic 2's doctor's day: nothing the caller may see.
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', empty: true, query: (ids: Ids) => ({ doctorId: ids.a.bookingDoctor, date: '2032-01-05' }) },
+        { kind: 'other-clinic-reference', as: 'staff', query: (ids: Ids) => ({ clinicId: ids.a.clinic, date: '2032-01-05' }) },
+      ],
+      'GET /v1/appointments/:id': [
+        { kind: 'other-clinic-id', as: 'staff', resource: 'appointment' },
+        { kind: 'other-clinic-id', resource: 'appointment' },
+      ],
+      'PATCH /v1/appointments/:id': { kind: 'other-clinic-id', as: 'staff', resource: 'appointment', body: { reason: 'Hijacked', startsAt: '2032-01-07T09:00:00Z' } },
+      'POST /v1/appointments/:id/status': { kind: 'other-clinic-id', as: 'staff', resource: 'appointment', body: { status: 'cancelled' } },
+    },
   },
 };
 

@@ -1,4 +1,4 @@
-import { CaseSet, IsolationContext } from './matrix';
+import { CaseSet, ClinicContext, IsolationContext } from './matrix';
 
 /** A valid PNG header and a little padding: enough for the upload's content check. */
 export const TINY_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 0x42)]);
@@ -118,6 +118,146 @@ const dental: CaseSet = {
       { kind: 'foreign-reference', params: { id: 'caseStudy' }, body: (ids) => ({ attachmentIds: [ids.a.attachment] }) },
     ],
     'DELETE /v1/case-studies/:id': { kind: 'foreign-id', resource: 'caseStudy' },
+  },
+  /**
+   * Dental records and case studies are clinic-scoped (templates are the org's). The clinic-1
+   * doctor records, for the patient also seen at clinic 2, an observation, a procedure, an
+   * attachment and a case study linking them; clinic 2 holds the seeded ones (same patient).
+   */
+  clinic: {
+    async seed({ region, attackers, ids }: ClinicContext) {
+      const token = attackers.doctor.token;
+      const { patient, clinic } = ids.b;
+      const post = async (url: string, body: unknown) => {
+        const res = await region.client.post<{ id: string }>(url, body, { token });
+        if (res.status !== 201) throw new Error(`seeding ${url} in clinic 1 answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body.id;
+      };
+      const observation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 36, condition: 'caries' });
+      const procedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2140', description: 'Clinic 1', observationId: observation });
+      const upload = await region.client.request<{ id: string }>('POST', `/v1/dental/attachments?patientId=${patient}&clinicId=${clinic}&kind=photo`, {
+        token,
+        payload: TINY_PNG,
+        headers: { 'content-type': 'image/png' },
+      });
+      if (upload.status !== 201) throw new Error(`seeding a clinic-1 attachment answered ${upload.status}: ${JSON.stringify(upload.body)}`);
+      const caseStudy = await post('/v1/case-studies', {
+        patientId: patient,
+        clinicId: clinic,
+        title: 'Clinic 1 case',
+        observationIds: [observation],
+        procedureIds: [procedure],
+        attachmentIds: [upload.body.id],
+      });
+      // A template no clinic-2 record uses, for the delete probe (see DELETE /v1/dental/templates/:id).
+      const spareTemplate = await post('/v1/dental/templates', { name: 'Clinic 1 spare template', condition: 'wear' });
+      return { observation, procedure, attachment: upload.body.id, caseStudy, spareTemplate };
+    },
+    cases: {
+      'POST /v1/dental/templates': {
+        kind: 'org-wide',
+        reason: "observation templates are the org's, shared by its clinics",
+        probe: { body: { name: 'Clinic 1 template', condition: 'fracture' } },
+      },
+      'GET /v1/dental/templates': { kind: 'org-wide', reason: "observation templates are the org's", probe: { as: 'staff' } },
+      'GET /v1/dental/templates/:id': { kind: 'org-wide', reason: "observation templates are the org's", probe: { as: 'staff', resource: 'dentalTemplate' } },
+      'PATCH /v1/dental/templates/:id': {
+        kind: 'org-wide',
+        reason: "observation templates are the org's",
+        probe: { resource: 'dentalTemplate', body: { name: 'Seed template (edited at clinic 1)' } },
+      },
+      // Deleting a template sets template_id NULL on the observations made from it, in every clinic.
+      'DELETE /v1/dental/templates/:id': {
+        kind: 'org-wide',
+        reason: "observation templates are the org's; observations made from one keep their finding",
+        probe: { params: { id: 'spareTemplate' } },
+      },
+
+      'POST /v1/dental/observations': [
+        { kind: 'own-clinic', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, tooth: 21, condition: 'filled' }) },
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, tooth: 21, condition: 'filled' }) },
+        { kind: 'forbidden', as: 'staff', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, tooth: 21, condition: 'filled' }) },
+      ],
+      'GET /v1/dental/observations': [
+        { kind: 'own-clinic', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', empty: true, query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/dental/observations/:id': [
+        { kind: 'other-clinic-id', resource: 'observation' },
+        { kind: 'other-clinic-id', as: 'staff', resource: 'observation' },
+      ],
+      'PATCH /v1/dental/observations/:id': { kind: 'other-clinic-id', resource: 'observation', body: { condition: 'missing' } },
+      'DELETE /v1/dental/observations/:id': { kind: 'other-clinic-id', resource: 'observation' },
+
+      'POST /v1/dental/procedures': [
+        { kind: 'own-clinic', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis' }) },
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, code: 'D1110', description: 'Prophylaxis' }) },
+        // In clinic 1, treating clinic 2's observation of the same patient.
+        {
+          kind: 'other-clinic-reference',
+          body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis', observationId: ids.a.observation }),
+        },
+      ],
+      'GET /v1/dental/procedures': [
+        { kind: 'own-clinic', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', empty: true, query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/dental/procedures/:id': { kind: 'other-clinic-id', as: 'staff', resource: 'procedure' },
+      'PATCH /v1/dental/procedures/:id': [
+        { kind: 'other-clinic-id', resource: 'procedure', body: { status: 'cancelled' } },
+        // Clinic 1's own procedure, linked to clinic 2's observation of the same patient.
+        { kind: 'other-clinic-reference', params: { id: 'procedure' }, body: (ids) => ({ observationId: ids.a.observation }) },
+      ],
+      'DELETE /v1/dental/procedures/:id': { kind: 'other-clinic-id', resource: 'procedure' },
+
+      'POST /v1/dental/attachments': [
+        { kind: 'own-clinic', as: 'staff', query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, kind: 'photo' }), payload: TINY_PNG, contentType: 'image/png' },
+        {
+          kind: 'other-clinic-reference',
+          as: 'staff',
+          query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, kind: 'photo' }),
+          payload: TINY_PNG,
+          contentType: 'image/png',
+        },
+      ],
+      'GET /v1/dental/attachments': [
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+        { kind: 'own-clinic', listKey: 'items', empty: true, query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/dental/attachments/:id': { kind: 'other-clinic-id', as: 'staff', resource: 'attachment' },
+      'GET /v1/dental/attachments/:id/download-url': [
+        { kind: 'other-clinic-id', as: 'staff', resource: 'attachment' },
+        { kind: 'other-clinic-id', resource: 'attachment' },
+      ],
+      'DELETE /v1/dental/attachments/:id': [
+        { kind: 'other-clinic-id', resource: 'attachment' },
+        { kind: 'forbidden', as: 'staff', resource: 'attachment' },
+      ],
+
+      'POST /v1/case-studies': [
+        { kind: 'own-clinic', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Clinic 1 story', observationIds: [ids.b.observation] }) },
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic, title: 'Elsewhere' }) },
+        // In clinic 1, linking clinic 2's records of the same patient.
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Borrowed', attachmentIds: [ids.a.attachment] }) },
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Borrowed', observationIds: [ids.a.observation] }) },
+        { kind: 'other-clinic-reference', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Borrowed', procedureIds: [ids.a.procedure] }) },
+        { kind: 'forbidden', as: 'staff', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, title: 'Staff story' }) },
+      ],
+      'GET /v1/case-studies': [
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', query: (ids) => ({ patientId: ids.b.patient }) },
+        { kind: 'own-clinic', listKey: 'items', empty: true, query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/case-studies/:id': [
+        { kind: 'other-clinic-id', resource: 'caseStudy' },
+        { kind: 'other-clinic-id', as: 'staff', resource: 'caseStudy' },
+      ],
+      'PATCH /v1/case-studies/:id': [
+        { kind: 'other-clinic-id', resource: 'caseStudy', body: { title: 'Hijacked', attachmentIds: [] } },
+        // Clinic 1's own case study, linking clinic 2's attachment of the same patient.
+        { kind: 'other-clinic-reference', params: { id: 'caseStudy' }, body: (ids) => ({ attachmentIds: [ids.a.attachment] }) },
+      ],
+      'DELETE /v1/case-studies/:id': { kind: 'other-clinic-id', resource: 'caseStudy' },
+    },
   },
 };
 

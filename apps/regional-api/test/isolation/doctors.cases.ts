@@ -40,6 +40,31 @@ const doctors: CaseSet = {
     },
     'DELETE /v1/doctors/:id/clinics/:clinicId': { kind: 'foreign-id', resource: 'doctor', params: { id: 'doctor', clinicId: 'clinic' } },
   },
+  /**
+   * Doctors are the org's, but where they practise is shown among the caller's clinics only: A's
+   * admin's doctor (ids.a.doctor) practises at clinic 2 alone, and a clinic-1 member reading the
+   * doctors must not learn it. Only org admins make profiles and say where doctors practise.
+   */
+  clinic: {
+    cases: {
+      'POST /v1/doctors': { kind: 'forbidden', as: 'doctor', body: (ids: Ids) => ({ membershipId: ids.a.adminWithoutProfile }) },
+      'GET /v1/doctors': [
+        { kind: 'org-wide', reason: "doctors are the org's; their clinics are shown among the caller's", probe: { as: 'staff' } },
+        // Clinic 2's doctors, asked for by a member who cannot see clinic 2: none.
+        { kind: 'own-clinic', as: 'staff', empty: true, query: (ids: Ids) => ({ clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/doctors/:id': { kind: 'org-wide', reason: "doctors are the org's; their clinics are shown among the caller's", probe: { resource: 'doctor' } },
+      // Another doctor's profile (a doctor edits only their own).
+      'PATCH /v1/doctors/:id': { kind: 'forbidden', as: 'doctor', resource: 'doctor', body: { specialization: 'Hijacked' } },
+      'PUT /v1/doctors/:id/clinics/:clinicId': {
+        kind: 'forbidden',
+        as: 'doctor',
+        params: { id: 'doctor', clinicId: 'clinic' },
+        body: { schedule: [{ weekday: 2, start: '10:00', end: '11:00' }] },
+      },
+      'DELETE /v1/doctors/:id/clinics/:clinicId': { kind: 'forbidden', as: 'doctor', params: { id: 'doctor', clinicId: 'clinic' } },
+    },
+  },
 };
 
 export default doctors;

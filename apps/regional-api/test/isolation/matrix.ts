@@ -1,4 +1,4 @@
-import { TestOrg } from '@medgenie/testing';
+import { TestMember, TestOrg } from '@medgenie/testing';
 import { TestRegion } from '../support';
 
 /**
@@ -73,6 +73,67 @@ export interface CaseSet {
   seed?(ctx: IsolationContext): Promise<Partial<Ids>>;
   /** One case per route, or several when a route is worth attacking more than one way. */
   cases: Record<string, Case | Case[]>;
+  /** The clinic tier: the same routes attacked from A's first clinic at A's second (see ClinicCase). */
+  clinic: ClinicTier;
+}
+
+/**
+ * The clinic matrix (clinic-isolation.int-spec.ts): the caller is a member of org A granted A's
+ * first clinic only, a doctor (with a profile, practising there) or a staff member; the victim is
+ * A's second clinic, where the org matrix's seeds put A's appointment, prescriptions and dental
+ * records (of a patient who is also seen at the first clinic).
+ *
+ * The same `Ids` vocabulary, read from the caller's side: `ids.a` is the victim's (A's ids as the
+ * org matrix seeded them: clinic = the second clinic and its rows), `ids.b` the caller's own
+ * (clinic = the first clinic, patient = the same patient, org-wide ids such as medicine or
+ * shortKey = A's, plus what each set's clinic `seed` makes in the first clinic). After each case
+ * the second clinic's rows (every table the registry places in a clinic) must be unchanged, and
+ * no answer may name the second clinic or a row of it that the request did not name itself.
+ */
+export type ClinicAttacker = 'doctor' | 'staff';
+
+/** What a clinic case sends, and as whom (the clinic-1 doctor unless `as` says). */
+export interface ClinicRequest extends Request {
+  params?: Params;
+  as?: ClinicAttacker;
+}
+
+export type ClinicCase =
+  /** A clinic-2 row named in the path (`params`, default `{ id: resource }`, from `ids.a`): 404 (a JSON error). */
+  | ({ kind: 'other-clinic-id'; resource: string } & ClinicRequest)
+  /**
+   * The caller lists or creates under its own ids (`ids.b`): a list holds no clinic-2 row and at
+   * least one row (none with `empty`); a created row (`status`, default 201) is the first clinic's
+   * when its table is clinic-scoped.
+   */
+  | ({ kind: 'own-clinic'; listKey?: string; status?: number; empty?: boolean } & ClinicRequest)
+  /** Under its own path ids, a body or query that names clinic 2 or its rows: refused with `status` (404 unless stated). */
+  | ({ kind: 'other-clinic-reference'; status?: number } & ClinicRequest)
+  /** The role may not call the route: 403 (path ids from `ids.a`: `params`, or `{ id: resource }`). */
+  | ({ kind: 'forbidden'; as: ClinicAttacker; resource?: string } & ClinicRequest)
+  /**
+   * Not clinic-scoped: the resource is the org's (or no tenant data at all), the same from every
+   * clinic; `reason` says why. A `probe` calls the route (path ids from `ids.a`, or from `ids.b`
+   * for a name only the caller's side has) and expects `status` (201 for POST, 204 for DELETE,
+   * else 200) and an answer that names nothing of clinic 2.
+   */
+  | { kind: 'org-wide'; reason: string; probe?: ClinicRequest & { resource?: string; status?: number } };
+
+export interface ClinicTier {
+  /** Adds the caller's own rows in the first clinic (as A's admin or as the attackers); returns their ids for `ids.b`. */
+  seed?(ctx: ClinicContext): Promise<Record<string, string>>;
+  /** At least one case per route, as for the org matrix. */
+  cases: Record<string, ClinicCase | ClinicCase[]>;
+}
+
+export interface ClinicContext {
+  region: TestRegion;
+  /** Org A: clinicIds[0] is the caller's clinic, clinicIds[1] the victim. */
+  org: TestOrg;
+  /** The callers, both granted the first clinic only; the doctor has a profile and practises there. */
+  attackers: { doctor: TestMember & { doctorId: string }; staff: TestMember };
+  /** `a`: the victim's (clinic 2), `b`: the caller's own (clinic 1), so far. */
+  ids: Ids;
 }
 
 export function bodyOf(body: Body | undefined, ids: Ids): unknown {

@@ -22,6 +22,24 @@ const medicines: CaseSet = {
     'PATCH /v1/medicines/:id': { kind: 'foreign-id', resource: 'medicine', body: { name: 'Hijacked' } },
     'DELETE /v1/medicines/:id': { kind: 'foreign-id', resource: 'medicine' },
   },
+  /** Medicines are the global catalogue and the org's own, shared by all its clinics. */
+  clinic: {
+    cases: {
+      'POST /v1/medicines': {
+        kind: 'org-wide',
+        reason: "an org's own medicines are shared by its clinics",
+        probe: { body: { name: 'Clinic 1 Tonic', form: 'syrup', strength: '10 ml' } },
+      },
+      'GET /v1/medicines': { kind: 'org-wide', reason: "the global catalogue and the org's own", probe: { as: 'staff' } },
+      'GET /v1/medicines/:id': { kind: 'org-wide', reason: "an org's own medicines are shared by its clinics", probe: { as: 'staff', resource: 'medicine' } },
+      'PATCH /v1/medicines/:id': {
+        kind: 'org-wide',
+        reason: "an org's own medicines are shared by its clinics",
+        probe: { resource: 'medicine', body: { manufacturer: 'Edited at clinic 1' } },
+      },
+      'DELETE /v1/medicines/:id': { kind: 'forbidden', as: 'doctor', resource: 'medicine' },
+    },
+  },
 };
 
 export default medicines;

@@ -1,5 +1,5 @@
 import { doctorOf, globalMedicines, practiseAt } from '../booking-support';
-import { CaseSet, Ids, IsolationContext } from './matrix';
+import { CaseSet, ClinicContext, Ids, IsolationContext } from './matrix';
 
 /**
  * Prescriptions: each org's admin (a doctor too) writes a draft and a final prescription in the
@@ -67,7 +67,50 @@ const prescriptions: CaseSet = {
     'POST /v1/prescriptions/:id/finalize': { kind: 'foreign-id', resource: 'prescriptionDraft' },
     'POST /v1/prescriptions/:id/amendments': { kind: 'foreign-id', resource: 'prescription' },
   },
+  /**
+   * Prescriptions are clinic-scoped: the clinic-1 doctor writes a draft there for the patient also
+   * seen at clinic 2, where the seeded draft and final prescription are (by another doctor).
+   */
+  clinic: {
+    async seed({ region, attackers, ids }: ClinicContext) {
+      const res = await region.client.post<{ id: string }>('/v1/prescriptions', { ...ownWriting(ids), diagnosis: 'Clinic 1' }, { token: attackers.doctor.token });
+      if (res.status !== 201) throw new Error(`seeding a clinic-1 prescription answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return { prescriptionDraft: res.body.id };
+    },
+    cases: {
+      'POST /v1/prescriptions': [
+        { kind: 'own-clinic', body: (ids: Ids) => ownWriting(ids) },
+        { kind: 'other-clinic-reference', body: (ids: Ids) => ({ ...ownWriting(ids), clinicId: ids.a.clinic }) },
+        // Written from clinic 2's appointment of the same patient (the clinic would be the appointment's).
+        { kind: 'other-clinic-reference', body: (ids: Ids) => ({ appointmentId: ids.a.appointment, items: ownWriting(ids).items }) },
+        { kind: 'forbidden', as: 'staff', body: (ids: Ids) => ownWriting(ids) },
+      ],
+      'GET /v1/prescriptions': [
+        { kind: 'own-clinic', listKey: 'items' },
+        { kind: 'own-clinic', as: 'staff', listKey: 'items', query: (ids: Ids) => ({ patientId: ids.b.patient }) },
+        { kind: 'other-clinic-reference', as: 'staff', query: (ids: Ids) => ({ clinicId: ids.a.clinic }) },
+      ],
+      'GET /v1/prescriptions/:id': [
+        { kind: 'other-clinic-id', as: 'staff', resource: 'prescription' },
+        { kind: 'other-clinic-id', resource: 'prescriptionDraft' },
+      ],
+      'PATCH /v1/prescriptions/:id': { kind: 'other-clinic-id', resource: 'prescriptionDraft', body: { diagnosis: 'Hijacked', items: [] } },
+      'DELETE /v1/prescriptions/:id': { kind: 'other-clinic-id', resource: 'prescriptionDraft' },
+      'POST /v1/prescriptions/:id/short-keys': { kind: 'other-clinic-id', resource: 'prescriptionDraft', body: { code: 'FEVER' } },
+      'POST /v1/prescriptions/:id/finalize': { kind: 'other-clinic-id', resource: 'prescriptionDraft' },
+      'POST /v1/prescriptions/:id/amendments': { kind: 'other-clinic-id', resource: 'prescription', body: { reason: 'Hijacked' } },
+    },
+  },
 };
+
+/** A walk-in by the clinic-1 doctor (the caller) for the shared patient in clinic 1. */
+function ownWriting(ids: Ids) {
+  return {
+    clinicId: ids.b.clinic,
+    patientId: ids.b.patient,
+    items: [{ medicineId: ids.b.rxMedicine, dosage: '1 tablet', frequency: '1-0-1', duration: '3 days' }],
+  };
+}
 
 /** A walk-in by B's admin (a doctor) for B's patient in B's clinic, with one field swapped (medicineId: the line's). */
 function writing(ids: Ids, swap: { patientId?: string; clinicId?: string; doctorId?: string; medicineId?: string }) {

@@ -24,6 +24,20 @@ const shortKeys: CaseSet = {
     'PATCH /v1/short-keys/:id': { kind: 'foreign-id', resource: 'shortKey', body: (ids: Ids) => ({ name: 'Hijacked', items: [line(ids.b.globalMedicine)] }) },
     'DELETE /v1/short-keys/:id': { kind: 'foreign-id', resource: 'shortKey' },
   },
+  /** Short keys are the org's prescription templates, shared by all its clinics. */
+  clinic: {
+    cases: {
+      'POST /v1/short-keys': {
+        kind: 'org-wide',
+        reason: "short keys are the org's",
+        probe: { body: (ids: Ids) => ({ code: 'CLINIC1', name: 'Clinic 1 key', items: [line(ids.b.medicine)] }) },
+      },
+      'GET /v1/short-keys': { kind: 'org-wide', reason: "short keys are the org's", probe: { as: 'staff' } },
+      'GET /v1/short-keys/:id': { kind: 'org-wide', reason: "short keys are the org's", probe: { as: 'staff', resource: 'shortKey' } },
+      'PATCH /v1/short-keys/:id': { kind: 'org-wide', reason: "short keys are the org's", probe: { resource: 'shortKey', body: { description: 'Edited at clinic 1' } } },
+      'DELETE /v1/short-keys/:id': { kind: 'forbidden', as: 'staff', resource: 'shortKey' },
+    },
+  },
 };
 
 export default shortKeys;

@@ -1,0 +1,169 @@
+import { TestOrg } from '@medgenie/testing';
+import { CLINIC_TABLES, tenantTable } from '../src/database/tenant-tables';
+import { addDoctor } from './booking-support';
+import { placesOf, snapshotClinic } from './db';
+import { CASE_SETS, casesByRoute } from './isolation/case-sets';
+import { ClinicCase, ClinicContext, ClinicRequest, fillPath, Ids, requestOf } from './isolation/matrix';
+import { seedOrgMatrix } from './isolation/seed';
+import { startTestRegion, testDb, TestRegion } from './support';
+
+/**
+ * The clinic tier's isolation matrix: the organization matrix's guarantee, one tier down. Every
+ * route the API serves is attacked by a member of org A granted A's first clinic only (a doctor,
+ * or a staff member), at the rows of A's second clinic; the cases are each case set's `clinic`
+ * record (see ClinicCase in isolation/matrix.ts), tied here to the live route table, so a route
+ * without a clinic-tier case fails the suite. After each case the second clinic's rows, in every
+ * table the registry of tenant tables places in a clinic, must be as they were.
+ */
+const CASES = casesByRoute((set) => set.clinic.cases);
+const CASE_LIST: [string, string, ClinicCase][] = Object.entries(CASES).flatMap(([key, list]) =>
+  list.map((testCase, i): [string, string, ClinicCase] => [list.length > 1 ? `${key} #${i + 1} (${testCase.kind})` : key, key, testCase]),
+);
+
+type Snapshot = Record<string, Record<string, unknown>[]>;
+
+describe('clinic isolation', () => {
+  let region: TestRegion;
+  let a: TestOrg;
+  let attackers: ClinicContext['attackers'];
+  let clinic1: string;
+  let clinic2: string;
+  /** `a`: the victim's ids (clinic 2 and A's org-wide rows), `b`: the caller's own (clinic 1). */
+  const ids: Ids = { a: {}, b: {} };
+
+  beforeAll(async () => {
+    region = await startTestRegion();
+    const seeded = await seedOrgMatrix(region);
+    a = seeded.a;
+    [clinic1, clinic2] = a.clinicIds;
+    Object.assign(ids.a, seeded.ids.a);
+    const doctor = await addDoctor(a, [clinic1]);
+    const staff = await a.addMember('staff', [clinic1]);
+    attackers = { doctor, staff };
+    // The caller's own: A's org-wide rows (the registry says which are not in a clinic), then its
+    // clinic, the attacking doctor, and what each set makes in the first clinic.
+    const places = await placesOf(testDb().adminUrl, Object.values(seeded.ids.a));
+    for (const [name, id] of Object.entries(seeded.ids.a)) if (places.get(id)?.clinic === null) ids.b[name] = id;
+    Object.assign(ids.b, { clinic: clinic1, membership: staff.membershipId, doctor: doctor.doctorId, bookingDoctor: doctor.doctorId });
+    const ctx: ClinicContext = { region, org: a, attackers, ids };
+    for (const [, set] of CASE_SETS) Object.assign(ids.b, (await set.clinic.seed?.(ctx)) ?? {});
+  });
+  afterAll(() => region?.close());
+
+  it('has a clinic-tier case for every route the API serves', () => {
+    const served = region.routes.map((r) => `${r.method} ${r.url}`);
+    expect(served.length).toBeGreaterThan(10);
+    expect(served.filter((key) => !CASES[key])).toEqual([]);
+  });
+
+  it('has no clinic-tier case for a route that does not exist', () => {
+    const served = new Set(region.routes.map((r) => `${r.method} ${r.url}`));
+    expect(Object.keys(CASES).filter((key) => !served.has(key))).toEqual([]);
+  });
+
+  it('attacks rows in both clinics of every table row-level security scopes by clinic', async () => {
+    const empty = async (clinicId: string) =>
+      Object.entries(await snapshotClinic(testDb().adminUrl, a.orgId, clinicId))
+        .filter(([table, rows]) => CLINIC_TABLES.find((t) => t.table === table)?.clinicRls && rows.length === 0)
+        .map(([table]) => table);
+    expect({ clinic1: await empty(clinic1), clinic2: await empty(clinic2) }).toEqual({ clinic1: [], clinic2: [] });
+  });
+
+  // One test per case; the two tests above tie the cases to the live route table.
+  it.each(CASE_LIST)('%s', async (_name, key, testCase) => {
+    expect(await check(key, testCase)).toBeNull();
+  });
+
+  async function check(key: string, testCase: ClinicCase): Promise<string | null> {
+    const [method, template] = key.split(' ');
+    const before = await snapshotClinic(testDb().adminUrl, a.orgId, clinic2);
+    const failure = await run(method, template, testCase, rowsOf(before));
+    if (failure) return failure;
+    const after = await snapshotClinic(testDb().adminUrl, a.orgId, clinic2);
+    const changed = Object.keys(before).filter((table) => !unchanged(table, before[table], after[table]));
+    return changed.length ? `clinic 2's rows changed in ${changed.join(', ')}` : null;
+  }
+
+  /**
+   * Whether a table's clinic-2 rows are as they were. An append-only table (the audit trail) may
+   * gain rows that record the caller's own request (e.g. a list filtered on clinic 2 names it),
+   * and nothing else: its rows before are all still there, and every new one is the caller's.
+   */
+  function unchanged(table: string, before: Record<string, unknown>[], after: Record<string, unknown>[]): boolean {
+    if (!tenantTable(table).appendOnly) return JSON.stringify(before) === JSON.stringify(after);
+    const callers = new Set([attackers.doctor.userId, attackers.staff.userId]);
+    const was = new Set(before.map((row) => JSON.stringify(row)));
+    const added = after.filter((row) => !was.has(JSON.stringify(row)));
+    return after.length - added.length === before.length && added.every((row) => callers.has(row.actor_user_id as string));
+  }
+
+  /** Clinic 2 and the ids of its rows, each with the table it is in: what no answer may name. */
+  function rowsOf(snapshot: Snapshot): Map<string, string> {
+    const named = new Map<string, string>([[clinic2, 'clinics']]);
+    for (const [table, rows] of Object.entries(snapshot)) {
+      for (const row of rows) if (typeof row.id === 'string') named.set(row.id, table);
+    }
+    return named;
+  }
+
+  async function run(method: string, template: string, testCase: ClinicCase, secret: Map<string, string>): Promise<string | null> {
+    const send = async (request: ClinicRequest, params: Record<string, string>, pathIds: Record<string, string>) => {
+      const { url, ...options } = requestOf(fillPath(template, params, pathIds), request, ids);
+      const res = await region.client.request<unknown>(method, url, { token: attackers[request.as ?? 'doctor'].token, ...options });
+      // Naming what the request named is no leak; anything else of clinic 2 is.
+      const sent = `${url} ${JSON.stringify(options.body ?? '')}`;
+      const text = JSON.stringify(res.body ?? '');
+      const leaked = [...secret].filter(([id]) => text.includes(id) && !sent.includes(id)).map(([id, table]) => `${table} ${id}`);
+      return { res, leak: leaked.length ? `answered ${res.status} naming clinic 2's ${leaked.join(', ')}: ${text.slice(0, 600)}` : null };
+    };
+    switch (testCase.kind) {
+      case 'org-wide': {
+        if (!testCase.reason) return 'an org-wide case says why';
+        const probe = testCase.probe;
+        if (!probe) return null;
+        const { res, leak } = await send(probe, probe.params ?? (probe.resource ? { id: probe.resource } : {}), { ...ids.b, ...ids.a });
+        const expected = probe.status ?? (method === 'POST' ? 201 : method === 'DELETE' ? 204 : 200);
+        if (res.status !== expected) return `answered ${res.status}, not ${expected}: ${JSON.stringify(res.body)}`;
+        return leak;
+      }
+      case 'forbidden': {
+        const { res, leak } = await send(testCase, testCase.params ?? (testCase.resource ? { id: testCase.resource } : {}), ids.a);
+        return res.status === 403 ? leak : `a ${testCase.as} answered ${res.status}, not 403`;
+      }
+      case 'other-clinic-id': {
+        const { res, leak } = await send(testCase, testCase.params ?? { id: testCase.resource }, ids.a);
+        if (res.status !== 404) return leak ?? `clinic 1's ${testCase.as ?? 'doctor'} on clinic 2's ${testCase.resource} answered ${res.status}, not 404: ${JSON.stringify(res.body)}`;
+        const body = res.body as { statusCode?: number };
+        return leak ?? (body.statusCode === 404 ? null : 'the 404 is not a JSON error');
+      }
+      case 'other-clinic-reference': {
+        const { res, leak } = await send(testCase, testCase.params ?? {}, ids.b);
+        const expected = testCase.status ?? 404;
+        return res.status === expected ? leak : `a reference to clinic 2 answered ${res.status}, not ${expected}: ${JSON.stringify(res.body)}`;
+      }
+      case 'own-clinic': {
+        const { res, leak } = await send(testCase, testCase.params ?? {}, ids.b);
+        if (method === 'POST' || method === 'PUT') {
+          const expected = testCase.status ?? 201;
+          if (res.status !== expected) return `create answered ${res.status}: ${JSON.stringify(res.body)}`;
+          if (leak) return leak;
+          const id = (res.body as { id: string }).id;
+          const place = (await placesOf(testDb().adminUrl, [id])).get(id);
+          if (place?.org !== a.orgId) return `the created row is not A's: ${JSON.stringify(place)}`;
+          return place.clinic === null || place.clinic === clinic1 ? null : `the created row is in clinic ${place.clinic}`;
+        }
+        if (res.status !== (testCase.status ?? 200)) return `list answered ${res.status}: ${JSON.stringify(res.body)}`;
+        if (leak) return leak;
+        const rows = (testCase.listKey ? (res.body as Record<string, unknown[]>)[testCase.listKey] : res.body) as { id: string }[];
+        if (testCase.empty) return rows.length === 0 ? null : `the list is not empty: ${JSON.stringify(rows)}`;
+        if (rows.length === 0) return "the caller's own rows are missing from the list";
+        const places = await placesOf(testDb().adminUrl, rows.map((row) => row.id));
+        const stray = rows.find((row) => {
+          const place = places.get(row.id);
+          return !place || (place.org !== a.orgId && place.org !== null) || (place.clinic !== null && place.clinic !== clinic1);
+        });
+        return stray ? `the list returned ${JSON.stringify(places.get(stray.id) ?? stray.id)}` : null;
+      }
+    }
+  }
+});

@@ -17,9 +17,9 @@ export function planLimitMessage(key: LimitKey, max: number): string {
 }
 
 /**
- * Enforces a plan limit (seed 002) before a create. The organization row is locked for the
- * rest of the transaction, so two concurrent creates cannot both take the last place.
- * Unlimited plans (null) take no lock.
+ * Enforces a plan limit (seed 002) before a create. Reading the limit locks the organization row
+ * for the rest of the transaction, so two concurrent creates cannot both take the last place.
+ * Unlimited plans (null) count nothing.
  */
 export async function assertWithinLimit(
   limits: Pick<PlanLimitsRepository, 'lockLimit'>,

@@ -45,6 +45,34 @@ export default [
     },
   },
   {
+    // One way to the database (issue 11): in the apps, only repositories (`*.repository.ts`) hold
+    // SQL and the handle that runs it; services state rules and call repositories. The database
+    // module wires the pool, and migrations own the schema.
+    files: ['apps/regional-api/src/**/*.ts', 'apps/control-plane/src/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/database/**', '**/migrations/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', importNames: ['DataSource', 'EntityManager', 'QueryRunner', 'Repository'], message: 'Only *.repository.ts files reach the database.' },
+            { name: 'pg', message: 'Only *.repository.ts files reach the database.' },
+            { name: '@medgenie/database', importNames: ['TransactionHost', 'runPrepared'], message: 'Only *.repository.ts files reach the database.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(query|execute)$/] > TemplateLiteral[expressions.length>0]",
+          message: 'Bind parameters instead of building SQL by interpolation.',
+        },
+        { selector: "CallExpression[callee.property.name='query']", message: 'Only *.repository.ts files run SQL: move the statement to the repository.' },
+        { selector: "CallExpression[callee.property.name=/^(getRepository|createQueryBuilder|transaction)$/]", message: 'Only *.repository.ts files reach the database.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

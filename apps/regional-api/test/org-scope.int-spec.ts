@@ -63,8 +63,8 @@ describe('OrgScope', () => {
 
   it('refuses a tenant that is not made of uuids, before anything reaches SQL', async () => {
     const work = jest.fn();
-    await expect(scope.run({ orgId: `x' or true --`, userId: null, clinicIds: '*' }, work)).rejects.toThrow('not a uuid');
-    await expect(scope.run({ orgId: a.orgId, userId: 'nobody', clinicIds: '*' }, work)).rejects.toThrow('not a uuid');
+    await expect(scope.run({ orgId: `x' or true --`, userId: null, clinicIds: '*' }, work)).rejects.toThrow('not a pair of UUIDs');
+    await expect(scope.run({ orgId: a.orgId, userId: 'nobody', clinicIds: '*' }, work)).rejects.toThrow('not a pair of UUIDs');
     await expect(scope.run({ orgId: a.orgId, userId: null, clinicIds: ['1; drop table clinics'] }, work)).rejects.toThrow('not a uuid');
     expect(work).not.toHaveBeenCalled();
   });

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { Pool } from 'pg';
 import { TestOrg } from '@medgenie/testing';
 import { startPgBouncer, PgBouncer } from './pgbouncer';
 import { startTestRegion, testDb, TestRegion } from './support';
@@ -15,7 +15,7 @@ const REQUESTS = 2000;
  * only the caller's rows, and every connection handed out by the pool must carry no tenant.
  */
 async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcquires: string[]; acquires: number }> {
-  const pool = (region.app.get(DataSource).driver as unknown as { master: PgPool }).master;
+  const pool = region.app.get(Pool) as unknown as PgPool;
   const acquireChecks: Promise<string | null>[] = [];
   pool.on('acquire', (client) => {
     // Queued on the connection before the borrower's first statement: what the borrower gets.

@@ -8,9 +8,8 @@ import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
 /**
- * The request transaction is begun by our own statement (begin and the membership in one round
- * trip) and handed to TypeORM: repositories must run inside it, nested transactions must take
- * savepoints, and every way out must leave the pooled connection with no transaction open.
+ * The request transaction is begun by OrgScope (begin and the membership in one round trip):
+ * repositories must run inside it, nested work must take savepoints, and every way out must leave the pooled connection with no transaction open.
  */
 describe('request transactions', () => {
   let region: TestRegion;
@@ -45,9 +44,9 @@ describe('request transactions', () => {
 
   it('pins the tenant and runs repositories and nested transactions inside the one transaction', async () => {
     const seen = await asRequest(org.admin.userId, async () => {
-      const [{ orgId, txid }] = await tx.manager.query(`select current_setting('app.org_id') as "orgId", txid_current()::text as txid`);
-      const nested = await tx.manager.transaction(async (inner) => (await inner.query('select txid_current()::text as txid'))[0].txid as string);
-      const [{ inBlock }] = await tx.manager.query(`select current_setting('app.org_id', true) as "inBlock"`);
+      const [{ orgId, txid }] = await tx.sql.query<{ orgId: string; txid: string }>(`select current_setting('app.org_id') as "orgId", txid_current()::text as txid`);
+      const nested = await tx.sql.savepoint(async () => (await tx.sql.query<{ txid: string }>('select txid_current()::text as txid'))[0].txid);
+      const [{ inBlock }] = await tx.sql.query<{ inBlock: string }>(`select current_setting('app.org_id', true) as "inBlock"`);
       return { orgId, txid, nested, inBlock };
     });
     expect(seen.orgId).toBe(org.orgId);
@@ -58,7 +57,7 @@ describe('request transactions', () => {
 
   it('commits what the work wrote, and rolls all of it back when the work fails', async () => {
     const insert = (lastName: string, mobile: string) =>
-      tx.manager.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Txn', $2, $3)`, [org.orgId, lastName, mobile]);
+      tx.sql.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Txn', $2, $3)`, [org.orgId, lastName, mobile]);
     await asRequest(org.admin.userId, () => insert('Committed', '+919800000001'));
     await expect(
       asRequest(org.admin.userId, async () => {
@@ -71,7 +70,7 @@ describe('request transactions', () => {
   });
 
   it('refuses a caller with no membership, and every way out leaves the pool clean', async () => {
-    const pidOf = () => asRequest(org.admin.userId, async () => (await tx.manager.query('select pg_backend_pid() as pid'))[0].pid as number);
+    const pidOf = () => asRequest(org.admin.userId, async () => (await tx.sql.query<{ pid: number }>('select pg_backend_pid() as pid'))[0].pid);
     const statesOf = (pids: number[]) =>
       withClient(testDb().adminUrl, async (c) =>
         (await c.query(`select state from pg_stat_activity where pid = any($1::int[])`, [pids])).rows.map((r) => r.state as string),

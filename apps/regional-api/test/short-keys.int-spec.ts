@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
-import { DataSource } from 'typeorm';
-import { managerSql, SET_TENANT_SQL, TransactionHost } from '@medgenie/database';
+import { OrgScope, TransactionHost } from '@medgenie/database';
 import { DomainError } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
@@ -77,10 +76,9 @@ describe('short keys', () => {
       context.setRequestId(randomUUID());
       context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId: org.admin.userId, tokenRole: 'org_admin' });
       context.setMembership({ id: org.admin.membershipId, role: 'org_admin', clinics: '*' });
-      return app.get(DataSource).transaction(async (m) => {
-        await m.query(SET_TENANT_SQL, [org.orgId, org.admin.userId, '*']);
-        return app.get(TransactionHost).bind(managerSql(m, org.orgId), () => app.get(ShortKeysService).expand(codeOrId), m);
-      });
+      return app.get(OrgScope).run({ orgId: org.orgId, userId: org.admin.userId, clinicIds: '*' }, (sql) =>
+        app.get(TransactionHost).bind(sql, () => app.get(ShortKeysService).expand(codeOrId)),
+      );
     });
   }
 

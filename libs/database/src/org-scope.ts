@@ -132,8 +132,9 @@ export class OrgScope {
   }
 
   private pin(tenant: Tenant): Statement {
-    if (!UUID.test(tenant.orgId)) throw new Error('organization id is not a uuid');
-    if (tenant.userId !== null && !UUID.test(tenant.userId)) throw new Error('user id is not a uuid');
+    if (!UUID.test(tenant.orgId) || (tenant.userId !== null && !UUID.test(tenant.userId))) {
+      throw new Error('the tenant is not a pair of UUIDs (organization, user)');
+    }
     if (tenant.clinicIds === 'membership') {
       if (!this.options.membershipPin || tenant.userId === null) throw new Error('clinics from a membership need a user and a membershipPin');
       return this.options.membershipPin(tenant.orgId, tenant.userId);

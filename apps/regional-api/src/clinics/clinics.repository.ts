@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { managerSql, prepared, TransactionHost } from '@medgenie/database';
+import { prepared, TransactionHost } from '@medgenie/database';
 
 /** A row of `clinics`. */
 export interface ClinicRow {
@@ -42,9 +41,6 @@ const LIST = `select ${COLUMNS} from clinics where organization_id = $1 order by
 const FIND = prepared(`select ${COLUMNS} from clinics where organization_id = $1 and id = $2`);
 const DELETE = `delete from clinics where organization_id = $1 and id = $2`;
 
-/** TRANSITIONAL (issue 11): provisioning's transaction, as it still hands it to `ClinicsService.insert`. */
-export type ProvisioningTransaction = EntityManager;
-
 /** The columns an update may set, and how each value is bound. */
 const PATCH_COLUMNS: readonly (readonly [keyof ClinicPatch, string, ((value: unknown) => unknown)?])[] = [
   ['name', 'name'],
@@ -61,14 +57,6 @@ const PATCH_COLUMNS: readonly (readonly [keyof ClinicPatch, string, ((value: unk
 @Injectable()
 export class ClinicsRepository {
   constructor(private readonly tx: TransactionHost) {}
-
-  /**
-   * TRANSITIONAL (issue 11): this repository in provisioning's transaction, which provisioning still
-   * hands to `ClinicsService.insert`. Goes when provisioning calls the repository in its own org scope.
-   */
-  static in(transaction: ProvisioningTransaction, orgId: string): ClinicsRepository {
-    return new ClinicsRepository({ sql: managerSql(transaction, orgId) } as TransactionHost);
-  }
 
   async insert(clinic: NewClinic): Promise<ClinicRow> {
     const sql = this.tx.sql;

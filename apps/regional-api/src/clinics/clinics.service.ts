@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
-import { CLINIC_CODE_UNIQUE, ClinicPatch, ClinicRow, ClinicsRepository, ProvisioningTransaction } from './clinics.repository';
+import { CLINIC_CODE_UNIQUE, ClinicPatch, ClinicRow, ClinicsRepository } from './clinics.repository';
 import { CreateClinicDto, UpdateClinicDto } from './dto/clinic.dto';
 
 export type ClinicView = Omit<ClinicRow, 'organizationId'>;
@@ -64,12 +64,9 @@ export class ClinicsService {
     private readonly audit: AuditService,
   ) {}
 
-  /**
-   * TRANSITIONAL (issue 11): provisioning's way in, in its own transaction, until it calls
-   * ClinicsRepository in its org scope (ClinicsRepository.in).
-   */
-  static async insert(transaction: ProvisioningTransaction, orgId: string, dto: CreateClinicDto & { id?: string }): Promise<ClinicRow> {
-    return insertClinic(ClinicsRepository.in(transaction, orgId), dto);
+  /** A clinic of the org in the work's scope, with the rules of `create` but no plan limit or audit: provisioning's first clinic. */
+  async add(dto: CreateClinicDto & { id?: string }): Promise<ClinicRow> {
+    return insertClinic(this.clinics, dto);
   }
 
   async create(dto: CreateClinicDto): Promise<ClinicView> {

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createPostgresDataSource, runMigrations } from '@medgenie/database';
 import { regionalMigrations } from '../migrations';
-import { regionalEntities } from './entities';
 
 export interface DataSourceOptions {
   url: string;
@@ -14,7 +13,8 @@ export interface DataSourceOptions {
 export function createRegionalDataSource(options: DataSourceOptions): DataSource {
   return createPostgresDataSource({
     ...options,
-    entities: regionalEntities,
+    // The API reads and writes through repositories (OrgScope); TypeORM runs the migrations only.
+    entities: [],
     migrations: regionalMigrations,
     applicationName: options.applicationName ?? 'medgenie-regional-api',
   });

@@ -1,50 +1,66 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { createPostgresDataSource, TransactionHost, usePreparedStatements } from '@medgenie/database';
+import { Pool } from 'pg';
+import { createOrgPool, OrgScope, TransactionHost } from '@medgenie/database';
+import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
-import { regionalMigrations } from '../migrations';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { migrateRegionalDatabase } from './data-source';
-import { regionalEntities } from './entities';
+import { membershipPin } from './membership-pin';
 import { RequestTransactions } from './request-transaction.interceptor';
 
+/**
+ * The region's database as the API uses it: one pool, reached only through `OrgScope.run`
+ * (requests, internal routes and jobs alike), and `TransactionHost` handing repositories the
+ * transaction of the work in progress. TypeORM serves the migrations only.
+ */
 @Global()
 @Module({
   providers: [
     {
-      provide: DataSource,
+      provide: Pool,
       inject: [REGIONAL_CONFIG],
       useFactory: async (config: RegionalConfig) => {
-        if (config.database.migrateOnStart) {
-          if (!config.database.ownerUrl) throw new Error('MIGRATE_ON_START needs DATABASE_OWNER_URL');
-          await migrateRegionalDatabase(config.database.ownerUrl);
+        const db = config.database;
+        if (db.migrateOnStart) {
+          if (!db.ownerUrl) throw new Error('MIGRATE_ON_START needs DATABASE_OWNER_URL');
+          await migrateRegionalDatabase(db.ownerUrl);
         }
-        // The request pool: every wait on the database is bounded (see DATABASE_*_TIMEOUT_MS), so a
-        // database that is down, frozen or locked answers 503 within about a second.
-        const dataSource = createPostgresDataSource({
-          url: config.database.url,
-          entities: regionalEntities,
-          migrations: regionalMigrations,
+        // Every wait on the database is bounded (see DATABASE_*_TIMEOUT_MS), so a database that is
+        // down, frozen or locked answers 503 within about a second.
+        return createOrgPool({
+          url: db.url,
           applicationName: 'medgenie-regional-api',
-          poolSize: config.database.poolSize,
-          poolTimeoutMs: config.database.poolTimeoutMs,
-          statementTimeoutMs: config.database.statementTimeoutMs,
-          lockTimeoutMs: config.database.lockTimeoutMs,
-          queryTimeoutMs: config.database.queryTimeoutMs,
+          poolSize: db.poolSize,
+          poolTimeoutMs: db.poolTimeoutMs,
+          statementTimeoutMs: db.statementTimeoutMs,
+          lockTimeoutMs: db.lockTimeoutMs,
+          queryTimeoutMs: db.queryTimeoutMs,
         });
-        await dataSource.initialize();
-        usePreparedStatements(dataSource, config.database.preparedStatements);
-        return dataSource;
       },
+    },
+    {
+      provide: OrgScope,
+      inject: [Pool, REGIONAL_CONFIG],
+      useFactory: (pool: Pool, config: RegionalConfig) =>
+        new OrgScope(pool, {
+          preparedStatements: config.database.preparedStatements,
+          // No org's work holds more than its share of the pool; work over it waits its turn, bounded.
+          orgMaxConnections: config.database.orgMaxConnections,
+          orgWaitMs: config.database.poolTimeoutMs,
+          busyError: () => fail(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', 1),
+          membershipPin,
+        }),
     },
     TransactionHost,
     RequestTransactions,
+    IdempotencyRepository,
   ],
-  exports: [DataSource, TransactionHost, RequestTransactions],
+  exports: [OrgScope, TransactionHost, RequestTransactions, IdempotencyRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(OrgScope) private readonly scope: OrgScope) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.scope.end();
   }
 }

@@ -1,14 +1,11 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, QueryRunner } from 'typeorm';
 import type { OrgRole } from '@medgenie/contracts';
-import { managerSql, TransactionHost } from '@medgenie/database';
-import { KeyedSlots } from '@medgenie/limits';
+import { OrgScope, Tenant, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
-import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ROLES_KEY } from '../common/roles.decorator';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -20,51 +17,13 @@ import {
   settleClaim,
   StoredAnswer,
 } from '../idempotency/idempotency-key';
-import { claimKeySql, KeyOwner, recordAnswerSql } from '../idempotency/idempotency.repository';
+import { claimKeyStatements, KeyOwner, recordAnswerStatement } from '../idempotency/idempotency.repository';
 
 interface MembershipRow {
   membership_id: string;
   member_role: OrgRole;
   org_status: string;
   clinic_ids: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Opens the request's transaction, pins the tenant and loads the caller's membership, all in one
- * round trip: `begin` and `mg_begin_request` (migration 1764000400000: org and user first, then
- * `app.clinic_ids` from the membership, '*' for org admins) sent together as one simple-protocol
- * query. A simple query carries no bind parameters, so the two ids are written into the text;
- * they come from a verified token, which only holds UUIDs, and anything else is refused here
- * before it can reach SQL.
- */
-function beginRequestSql(orgId: string, userId: string): string {
-  if (!UUID.test(orgId) || !UUID.test(userId)) throw new Error('the request identity is not a pair of UUIDs');
-  return `begin; select membership_id, member_role, org_status, clinic_ids from mg_begin_request('${orgId}', '${userId}')`;
-}
-
-interface PgClient {
-  query(text: string): Promise<{ rows: unknown[] }[]>;
-}
-
-/**
- * Tells a TypeORM query runner that it is inside a transaction begun by a statement of ours, as
- * its own `startTransaction()` would have: repositories then run in it instead of opening their
- * own, a nested `manager.transaction()` takes a savepoint, and `commitTransaction()` /
- * `rollbackTransaction()` end it. TypeORM has no call for a transaction begun outside it.
- */
-function adoptTransaction(runner: QueryRunner): void {
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  state.isTransactionActive = true;
-  state.transactionDepth = 1;
-}
-
-/** The other end of `adoptTransaction`: the transaction was committed by a statement of ours. */
-function endAdoptedTransaction(runner: QueryRunner): void {
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  state.isTransactionActive = false;
-  state.transactionDepth = 0;
 }
 
 function parseClinicIds(setting: string): '*' | string[] {
@@ -90,24 +49,17 @@ export const OwnTransactions = () => SetMetadata(OWN_TRANSACTIONS_KEY, true);
  */
 @Injectable()
 export class RequestTransactions {
-  /** No org's requests hold more than their share of the pool (DATABASE_ORG_MAX_CONNECTIONS); one over it waits its turn, bounded. */
-  private readonly orgConnections: KeyedSlots;
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly scope: OrgScope,
     private readonly tx: TransactionHost,
     private readonly context: RequestContext,
-    @Inject(REGIONAL_CONFIG) config: RegionalConfig,
-  ) {
-    const { orgMaxConnections, poolTimeoutMs } = config.database;
-    this.orgConnections = new KeyedSlots(orgMaxConnections, poolTimeoutMs, Number.POSITIVE_INFINITY);
-  }
+  ) {}
 
+  /** `work` in the request's tenant transaction: the membership read and the role checked first. */
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
-    return this.begin(beginRequestSql(this.context.orgId, this.context.userId), roles, async (runner) => {
-      const result = await this.tx.bind(managerSql(runner.manager, this.context.orgId), work, runner.manager);
-      await runner.commitTransaction();
-      return result;
+    return this.scope.run(this.tenant(), async (sql, [membership]) => {
+      this.applyMembership(membership[0] as unknown as MembershipRow | undefined, roles);
+      return this.tx.bind(sql, work);
     });
   }
 
@@ -115,54 +67,37 @@ export class RequestTransactions {
    * `run` for a request that carries an Idempotency-Key: the key is claimed in the round trip that
    * begins the transaction, so a duplicate running at the same time waits there until this one
    * commits, and then replays its answer. When this request owns the key, `work` runs and its
-   * answer is stored by the statement that commits, so the key and the writes commit together or
+   * answer is stored in the round trip that commits, so the key and the writes commit together or
    * not at all: a request that fails leaves no key behind, and its retry runs afresh. Another
    * request under the same key is a 422.
    */
   async runIdempotent<T>(claim: IdempotencyClaim, work: () => Promise<T>, answer: (result: T) => StoredAnswer, roles?: OrgRole[]): Promise<T | ReplayedAnswer> {
     const owner: KeyOwner = { orgId: this.context.orgId, userId: this.context.userId };
-    const sql = `${beginRequestSql(owner.orgId, owner.userId)};\n${claimKeySql(owner, claim)}`;
-    return this.begin(sql, roles, async (runner, client, results) => {
-      const replay = settleClaim(results[results.length - 1].rows[0] as IdempotencyKeyRow | undefined, claim);
-      if (replay) {
-        await runner.commitTransaction();
-        return replay;
-      }
-      const result = await this.tx.bind(managerSql(runner.manager, this.context.orgId), work, runner.manager);
-      // The answer and the commit in one round trip: the key's row leaves this transaction complete.
-      const recordAndCommit = `${recordAnswerSql(owner, claim, answer(result))};\ncommit`;
-      await client.query(recordAndCommit);
-      endAdoptedTransaction(runner);
-      return result;
-    });
+    return this.scope.run<T | ReplayedAnswer>(
+      this.tenant(),
+      async (sql, opened) => {
+        this.applyMembership(opened[0][0] as unknown as MembershipRow | undefined, roles);
+        const replay = settleClaim(opened[opened.length - 1][0] as unknown as IdempotencyKeyRow | undefined, claim);
+        return replay ?? this.tx.bind(sql, work);
+      },
+      {
+        with: claimKeyStatements(owner, claim),
+        // The answer rides with the commit: the key's row leaves this transaction complete.
+        commitWith: (result) => (result instanceof ReplayedAnswer ? [] : [recordAnswerStatement(owner, claim, answer(result as T))]),
+      },
+    );
   }
 
   /**
-   * Sends `sql` (`begin`, `mg_begin_request`, and whatever rides with them) as one simple query,
-   * applies the membership from its second result, then hands over to `body`, which ends the
-   * transaction; on any failure the transaction is rolled back, and the connection always released.
+   * `work` in a transaction of `orgId` with no user and every clinic: the control plane's calls on
+   * internal routes, and background jobs.
    */
-  private async begin<T>(sql: string, roles: OrgRole[] | undefined, body: (runner: QueryRunner, client: PgClient, results: { rows: unknown[] }[]) => Promise<T>): Promise<T> {
-    const got = this.orgConnections.acquire(this.context.orgId);
-    const giveBack = typeof got === 'function' ? got : await got;
-    if (!giveBack) {
-      throw fail(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', 1);
-    }
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PgClient;
-      // From here a failure may leave the transaction open: the rollback below ends it.
-      adoptTransaction(runner);
-      const results = await client.query(sql);
-      this.applyMembership(results[1].rows[0] as MembershipRow | undefined, roles);
-      return await body(runner, client, results);
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-      giveBack();
-    }
+  async runForService<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+    return this.scope.run({ orgId, userId: null, clinicIds: '*' }, (sql) => this.tx.bind(sql, work));
+  }
+
+  private tenant(): Tenant {
+    return { orgId: this.context.orgId, userId: this.context.userId, clinicIds: 'membership' };
   }
 
   private applyMembership(row: MembershipRow | undefined, roles: OrgRole[] | undefined): void {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
 import { Page } from '../common/page';
-import { IDEMPOTENCY_TTL_HOURS, IdempotencyKeyRef, IdempotencyKeyRow } from '../idempotency/idempotency-key';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
 import type { AttachmentKind } from './dto/attachment.dto';
 
@@ -39,15 +38,6 @@ const INSERT = prepared(`insert into dental_attachments
 const FIND = prepared(`select ${COLUMNS} from dental_attachments where organization_id = $1 and id = $2`);
 const FIND_MANY = prepared(`select ${COLUMNS} from dental_attachments where organization_id = $1 and id = any($2::uuid[])`);
 const DELETE = prepared(`delete from dental_attachments where organization_id = $1 and id = $2`);
-/**
- * The same text as idempotency.repository's FIND_ANSWER (so the same prepared statement), read
- * here through Sql until that repository's findAnswer reads through Sql too (then call it instead).
- */
-const FIND_STORED_ANSWER = prepared(
-  `select fingerprint, response_status, response_body from idempotency_keys
-    where organization_id = $1 and user_id = $2 and method = $3 and route = $4 and idempotency_key = $5
-      and response_status is not null and created_at > now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
-);
 
 /** The records of X-rays, photos and documents (dental_attachments); the bytes are in the blob store. RLS hides rows in clinics the caller may not access. */
 @Injectable()
@@ -92,11 +82,6 @@ export class AttachmentsRepository {
   }
 
   /** The answer `userId`'s Idempotency-Key already holds in this org, if an earlier upload with it completed. */
-  async findStoredAnswer(userId: string, key: IdempotencyKeyRef): Promise<IdempotencyKeyRow | undefined> {
-    const sql = this.tx.sql;
-    const rows = await sql.run<IdempotencyKeyRow>(FIND_STORED_ANSWER, [sql.orgId, userId, key.method, key.route, key.key]);
-    return rows[0];
-  }
 
   /** The record only: its blob is the caller's to delete. */
   async deleteById(id: string): Promise<void> {

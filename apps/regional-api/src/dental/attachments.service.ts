@@ -7,6 +7,7 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer } from '../idempotency/idempotency-key';
 import { ClinicalReferences } from './clinical-references';
@@ -90,6 +91,7 @@ export class AttachmentsService {
     private readonly refs: ClinicalReferences,
     private readonly blob: DentalBlobStore,
     private readonly transactions: RequestTransactions,
+    private readonly idempotency: IdempotencyRepository,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
 
@@ -114,7 +116,7 @@ export class AttachmentsService {
     // Three steps, so that no pooled connection waits on the caller's upload speed: check what the
     // file points at (a short transaction), stream it to the blob store (none), record it (another).
     const completed = await this.transactions.run(async () => {
-      const stored = key && (await this.attachments.findStoredAnswer(this.context.userId, key));
+      const stored = key && (await this.idempotency.findAnswer({ orgId: this.context.orgId, userId: this.context.userId }, key));
       if (stored) return stored;
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);

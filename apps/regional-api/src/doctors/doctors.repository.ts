@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { managerSql, prepared, TransactionHost } from '@medgenie/database';
+import { prepared, TransactionHost } from '@medgenie/database';
 import { ScheduleWindow } from './doctors.types';
 
 /** Where a doctor practises (among the clinics the caller may see), and when. */
@@ -89,9 +88,6 @@ const HAS_PROFILE = `select exists (select 1 from doctors where organization_id 
 const COUNT = `select count(*)::int as count from doctors where organization_id = $1`;
 const CLINIC_EXISTS = `select exists (select 1 from clinics where organization_id = $1 and id = $2) as "exists"`;
 
-/** TRANSITIONAL (issue 11): provisioning's transaction, as it still hands it to `DoctorsService.ensureProfile`. */
-export type ProvisioningTransaction = EntityManager;
-
 /** The columns an update may set. */
 const PATCH_COLUMNS: readonly (readonly [keyof DoctorPatch, string])[] = [
   ['licenseNumber', 'license_number'],
@@ -106,14 +102,6 @@ const PATCH_COLUMNS: readonly (readonly [keyof DoctorPatch, string])[] = [
 @Injectable()
 export class DoctorsRepository {
   constructor(private readonly tx: TransactionHost) {}
-
-  /**
-   * TRANSITIONAL (issue 11): this repository in provisioning's transaction, which provisioning still
-   * hands to `DoctorsService.ensureProfile`. Goes when provisioning calls the repository in its own org scope.
-   */
-  static in(transaction: ProvisioningTransaction, orgId: string): DoctorsRepository {
-    return new DoctorsRepository({ sql: managerSql(transaction, orgId) } as TransactionHost);
-  }
 
   async findById(id: string): Promise<DoctorRow | null> {
     const sql = this.tx.sql;

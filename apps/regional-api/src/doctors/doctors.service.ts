@@ -11,7 +11,6 @@ import {
   DoctorPatch,
   DoctorRow,
   DoctorsRepository,
-  ProvisioningTransaction,
 } from './doctors.repository';
 import { ScheduleWindow } from './doctors.types';
 import { CreateDoctorDto, ListDoctorsQuery, SetDoctorClinicDto, UpdateDoctorDto } from './dto/doctor.dto';
@@ -91,17 +90,11 @@ export class DoctorsService {
   ) {}
 
   /**
-   * TRANSITIONAL (issue 11): provisioning's way to the profile of a membership, made if it has none
-   * (DoctorsRepository.ensureProfile), for the org's first admin and for every member with the role
-   * doctor; goes when provisioning calls the repository in its own org scope (DoctorsRepository.in).
+   * The profile of a membership, made if it has none, at the clinics given: provisioning's, for the
+   * org's first admin and for every member with the role doctor.
    */
-  static async ensureProfile(
-    transaction: ProvisioningTransaction,
-    orgId: string,
-    membershipId: string,
-    clinicIds: string[],
-  ): Promise<{ doctorId: string; created: boolean }> {
-    return DoctorsRepository.in(transaction, orgId).ensureProfile(membershipId, clinicIds);
+  async ensureProfile(membershipId: string, clinicIds: string[]): Promise<{ doctorId: string; created: boolean }> {
+    return this.doctors.ensureProfile(membershipId, clinicIds);
   }
 
   async create(dto: CreateDoctorDto): Promise<DoctorView> {

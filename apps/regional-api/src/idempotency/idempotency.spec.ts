@@ -1,6 +1,6 @@
 import { DomainError } from '@medgenie/http';
 import { answerFor, canonicalJson, fingerprint, idempotencyKeyRef, jsonClaim, ReplayedAnswer, settleClaim } from './idempotency-key';
-import { claimKeySql, recordAnswerSql, sqlLiteral } from './idempotency.repository';
+import { claimKeyStatements, recordAnswerStatement } from './idempotency.repository';
 
 const request = (headers: Record<string, string | string[] | undefined>, method = 'POST', url = '/v1/patients', body?: unknown) => ({
   method,
@@ -59,16 +59,15 @@ describe('idempotency keys', () => {
     expect(() => settleClaim(undefined, claim)).toThrow(expect.objectContaining({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' }));
   });
 
-  it('writes keys and bodies as literals that cannot end early, and refuses what is not a UUID, a method or a status', () => {
-    expect(sqlLiteral(`it's`)).toBe(`E'it''s'`);
-    expect(sqlLiteral('a\\\'b')).toBe(`E'a\\\\''b'`);
-    expect(() => sqlLiteral('a\0b')).toThrow();
+  it('sends keys and bodies as bound parameters, never in the text, and refuses what is not a UUID, a method or a status', () => {
     const owner = { orgId: '00000000-0000-4000-8000-000000000001', userId: '00000000-0000-4000-8000-000000000002' };
     const claim = { key: `x';drop`, method: 'POST' as const, route: '/v1/x', fingerprint: Buffer.alloc(32) };
-    expect(claimKeySql(owner, claim)).toContain(`idempotency_key = E'x'';drop'`);
-    expect(() => claimKeySql({ ...owner, orgId: `x' or true --` }, claim)).toThrow();
-    expect(() => claimKeySql(owner, { ...claim, method: 'PUT' as 'POST' })).toThrow();
-    expect(() => recordAnswerSql(owner, claim, { status: 2000, body: null })).toThrow();
-    expect(recordAnswerSql(owner, claim, { status: 204, body: null })).toContain('response_status = 204, response_body = null');
+    const statements = claimKeyStatements(owner, claim);
+    expect(statements.map((s) => s.text).join(';')).not.toContain('drop');
+    expect(statements[2].values).toEqual([owner.orgId, owner.userId, 'POST', '/v1/x', `x';drop`, claim.fingerprint]);
+    expect(() => claimKeyStatements({ ...owner, orgId: `x' or true --` }, claim)).toThrow();
+    expect(() => claimKeyStatements(owner, { ...claim, method: 'PUT' as 'POST' })).toThrow();
+    expect(() => recordAnswerStatement(owner, claim, { status: 2000, body: null })).toThrow();
+    expect(recordAnswerStatement(owner, claim, { status: 204, body: null }).values.slice(-2)).toEqual([204, null]);
   });
 });

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ClinicsModule } from '../clinics/clinics.module';
+import { DoctorsModule } from '../doctors/doctors.module';
 import { ProvisioningController } from './provisioning.controller';
+import { ProvisioningRepository } from './provisioning.repository';
 import { ProvisioningService } from './provisioning.service';
 
-@Module({ controllers: [ProvisioningController], providers: [ProvisioningService] })
+@Module({ imports: [ClinicsModule, DoctorsModule], controllers: [ProvisioningController], providers: [ProvisioningService, ProvisioningRepository] })
 export class ProvisioningModule {}

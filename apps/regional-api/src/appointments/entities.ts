@@ -1,4 +1,0 @@
-import { Appointment } from './appointment.entity';
-
-/** This feature's TypeORM entities, listed in database/entities.ts. */
-export const appointmentEntities: (new () => object)[] = [Appointment];

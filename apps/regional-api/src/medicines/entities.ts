@@ -1,4 +1,0 @@
-import { Medicine } from './medicine.entity';
-
-/** This feature's TypeORM entities, listed in database/entities.ts. */
-export const medicineEntities: (new () => object)[] = [Medicine];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
-import { ClinicDayQuery, filterByClinicDay, listStatement } from '../common/day-list.repository';
+import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
+import { preparedFor } from '../common/sql-patch';
 import { AppointmentStatus } from './appointments.types';
 
 /** An appointment as read: its instants in UTC, and its clinic's time zone. */
@@ -166,7 +167,7 @@ export class AppointmentsRepository {
     if (query.status) where.push(`a.status = ${param(query.status)}`);
 
     const text = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by a.starts_at, a.id limit $2 offset $3`;
-    return sql.run<AppointmentRow>(listStatement(text), values);
+    return sql.run<AppointmentRow>(preparedFor(text), values);
   }
 
   /** Sets the times and the reason; answers the row as updated. */

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
-import { listStatement } from '../common/day-list.repository';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
-import { assignments } from '../dental/record-patch';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 
 export interface CaseStudyRow {
   id: string;
@@ -29,7 +28,7 @@ const COLUMNS = `id, clinic_id as "clinicId", patient_id as "patientId", title, 
 const RECORDS: PatientRecordsTable = { table: 'case_studies', columns: COLUMNS, newestBy: 'created_at' };
 
 /** The columns a patch may set, by the row's names. */
-const PATCHABLE: Record<keyof CaseStudyPatch, string> = { title: 'title', summary: 'summary' };
+const PATCHABLE: PatchColumns<CaseStudyPatch> = { title: 'title', summary: 'summary' };
 
 const INSERT = prepared(`insert into case_studies (organization_id, id, clinic_id, patient_id, title, summary, created_by)
   values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`);
@@ -87,10 +86,8 @@ export class CaseStudiesRepository {
   /** Sets the patch's fields and touches updated_at (also for an empty patch: its links changed); the row as it is after, or null when there is none. */
   async update(id: string, patch: CaseStudyPatch): Promise<CaseStudyRow | null> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets = [...assignments(patch, PATCHABLE, values), 'updated_at = now()'];
-    const text = `update case_studies set ${sets.join(', ')} where organization_id = $1 and id = $2 returning ${COLUMNS}`;
-    const [row] = await sql.run<CaseStudyRow>(listStatement(text), values);
+    const update = rowUpdate('case_studies', PATCHABLE, sql.orgId, id, patch, { touch: 'always', returning: COLUMNS });
+    const [row] = await sql.run<CaseStudyRow>(preparedFor(update.text), update.values);
     return row ?? null;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { PatchColumns, rowUpdate } from '../common/sql-patch';
 
 /** A row of `clinics`. */
 export interface ClinicRow {
@@ -42,16 +43,16 @@ const FIND = prepared(`select ${COLUMNS} from clinics where organization_id = $1
 const DELETE = `delete from clinics where organization_id = $1 and id = $2`;
 
 /** The columns an update may set, and how each value is bound. */
-const PATCH_COLUMNS: readonly (readonly [keyof ClinicPatch, string, ((value: unknown) => unknown)?])[] = [
-  ['name', 'name'],
-  ['code', 'code'],
-  ['address', 'address', JSON.stringify],
-  ['timezone', 'timezone'],
-  ['phone', 'phone'],
-  ['isPrimary', 'is_primary'],
-  ['isActive', 'is_active'],
-  ['settings', 'settings', JSON.stringify],
-];
+const PATCH_COLUMNS: PatchColumns<ClinicPatch> = {
+  name: 'name',
+  code: 'code',
+  address: { column: 'address', bind: JSON.stringify },
+  timezone: 'timezone',
+  phone: 'phone',
+  isPrimary: 'is_primary',
+  isActive: 'is_active',
+  settings: { column: 'settings', bind: JSON.stringify },
+};
 
 /** The clinics of the transaction's organization. Row-level security narrows staff to the clinics they are granted. */
 @Injectable()
@@ -102,17 +103,8 @@ export class ClinicsRepository {
   /** Sets the fields given (updated_at is touched even when none is). */
   async update(id: string, patch: ClinicPatch): Promise<void> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets: string[] = [];
-    for (const [key, column, bind] of PATCH_COLUMNS) {
-      const value = patch[key];
-      if (value === undefined) continue;
-      values.push(bind && value !== null ? bind(value) : value);
-      sets.push(`${column} = $${values.length}`);
-    }
-    sets.push('updated_at = now()');
-    const text = `update clinics set ${sets.join(', ')} where organization_id = $1 and id = $2`;
-    await sql.query(text, values);
+    const update = rowUpdate('clinics', PATCH_COLUMNS, sql.orgId, id, patch, { touch: 'always' });
+    await sql.query(update.text, update.values);
   }
 
   async delete(id: string): Promise<void> {

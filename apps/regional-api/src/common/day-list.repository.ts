@@ -1,4 +1,4 @@
-import { prepared, PreparedStatement, Sql } from '@medgenie/database';
+import { prepared, Sql } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from './errors';
 
@@ -8,18 +8,6 @@ const HOUR = 3_600_000;
 const CLINIC_DAY = prepared(`
   select ($3::date)::timestamp at time zone timezone as "dayStart", ($3::date + 1)::timestamp at time zone timezone as "dayEnd"
     from clinics where organization_id = $1 and id = $2`);
-
-const listStatements = new Map<string, PreparedStatement>();
-
-/** One prepared statement per list query text, so each combination of filters is planned for what it filters on. */
-export function listStatement(text: string): PreparedStatement {
-  let statement = listStatements.get(text);
-  if (!statement) {
-    statement = prepared(text);
-    listStatements.set(text, statement);
-  }
-  return statement;
-}
 
 export interface ClinicDayQuery {
   clinicId?: string;

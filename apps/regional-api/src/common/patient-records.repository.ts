@@ -1,5 +1,5 @@
 import type { Sql } from '@medgenie/database';
-import { listStatement } from './day-list.repository';
+import { preparedFor } from './sql-patch';
 import { Page, pageWindow } from './page';
 
 export interface PatientRecordsQuery {
@@ -39,6 +39,6 @@ export async function pagePatientRecords<R>(
   const text =
     `select ${records.columns} from ${records.table} where ${where.join(' and ')}` +
     ` order by ${records.newestBy} desc, id desc limit ${param(limit + 1)} offset ${param(offset)}`;
-  const rows = await sql.run<R>(listStatement(text), values);
+  const rows = await sql.run<R>(preparedFor(text), values);
   return { items: rows.slice(0, limit), limit, offset, hasMore: rows.length > limit };
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
-import { listStatement } from '../common/day-list.repository';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import type { Condition, Severity, Surface } from './dental.constants';
-import { assignments } from './record-patch';
 
 /** A template's name is unique in its org, whatever its case (a unique index on lower(name)). */
 export const TEMPLATE_NAME_UNIQUE = 'dental_observation_templates_name_unique';
@@ -26,7 +25,7 @@ const COLUMNS = `id, name, surface, condition, severity, notes_template as "note
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** The columns a patch may set, by the row's names. */
-const PATCHABLE: Record<keyof ObservationTemplatePatch, string> = {
+const PATCHABLE: PatchColumns<ObservationTemplatePatch> = {
   name: 'name',
   surface: 'surface',
   condition: 'condition',
@@ -77,11 +76,9 @@ export class ObservationTemplatesRepository {
   /** Sets the patch's fields; the row as it is after, or null when there is none. Violates TEMPLATE_NAME_UNIQUE on a taken name. */
   async update(id: string, patch: ObservationTemplatePatch): Promise<ObservationTemplateRow | null> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets = assignments(patch, PATCHABLE, values);
-    if (!sets.length) return this.findById(id);
-    const text = `update dental_observation_templates set ${sets.join(', ')} where organization_id = $1 and id = $2 returning ${COLUMNS}`;
-    const [row] = await sql.run<ObservationTemplateRow>(listStatement(text), values);
+    const update = rowUpdate('dental_observation_templates', PATCHABLE, sql.orgId, id, patch, { returning: COLUMNS });
+    if (!update) return this.findById(id);
+    const [row] = await sql.run<ObservationTemplateRow>(preparedFor(update.text), update.values);
     return row ?? null;
   }
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
-import { listStatement } from '../common/day-list.repository';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
 import type { Condition, Severity, Surface } from './dental.constants';
-import { assignments } from './record-patch';
 
 export interface ObservationRow {
   id: string;
@@ -36,7 +35,7 @@ const COLUMNS = `id, clinic_id as "clinicId", patient_id as "patientId", doctor_
 const RECORDS: PatientRecordsTable = { table: 'dental_observations', columns: COLUMNS, newestBy: 'observed_at' };
 
 /** The columns a patch may set, by the row's names. */
-const PATCHABLE: Record<keyof ObservationPatch, string> = {
+const PATCHABLE: PatchColumns<ObservationPatch> = {
   doctorId: 'doctor_id',
   tooth: 'tooth',
   surface: 'surface',
@@ -99,11 +98,9 @@ export class ObservationsRepository {
   /** Sets the patch's fields; the row as it is after, or null when there is none. */
   async update(id: string, patch: ObservationPatch): Promise<ObservationRow | null> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets = assignments(patch, PATCHABLE, values);
-    if (!sets.length) return this.findById(id);
-    const text = `update dental_observations set ${sets.join(', ')} where organization_id = $1 and id = $2 returning ${COLUMNS}`;
-    const [row] = await sql.run<ObservationRow>(listStatement(text), values);
+    const update = rowUpdate('dental_observations', PATCHABLE, sql.orgId, id, patch, { returning: COLUMNS });
+    if (!update) return this.findById(id);
+    const [row] = await sql.run<ObservationRow>(preparedFor(update.text), update.values);
     return row ?? null;
   }
 

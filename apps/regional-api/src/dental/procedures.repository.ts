@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
-import { listStatement } from '../common/day-list.repository';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
 import type { ProcedureStatus, Surface } from './dental.constants';
-import { assignments } from './record-patch';
 
 export interface ProcedureRow {
   id: string;
@@ -43,7 +42,7 @@ const COLUMNS = `id, clinic_id as "clinicId", patient_id as "patientId", doctor_
 const RECORDS: PatientRecordsTable = { table: 'dental_procedures', columns: COLUMNS, newestBy: 'created_at' };
 
 /** The columns a patch may set, by the row's names. */
-const PATCHABLE: Record<keyof ProcedurePatch, string> = {
+const PATCHABLE: PatchColumns<ProcedurePatch> = {
   doctorId: 'doctor_id',
   observationId: 'observation_id',
   code: 'code',
@@ -113,11 +112,9 @@ export class ProceduresRepository {
   /** Sets the patch's fields; the row as it is after, or null when there is none. */
   async update(id: string, patch: ProcedurePatch): Promise<ProcedureRow | null> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets = assignments(patch, PATCHABLE, values);
-    if (!sets.length) return this.findById(id);
-    const text = `update dental_procedures set ${sets.join(', ')} where organization_id = $1 and id = $2 returning ${COLUMNS}`;
-    const [row] = await sql.run<ProcedureRow>(listStatement(text), values);
+    const update = rowUpdate('dental_procedures', PATCHABLE, sql.orgId, id, patch, { returning: COLUMNS });
+    if (!update) return this.findById(id);
+    const [row] = await sql.run<ProcedureRow>(preparedFor(update.text), update.values);
     return row ?? null;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { PatchColumns, rowUpdate } from '../common/sql-patch';
 import { ScheduleWindow } from './doctors.types';
 
 /** Where a doctor practises (among the clinics the caller may see), and when. */
@@ -15,6 +16,7 @@ export interface DoctorRow {
   membershipId: string;
   userId: string;
   displayName: string;
+  /** The membership's role: a doctor, or an org admin who also practises (self-registration). */
   role: string;
   licenseNumber: string | null;
   specialization: string | null;
@@ -23,6 +25,7 @@ export interface DoctorRow {
   consultationFee: string | null;
   bio: string | null;
   isActive: boolean;
+  /** The clinics the doctor practises at, among those the caller may see. */
   clinics: DoctorClinicRow[];
   createdAt: Date;
   updatedAt: Date;
@@ -89,14 +92,14 @@ const COUNT = `select count(*)::int as count from doctors where organization_id 
 const CLINIC_EXISTS = `select exists (select 1 from clinics where organization_id = $1 and id = $2) as "exists"`;
 
 /** The columns an update may set. */
-const PATCH_COLUMNS: readonly (readonly [keyof DoctorPatch, string])[] = [
-  ['licenseNumber', 'license_number'],
-  ['specialization', 'specialization'],
-  ['qualifications', 'qualifications'],
-  ['consultationFee', 'consultation_fee'],
-  ['bio', 'bio'],
-  ['isActive', 'is_active'],
-];
+const PATCH_COLUMNS: PatchColumns<DoctorPatch> = {
+  licenseNumber: 'license_number',
+  specialization: 'specialization',
+  qualifications: 'qualifications',
+  consultationFee: 'consultation_fee',
+  bio: 'bio',
+  isActive: 'is_active',
+};
 
 /** Doctors of the transaction's organization, and where they practise. */
 @Injectable()
@@ -160,18 +163,8 @@ export class DoctorsRepository {
   /** Sets the fields given (none given: no statement). */
   async update(id: string, patch: DoctorPatch): Promise<void> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets: string[] = [];
-    for (const [key, column] of PATCH_COLUMNS) {
-      const value = patch[key];
-      if (value === undefined) continue;
-      values.push(value);
-      sets.push(`${column} = $${values.length}`);
-    }
-    if (sets.length === 0) return;
-    sets.push('updated_at = now()');
-    const text = `update doctors set ${sets.join(', ')} where organization_id = $1 and id = $2`;
-    await sql.query(text, values);
+    const update = rowUpdate('doctors', PATCH_COLUMNS, sql.orgId, id, patch, { touch: 'withChanges' });
+    if (update) await sql.query(update.text, update.values);
   }
 
   /** Sets the doctor's weekly hours at the clinic, adding the clinic if new; answers whether it was. */

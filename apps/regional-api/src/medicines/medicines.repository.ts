@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { MedicineForm, MedicineScope } from './medicines.types';
 
 /** A row of `medicines` (the byte-ordered search keys left out). `organizationId` null: the global catalogue. */
@@ -52,25 +53,14 @@ const INSERT = prepared(`insert into medicines (organization_id, id, name, gener
 const DELETE = prepared(`delete from medicines where organization_id = $1 and id = $2`);
 
 /** The columns an update may set, in the order they are set. */
-const PATCH_COLUMNS: readonly (readonly [keyof MedicinePatch, string])[] = [
-  ['name', 'name'],
-  ['genericName', 'generic_name'],
-  ['form', 'form'],
-  ['strength', 'strength'],
-  ['manufacturer', 'manufacturer'],
-  ['isActive', 'is_active'],
-];
-
-const updates = new Map<string, PreparedStatement>();
-/** One prepared update per set of columns changed (the columns in PATCH_COLUMNS order, values from $3). */
-function updateStatement(set: string): PreparedStatement {
-  let statement = updates.get(set);
-  if (!statement) {
-    statement = prepared(`update medicines set ${set} where organization_id = $1 and id = $2`);
-    updates.set(set, statement);
-  }
-  return statement;
-}
+const PATCH_COLUMNS: PatchColumns<MedicinePatch> = {
+  name: 'name',
+  genericName: 'generic_name',
+  form: 'form',
+  strength: 'strength',
+  manufacturer: 'manufacturer',
+  isActive: 'is_active',
+};
 
 /**
  * Prefix searches are ranges on the byte-ordered keys (key >= p and key < p || U+10FFFF): unlike
@@ -87,19 +77,12 @@ const SCOPE_SQL: Record<MedicineScope | 'all', string> = {
 const SEARCH_SQL = `((name_key >= $4 and name_key < $5) or (generic_name_key >= $4 and generic_name_key < $5))`;
 const NO_SEARCH_SQL = `($4::text is null and $5::text is null)`;
 
-const statements = new Map<string, PreparedStatement>();
 function listStatement(scope: MedicineScope | 'all', search: boolean): PreparedStatement {
-  const key = `${scope}:${search}`;
-  let statement = statements.get(key);
-  if (!statement) {
-    statement = prepared(`select ${COLUMNS} from medicines
+  return preparedFor(`select ${COLUMNS} from medicines
       where ${SCOPE_SQL[scope]} and ${search ? SEARCH_SQL : NO_SEARCH_SQL}
         and ($6::text is null or form = $6::text) and ($7::boolean is null or is_active = $7::boolean)
       order by name_key, form, strength nulls first, id
       limit $2 offset $3`);
-    statements.set(key, statement);
-  }
-  return statement;
 }
 
 /** Medicines: the global catalogue (read-only here) and the transaction's organization's own. */
@@ -153,12 +136,8 @@ export class MedicinesRepository {
   /** Sets the patch's fields on one of the org's own medicines (nothing when the patch is empty). */
   async update(id: string, patch: MedicinePatch): Promise<void> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const set = PATCH_COLUMNS.filter(([field]) => patch[field] !== undefined).map(
-      ([field, column]) => `${column} = $${values.push(patch[field])}`,
-    );
-    if (set.length === 0) return;
-    await sql.run(updateStatement(set.join(', ')), values);
+    const update = rowUpdate('medicines', PATCH_COLUMNS, sql.orgId, id, patch);
+    if (update) await sql.run(preparedFor(update.text), update.values);
   }
 
   /** Deletes one of the org's own medicines; a short key's or a prescription's line that names it refuses (their medicine foreign keys). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { PatchColumns, rowUpdate } from '../common/sql-patch';
 import { EmergencyContact, PostalAddress } from './patients.types';
 
 /** A row of `patients` (the search keys left out). */
@@ -77,18 +78,18 @@ const DELETE = `with deleted as (delete from patients where organization_id = $1
   select count(*)::int as count from deleted`;
 
 /** The columns an update may set, and how each value is bound. */
-const PATCH_COLUMNS: readonly (readonly [keyof PatientPatch, string, ((value: unknown) => unknown)?])[] = [
-  ['firstName', 'first_name'],
-  ['lastName', 'last_name'],
-  ['mobileNumber', 'mobile_number'],
-  ['dateOfBirth', 'date_of_birth'],
-  ['gender', 'gender'],
-  ['email', 'email'],
-  ['address', 'address', JSON.stringify],
-  ['bloodGroup', 'blood_group'],
-  ['allergies', 'allergies'],
-  ['emergencyContact', 'emergency_contact', JSON.stringify],
-];
+const PATCH_COLUMNS: PatchColumns<PatientPatch> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  mobileNumber: 'mobile_number',
+  dateOfBirth: 'date_of_birth',
+  gender: 'gender',
+  email: 'email',
+  address: { column: 'address', bind: JSON.stringify },
+  bloodGroup: 'blood_group',
+  allergies: 'allergies',
+  emergencyContact: { column: 'emergency_contact', bind: JSON.stringify },
+};
 
 /**
  * Prefix searches are ranges: key >= prefix and key < prefix || U+10FFFF, which in the byte order
@@ -168,17 +169,8 @@ export class PatientsRepository {
   /** Sets the fields given (updated_at is touched even when none is). */
   async update(id: string, patch: PatientPatch): Promise<void> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const sets: string[] = [];
-    for (const [key, column, bind] of PATCH_COLUMNS) {
-      const value = patch[key];
-      if (value === undefined) continue;
-      values.push(bind && value !== null ? bind(value) : value);
-      sets.push(`${column} = $${values.length}`);
-    }
-    sets.push('updated_at = now()');
-    const text = `update patients set ${sets.join(', ')} where organization_id = $1 and id = $2`;
-    await sql.query(text, values);
+    const update = rowUpdate('patients', PATCH_COLUMNS, sql.orgId, id, patch, { touch: 'always' });
+    await sql.query(update.text, update.values);
   }
 
   /** Answers the rows deleted (0: no such patient). */

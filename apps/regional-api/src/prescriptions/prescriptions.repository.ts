@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AUDIT_COLUMNS, auditValues } from '../audit/audit.repository';
-import { ClinicDayQuery, filterByClinicDay, listStatement } from '../common/day-list.repository';
-import { PrescriptionStatus, PrescriptionView } from './prescriptions.types';
+import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
+import { preparedFor } from '../common/sql-patch';
+import { PrescriptionItemView, PrescriptionStatus, PrescriptionView } from './prescriptions.types';
 
 /** A line about to be written: the medicine's name is read from the catalogue in the insert itself. */
-export interface PrescriptionLine {
-  medicineId: string;
-  dosage: string;
-  frequency: string;
-  duration: string;
-  quantity: number | null;
-  instructions: string | null;
-  shortKeyId: string | null;
-}
+export type PrescriptionLine = Omit<PrescriptionItemView, 'id' | 'position' | 'medicineName'>;
 
 /** A prescription locked for a change. */
 export interface LockedPrescription {
@@ -337,7 +330,7 @@ export class PrescriptionsRepository {
     if (query.appointmentId) where.push(`p.appointment_id = ${param(query.appointmentId)}`);
     if (query.status) where.push(`p.status = ${param(query.status)}`);
     const text = `${SELECT}${join} where ${where.join(' and ')} order by p.created_at desc, p.id desc limit $2 offset $3`;
-    return sql.run<PrescriptionView>(listStatement(text), values);
+    return sql.run<PrescriptionView>(preparedFor(text), values);
   }
 
   /** A draft's line count and the position after its last line. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
+import { prepared, TransactionHost } from '@medgenie/database';
+import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import type { MedicineForm } from '../medicines/medicines.types';
 
 /** A row of `short_keys` (the generated `code_key` left out). */
@@ -27,10 +28,12 @@ export interface ShortKeyItemRow {
   shortKeyId: string;
   position: number;
   medicineId: string;
+  /** What a prescription item records as `medicine_name`. */
   medicineName: string;
   genericName: string | null;
   form: MedicineForm;
   strength: string | null;
+  /** False once the medicine is deactivated: such lines are left out when the key is applied. */
   medicineActive: boolean;
   dosage: string;
   frequency: string;
@@ -113,23 +116,12 @@ const INSERT_ITEMS = prepared(`insert into short_key_items
 const DELETE_ITEMS = prepared(`delete from short_key_items where organization_id = $1 and short_key_id = $2`);
 
 /** The columns an update may set, in the order they are set. */
-const PATCH_COLUMNS: readonly (readonly [keyof ShortKeyPatch, string])[] = [
-  ['code', 'code'],
-  ['name', 'name'],
-  ['description', 'description'],
-  ['isActive', 'is_active'],
-];
-
-const updates = new Map<string, PreparedStatement>();
-/** One prepared update per set of columns changed (the columns in PATCH_COLUMNS order, values from $3). */
-function updateStatement(set: string): PreparedStatement {
-  let statement = updates.get(set);
-  if (!statement) {
-    statement = prepared(`update short_keys set ${set} where organization_id = $1 and id = $2`);
-    updates.set(set, statement);
-  }
-  return statement;
-}
+const PATCH_COLUMNS: PatchColumns<ShortKeyPatch> = {
+  code: 'code',
+  name: 'name',
+  description: 'description',
+  isActive: 'is_active',
+};
 
 /** The organization's short keys and their lines. */
 @Injectable()
@@ -179,12 +171,8 @@ export class ShortKeysRepository {
   /** Sets the patch's fields (nothing when the patch is empty). */
   async update(id: string, patch: ShortKeyPatch): Promise<void> {
     const sql = this.tx.sql;
-    const values: unknown[] = [sql.orgId, id];
-    const set = PATCH_COLUMNS.filter(([field]) => patch[field] !== undefined).map(
-      ([field, column]) => `${column} = $${values.push(patch[field])}`,
-    );
-    if (set.length === 0) return;
-    await sql.run(updateStatement(set.join(', ')), values);
+    const update = rowUpdate('short_keys', PATCH_COLUMNS, sql.orgId, id, patch);
+    if (update) await sql.run(preparedFor(update.text), update.values);
   }
 
   /** Deletes a key and its lines; a prescription written with it refuses (its foreign key to the key). */

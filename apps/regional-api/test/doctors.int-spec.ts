@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { TestOrg } from '@medgenie/testing';
+import { DoctorView } from '../src/doctors/doctors.service';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Doctor {
-  id: string;
-  membershipId: string;
-  userId: string;
-  displayName: string;
-  role: string;
-  licenseNumber: string | null;
-  specialization: string | null;
-  qualifications: string[];
-  consultationFee: number | null;
-  bio: string | null;
-  isActive: boolean;
-  clinics: { clinicId: string; clinicName: string; schedule: { weekday: number; start: string; end: string }[] }[];
-}
+type Doctor = DoctorView;
 
 describe('doctors', () => {
   let region: TestRegion;

@@ -1,43 +1,13 @@
 import { TestMember, TestOrg } from '@medgenie/testing';
 import { addDoctor, createPatient, doctorOf, globalMedicines, MedicineRow, orgMedicine, practiseAt } from './booking-support';
+import { Page as PageOf } from '../src/common/page';
+import { PrescriptionItemView, PrescriptionView } from '../src/prescriptions/prescriptions.types';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Item {
-  id: string;
-  position: number;
-  medicineId: string;
-  medicineName: string;
-  dosage: string;
-  frequency: string;
-  duration: string;
-  quantity: number | null;
-  instructions: string | null;
-  shortKeyId: string | null;
-}
-
-interface Prescription {
-  id: string;
-  clinicId: string;
-  patientId: string;
-  doctorId: string;
-  appointmentId: string | null;
-  status: 'draft' | 'final';
-  version: number;
-  amendsId: string | null;
-  amendedById: string | null;
-  diagnosis: string | null;
-  notes: string | null;
-  finalizedAt: string | null;
-  items: Item[];
-}
-
-interface Page {
-  items: Prescription[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
+type Item = PrescriptionItemView;
+type Prescription = PrescriptionView;
+type Page = PageOf<Prescription>;
 
 interface ErrorBody {
   statusCode: number;

@@ -4,35 +4,14 @@ import { OrgScope, TransactionHost } from '@medgenie/database';
 import { DomainError } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
-import { ExpandedShortKey, ShortKeysService } from '../src/short-keys/short-keys.service';
+import { Page as PageOf } from '../src/common/page';
+import { ExpandedShortKey, ShortKeyItemView, ShortKeysService, ShortKeyView } from '../src/short-keys/short-keys.service';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Item {
-  position: number;
-  medicineId: string;
-  medicineName: string;
-  form: string;
-  strength: string | null;
-  medicineActive: boolean;
-  dosage: string;
-  frequency: string;
-  duration: string;
-  quantity: number | null;
-  instructions: string | null;
-}
-interface ShortKey {
-  id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  isActive: boolean;
-  items: Item[];
-}
-interface Page {
-  items: ShortKey[];
-  hasMore: boolean;
-}
+type Item = ShortKeyItemView;
+type ShortKey = ShortKeyView;
+type Page = PageOf<ShortKey>;
 interface ErrorBody {
   statusCode: number;
   code: string;

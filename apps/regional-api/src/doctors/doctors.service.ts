@@ -15,30 +15,8 @@ import {
 import { ScheduleWindow } from './doctors.types';
 import { CreateDoctorDto, ListDoctorsQuery, SetDoctorClinicDto, UpdateDoctorDto } from './dto/doctor.dto';
 
-export interface DoctorClinicView {
-  clinicId: string;
-  clinicName: string;
-  schedule: ScheduleWindow[];
-}
-
-export interface DoctorView {
-  id: string;
-  membershipId: string;
-  userId: string;
-  displayName: string;
-  /** The membership's role: a doctor, or an org admin who also practises (self-registration). */
-  role: string;
-  licenseNumber: string | null;
-  specialization: string | null;
-  qualifications: string[];
-  consultationFee: number | null;
-  bio: string | null;
-  isActive: boolean;
-  /** The clinics the doctor practises at, among those the caller may see. */
-  clinics: DoctorClinicView[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A doctor as the API answers: the row, its fee as a number. */
+export type DoctorView = Omit<DoctorRow, 'consultationFee'> & { consultationFee: number | null };
 
 /** Roles whose memberships may carry a doctor profile. */
 const DOCTOR_ROLES = ['doctor', 'org_admin'];

@@ -9,20 +9,11 @@ import { CreateMedicineDto, ListMedicinesQuery, UpdateMedicineDto } from './dto/
 import { PRESCRIPTION_ITEMS_MEDICINE_FK } from '../prescriptions/prescriptions.repository';
 import { SHORT_KEY_ITEMS_MEDICINE_FK } from '../short-keys/short-keys.repository';
 import { MEDICINE_IDENTITY_UNIQUE, MedicinePatch, MedicineRow, MedicinesRepository, NewMedicine } from './medicines.repository';
-import { MedicineForm, MedicineScope } from './medicines.types';
+import { MedicineScope } from './medicines.types';
 
-export interface MedicineView {
-  id: string;
+export interface MedicineView extends Omit<MedicineRow, 'organizationId' | 'createdBy'> {
   /** 'global': the catalogue every org sees, read-only through the API; 'organization': this org's own. */
   scope: MedicineScope;
-  name: string;
-  genericName: string | null;
-  form: MedicineForm;
-  strength: string | null;
-  manufacturer: string | null;
-  isActive: boolean;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export function medicineView(m: MedicineRow): MedicineView {

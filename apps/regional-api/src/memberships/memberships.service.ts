@@ -2,17 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, fail } from '../common/errors';
 import { MembershipRow, MembershipsRepository } from './memberships.repository';
 
-export interface MembershipView {
-  id: string;
-  userId: string;
-  role: string;
-  displayName: string;
-  email: string | null;
-  isActive: boolean;
+export interface MembershipView extends MembershipRow {
   /** '*' for org admins (every clinic), else the clinics granted. */
   clinicIds: '*' | string[];
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 @Injectable()

@@ -4,17 +4,10 @@ import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
 import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository } from './organizations.repository';
-import { Branding } from './organizations.types';
 
-export interface OrganizationView {
-  id: string;
-  slug: string;
-  name: string;
-  plan: string;
-  status: string;
-  limits: Record<string, number | null>;
+export interface OrganizationView extends Pick<OrganizationRow, 'id' | 'slug' | 'name' | 'plan' | 'status' | 'limits'> {
   regionId: string;
-  settings: { branding: Branding; language: string; timezone: string };
+  settings: Pick<OrganizationRow, 'branding' | 'language' | 'timezone'>;
   availableLanguages: string[];
 }
 

@@ -5,7 +5,6 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { Page, pageWindow } from '../common/page';
-import type { MedicineForm } from '../medicines/medicines.types';
 import { PRESCRIPTION_ITEMS_SHORT_KEY_FK } from '../prescriptions/prescriptions.repository';
 import { CreateShortKeyDto, ListShortKeysQuery, SHORT_KEY_CODE, ShortKeyItemDto, UpdateShortKeyDto } from './dto/short-key.dto';
 import {
@@ -21,32 +20,10 @@ import {
 } from './short-keys.repository';
 
 /** One medicine line of a short key, with the medicine as it reads now. */
-export interface ShortKeyItemView {
-  position: number;
-  medicineId: string;
-  /** What a prescription item records as `medicine_name`. */
-  medicineName: string;
-  genericName: string | null;
-  form: MedicineForm;
-  strength: string | null;
-  /** False once the medicine is deactivated: such lines are left out when the key is applied. */
-  medicineActive: boolean;
-  dosage: string;
-  frequency: string;
-  duration: string;
-  quantity: number | null;
-  instructions: string | null;
-}
+export type ShortKeyItemView = Omit<ShortKeyItemRow, 'shortKeyId'>;
 
-export interface ShortKeyView {
-  id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  isActive: boolean;
+export interface ShortKeyView extends Pick<ShortKeyRow, 'id' | 'code' | 'name' | 'description' | 'isActive' | 'createdAt' | 'updatedAt'> {
   items: ShortKeyItemView[];
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** What applying a short key to a prescription gives: the key and its lines whose medicine is active. */

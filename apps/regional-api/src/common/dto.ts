@@ -1,4 +1,5 @@
 import { Transform, TransformFnParams } from 'class-transformer';
+import { ValidateIf } from 'class-validator';
 
 /** Trims surrounding whitespace of string input; other types pass through to be refused. */
 export const Trim = () => Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.trim() : value));
@@ -12,3 +13,9 @@ export const NormalizePhone = () =>
   Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.replace(/[\s().-]/g, '') : value));
 
 export const PHONE_PATTERN = /^\+?[0-9]{7,15}$/;
+
+/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
+export const ToBoolean = () => Transform(({ value }: TransformFnParams) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** Present means not null: for fields the database keeps NOT NULL. */
+export const NotNull = () => ValidateIf((_object, value) => value !== undefined);

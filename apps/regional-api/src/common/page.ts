@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { ToInt } from './dto';
 
 /** Every list answers pages of at most MAX_PAGE_SIZE items, DEFAULT_PAGE_SIZE unless the caller asks for another size. */
@@ -9,6 +9,23 @@ export const MAX_PAGE_SIZE = 100;
 export class PageQuery {
   @IsOptional() @ToInt() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
   @IsOptional() @ToInt() @IsInt() @Min(0) @Max(100_000) offset?: number;
+}
+
+export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The query of a list of a clinic's day (appointments, prescriptions): see `filterByClinicDay`. */
+export class ClinicDayPageQuery extends PageQuery {
+  /** A day in the clinic's time zone (each row's own clinic when listing by doctor or patient). */
+  @IsOptional()
+  @IsDateString({ strict: true, strictSeparator: true })
+  @Matches(DAY_PATTERN, { message: 'date must be a date, YYYY-MM-DD' })
+  date?: string;
+
+  @IsOptional() @IsUUID() clinicId?: string;
+
+  @IsOptional() @IsUUID() doctorId?: string;
+
+  @IsOptional() @IsUUID() patientId?: string;
 }
 
 /** One page of a list: `hasMore` says whether a next page has items. */

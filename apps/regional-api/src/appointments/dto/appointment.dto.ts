@@ -1,24 +1,11 @@
-import {
-  IsDateString,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { Trim } from '../../common/dto';
+import { ClinicDayPageQuery } from '../../common/page';
 import { APPOINTMENT_STATUSES, AppointmentStatus } from '../appointments.types';
-import { PageQuery } from '../../common/page';
 
 /** An instant with its offset ("2030-03-10T09:30:00+05:30" or "...Z"): never a floating local time. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const INSTANT_MESSAGE = (name: string) => `${name} must be an ISO-8601 date-time with an offset, e.g. 2030-03-10T09:30:00+05:30`;
-
-export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Longest appointment the schema allows (appointments_max_length). */
 export const MAX_APPOINTMENT_MINUTES = 12 * 60;
@@ -55,18 +42,6 @@ export class ChangeAppointmentStatusDto {
   @IsIn(APPOINTMENT_STATUSES) status: AppointmentStatus;
 }
 
-export class ListAppointmentsQuery extends PageQuery {
-  /** A day in the clinic's time zone (each appointment's own clinic when listing by doctor or patient). */
-  @IsOptional()
-  @IsDateString({ strict: true, strictSeparator: true })
-  @Matches(DAY_PATTERN, { message: 'date must be a date, YYYY-MM-DD' })
-  date?: string;
-
-  @IsOptional() @IsUUID() clinicId?: string;
-
-  @IsOptional() @IsUUID() doctorId?: string;
-
-  @IsOptional() @IsUUID() patientId?: string;
-
+export class ListAppointmentsQuery extends ClinicDayPageQuery {
   @IsOptional() @IsIn(APPOINTMENT_STATUSES) status?: AppointmentStatus;
 }

@@ -1,33 +1,10 @@
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { Trim } from '../../common/dto';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { NotNull, ToBoolean, Trim } from '../../common/dto';
 
 /** "HH:MM", 00:00 to 23:59; an end may also be 24:00 (midnight at the end of the day). */
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const END_TIME_PATTERN = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
-
-/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
-export const ToBoolean = () =>
-  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-
-/** Present means not null: for fields the database keeps NOT NULL. */
-const NotNull = () => ValidateIf((_object, value) => value !== undefined);
 
 /** Written out rather than PartialType: that marks every field optional, which would let null through where the column is NOT NULL. */
 export class UpdateDoctorDto {

@@ -1,14 +1,7 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { Trim } from '../../common/dto';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { NotNull, ToBoolean, Trim } from '../../common/dto';
 import { MEDICINE_FORMS, MEDICINE_SCOPES, MedicineForm, MedicineScope } from '../medicines.types';
 import { PageQuery } from '../../common/page';
-
-/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
-const ToBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-
-/** Present means not null: for fields the database keeps NOT NULL. */
-const NotNull = () => ValidateIf((_object, value) => value !== undefined);
 
 export class CreateMedicineDto {
   @Trim() @IsString() @Length(1, 200) name: string;

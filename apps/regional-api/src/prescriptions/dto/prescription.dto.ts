@@ -1,21 +1,8 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDateString,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Trim } from '../../common/dto';
-import { PageQuery } from '../../common/page';
+import { ClinicDayPageQuery } from '../../common/page';
 
 /** A short key's code, or its id. */
 const SHORT_KEY_REF = /^[A-Za-z0-9_-]{1,36}$/;
@@ -25,7 +12,7 @@ const SHORT_KEY_MESSAGE = 'a short key is its code (1 to 20 letters, digits, "_"
 export const MAX_ITEMS = 50;
 
 export class PrescriptionItemDto {
-  /** A global medicine or one of the organization's own; its name is stored with the line as it reads today. */
+  /** A global medicine or one of the organization's own; a prescription stores its name with the line as it reads then. */
   @IsUUID() medicineId: string;
 
   /** "500 mg", "1 tablet". */
@@ -41,6 +28,10 @@ export class PrescriptionItemDto {
 
   @IsOptional() @Trim() @IsString() @Length(1, 500) instructions?: string | null;
 }
+
+/** A prescription's lines, in order. */
+const PrescriptionItems = () =>
+  applyDecorators(IsOptional(), IsArray(), ArrayMaxSize(MAX_ITEMS), ValidateNested({ each: true }), Type(() => PrescriptionItemDto));
 
 export class CreatePrescriptionDto {
   /** Written from this appointment: clinic, patient and doctor come from it (and must agree when also given). */
@@ -59,12 +50,7 @@ export class CreatePrescriptionDto {
 
   @IsOptional() @Trim() @IsString() @Length(1, 4000) notes?: string;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => PrescriptionItemDto)
-  items?: PrescriptionItemDto[];
+  @PrescriptionItems() items?: PrescriptionItemDto[];
 
   /** Short keys (codes or ids) whose lines are appended after `items`, in this order. */
   @IsOptional()
@@ -81,12 +67,7 @@ export class UpdatePrescriptionDto {
 
   @IsOptional() @Trim() @IsString() @Length(1, 4000) notes?: string | null;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => PrescriptionItemDto)
-  items?: PrescriptionItemDto[];
+  @PrescriptionItems() items?: PrescriptionItemDto[];
 }
 
 /**
@@ -106,20 +87,9 @@ export class ApplyShortKeyDto {
   @IsString() @Matches(SHORT_KEY_REF, { message: SHORT_KEY_MESSAGE }) code: string;
 }
 
-export class ListPrescriptionsQuery extends PageQuery {
-  @IsOptional() @IsUUID() patientId?: string;
-
-  @IsOptional() @IsUUID() clinicId?: string;
-
-  @IsOptional() @IsUUID() doctorId?: string;
-
+/** `date`: the day written. */
+export class ListPrescriptionsQuery extends ClinicDayPageQuery {
   @IsOptional() @IsUUID() appointmentId?: string;
 
   @IsOptional() @IsIn(['draft', 'final']) status?: 'draft' | 'final';
-
-  /** The day written, in the clinic's time zone. */
-  @IsOptional()
-  @IsDateString({ strict: true, strictSeparator: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date, YYYY-MM-DD' })
-  date?: string;
 }

@@ -1,49 +1,14 @@
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { Trim } from '../../common/dto';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { NotNull, ToBoolean, Trim } from '../../common/dto';
 import { PageQuery } from '../../common/page';
+import { PrescriptionItemDto } from '../../prescriptions/dto/prescription.dto';
 
 export const SHORT_KEY_CODE = /^[A-Za-z0-9_-]{1,20}$/;
 const CODE_MESSAGE = 'code must be 1 to 20 letters, digits, "_" or "-"';
 
-/** Query-string booleans: 'true' / 'false'; anything else is left for the validator to refuse. */
-const ToBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-
-/** Present means not null: for fields the database keeps NOT NULL. */
-const NotNull = () => ValidateIf((_object, value) => value !== undefined);
-
-export class ShortKeyItemDto {
-  /** A global medicine or one of the organization's own. */
-  @IsUUID() medicineId: string;
-
-  /** "500 mg", "1 tablet". */
-  @Trim() @IsString() @Length(1, 100) dosage: string;
-
-  /** "1-0-1", "every 8 hours". */
-  @Trim() @IsString() @Length(1, 100) frequency: string;
-
-  /** "5 days". */
-  @Trim() @IsString() @Length(1, 100) duration: string;
-
-  @IsOptional() @IsInt() @Min(1) @Max(100_000) quantity?: number | null;
-
-  @IsOptional() @Trim() @IsString() @Length(1, 500) instructions?: string | null;
-}
+/** A short key's line is the prescription line it expands to, with the same rules. */
+export class ShortKeyItemDto extends PrescriptionItemDto {}
 
 export class CreateShortKeyDto {
   @Trim() @Matches(SHORT_KEY_CODE, { message: CODE_MESSAGE }) code: string;

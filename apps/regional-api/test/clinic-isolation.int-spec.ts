@@ -81,7 +81,17 @@ describe('clinic isolation', () => {
     if (failure) return failure;
     const after = await snapshotClinic(testDb().adminUrl, a.orgId, clinic2);
     const changed = Object.keys(before).filter((table) => !unchanged(table, before[table], after[table]));
-    return changed.length ? `clinic 2's rows changed in ${changed.join(', ')}` : null;
+    return changed.length ? `clinic 2's rows changed: ${changed.map((table) => difference(table, before[table], after[table])).join('; ')}` : null;
+  }
+
+  /** What changed in a table, briefly: the rows that went (by their key) and how many came. */
+  function difference(table: string, before: Record<string, unknown>[], after: Record<string, unknown>[]): string {
+    const text = (rows: Record<string, unknown>[]) => new Set(rows.map((row) => JSON.stringify(row)));
+    const [was, is] = [text(before), text(after)];
+    const key = (row: Record<string, unknown>) => tenantTable(table).primaryKey.filter((column) => column !== 'organization_id').map((column) => `${column} ${row[column]}`).join(', ');
+    const gone = before.filter((row) => !is.has(JSON.stringify(row))).map(key);
+    const came = after.filter((row) => !was.has(JSON.stringify(row))).length;
+    return `${table}: ${gone.length} row(s) gone or changed [${gone.join(' | ')}], ${came} new or changed`;
   }
 
   /**
@@ -152,9 +162,15 @@ describe('clinic isolation', () => {
           if (place?.org !== a.orgId) return `the created row is not A's: ${JSON.stringify(place)}`;
           return place.clinic === null || place.clinic === clinic1 ? null : `the created row is in clinic ${place.clinic}`;
         }
+        if (method === 'PATCH' || method === 'DELETE') {
+          const expected = testCase.status ?? (method === 'DELETE' ? 204 : 200);
+          return res.status === expected ? leak : `a change of its own row answered ${res.status}, not ${expected}: ${JSON.stringify(res.body)}`;
+        }
         if (res.status !== (testCase.status ?? 200)) return `list answered ${res.status}: ${JSON.stringify(res.body)}`;
         if (leak) return leak;
-        const rows = (testCase.listKey ? (res.body as Record<string, unknown[]>)[testCase.listKey] : res.body) as { id: string }[];
+        // A list, or one row read by its id.
+        const body = testCase.listKey ? (res.body as Record<string, unknown>)[testCase.listKey] : res.body;
+        const rows = (Array.isArray(body) ? body : [body]) as { id: string }[];
         if (testCase.empty) return rows.length === 0 ? null : `the list is not empty: ${JSON.stringify(rows)}`;
         if (rows.length === 0) return "the caller's own rows are missing from the list";
         const places = await placesOf(testDb().adminUrl, rows.map((row) => row.id));

@@ -125,33 +125,71 @@ const dental: CaseSet = {
    * attachment and a case study linking them; clinic 2 holds the seeded ones (same patient).
    */
   clinic: {
-    async seed({ region, attackers, ids }: ClinicContext) {
-      const token = attackers.doctor.token;
+    async seed({ region, org, attackers, ids }: ClinicContext) {
       const { patient, clinic } = ids.b;
-      const post = async (url: string, body: unknown) => {
+      const post = async (url: string, body: unknown, token = attackers.doctor.token) => {
         const res = await region.client.post<{ id: string }>(url, body, { token });
-        if (res.status !== 201) throw new Error(`seeding ${url} in clinic 1 answered ${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.status !== 201) throw new Error(`seeding ${url} answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body.id;
+      };
+      const upload = async (kind: string) => {
+        const res = await region.client.request<{ id: string }>('POST', `/v1/dental/attachments?patientId=${patient}&clinicId=${clinic}&kind=${kind}`, {
+          token: attackers.doctor.token,
+          payload: TINY_PNG,
+          headers: { 'content-type': 'image/png' },
+        });
+        if (res.status !== 201) throw new Error(`seeding a clinic-1 attachment answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body.id;
       };
       const observation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 36, condition: 'caries' });
       const procedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2140', description: 'Clinic 1', observationId: observation });
-      const upload = await region.client.request<{ id: string }>('POST', `/v1/dental/attachments?patientId=${patient}&clinicId=${clinic}&kind=photo`, {
-        token,
-        payload: TINY_PNG,
-        headers: { 'content-type': 'image/png' },
-      });
-      if (upload.status !== 201) throw new Error(`seeding a clinic-1 attachment answered ${upload.status}: ${JSON.stringify(upload.body)}`);
+      const attachment = await upload('photo');
       const caseStudy = await post('/v1/case-studies', {
         patientId: patient,
         clinicId: clinic,
         title: 'Clinic 1 case',
         observationIds: [observation],
         procedureIds: [procedure],
-        attachmentIds: [upload.body.id],
+        attachmentIds: [attachment],
       });
       // A template no clinic-2 record uses, for the delete probe (see DELETE /v1/dental/templates/:id).
       const spareTemplate = await post('/v1/dental/templates', { name: 'Clinic 1 spare template', condition: 'wear' });
-      return { observation, procedure, attachment: upload.body.id, caseStudy, spareTemplate };
+      // Clinic-1 records that clinic 2 cites: A's admin (who sees both clinics) links them from a
+      // case study in clinic 2, and a procedure in clinic 2 treats the observation.
+      const linkedObservation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 37, condition: 'fracture' });
+      const linkedProcedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2150', description: 'Clinic 1, cited' });
+      const linkedAttachment = await upload('xray');
+      await post(
+        '/v1/case-studies',
+        {
+          patientId: patient,
+          clinicId: ids.a.clinic,
+          title: 'Clinic 2 case citing clinic 1',
+          observationIds: [linkedObservation],
+          procedureIds: [linkedProcedure],
+          attachmentIds: [linkedAttachment],
+        },
+        org.admin.token,
+      );
+      await post(
+        '/v1/dental/procedures',
+        { patientId: patient, clinicId: ids.a.clinic, code: 'D3310', description: 'Clinic 2 treats a clinic-1 finding', observationId: linkedObservation },
+        org.admin.token,
+      );
+      // And the other way round: a case study in clinic 1 that A's admin linked to clinic 2's records.
+      const citingCaseStudy = await post(
+        '/v1/case-studies',
+        {
+          patientId: patient,
+          clinicId: clinic,
+          title: 'Clinic 1 case citing clinic 2',
+          observationIds: [ids.a.observation],
+          procedureIds: [ids.a.procedure],
+          attachmentIds: [ids.a.attachment],
+        },
+        org.admin.token,
+      );
+      return { observation, procedure, attachment, caseStudy, spareTemplate, linkedObservation, linkedProcedure, linkedAttachment, citingCaseStudy };
     },
     cases: {
       'POST /v1/dental/templates': {
@@ -166,7 +204,9 @@ const dental: CaseSet = {
         reason: "observation templates are the org's",
         probe: { resource: 'dentalTemplate', body: { name: 'Seed template (edited at clinic 1)' } },
       },
-      // Deleting a template sets template_id NULL on the observations made from it, in every clinic.
+      // Deleting a template sets template_id NULL on the observations made from it, in every clinic
+      // (a foreign-key action, which row-level security does not filter): the probe deletes one no
+      // clinic-2 observation uses. Templates being the org's, that is the design, not a leak.
       'DELETE /v1/dental/templates/:id': {
         kind: 'org-wide',
         reason: "observation templates are the org's; observations made from one keep their finding",
@@ -187,7 +227,11 @@ const dental: CaseSet = {
         { kind: 'other-clinic-id', as: 'staff', resource: 'observation' },
       ],
       'PATCH /v1/dental/observations/:id': { kind: 'other-clinic-id', resource: 'observation', body: { condition: 'missing' } },
-      'DELETE /v1/dental/observations/:id': { kind: 'other-clinic-id', resource: 'observation' },
+      'DELETE /v1/dental/observations/:id': [
+        { kind: 'other-clinic-id', resource: 'observation' },
+        // Its own observation, which clinic 2's case study links and clinic 2's procedure treats.
+        { kind: 'own-clinic', params: { id: 'linkedObservation' } },
+      ],
 
       'POST /v1/dental/procedures': [
         { kind: 'own-clinic', body: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, code: 'D1110', description: 'Prophylaxis' }) },
@@ -208,7 +252,11 @@ const dental: CaseSet = {
         // Clinic 1's own procedure, linked to clinic 2's observation of the same patient.
         { kind: 'other-clinic-reference', params: { id: 'procedure' }, body: (ids) => ({ observationId: ids.a.observation }) },
       ],
-      'DELETE /v1/dental/procedures/:id': { kind: 'other-clinic-id', resource: 'procedure' },
+      'DELETE /v1/dental/procedures/:id': [
+        { kind: 'other-clinic-id', resource: 'procedure' },
+        // Its own procedure, which clinic 2's case study links.
+        { kind: 'own-clinic', params: { id: 'linkedProcedure' } },
+      ],
 
       'POST /v1/dental/attachments': [
         { kind: 'own-clinic', as: 'staff', query: (ids) => ({ patientId: ids.b.patient, clinicId: ids.b.clinic, kind: 'photo' }), payload: TINY_PNG, contentType: 'image/png' },
@@ -232,6 +280,8 @@ const dental: CaseSet = {
       'DELETE /v1/dental/attachments/:id': [
         { kind: 'other-clinic-id', resource: 'attachment' },
         { kind: 'forbidden', as: 'staff', resource: 'attachment' },
+        // Its own attachment, which clinic 2's case study links.
+        { kind: 'own-clinic', params: { id: 'linkedAttachment' } },
       ],
 
       'POST /v1/case-studies': [
@@ -250,6 +300,8 @@ const dental: CaseSet = {
       'GET /v1/case-studies/:id': [
         { kind: 'other-clinic-id', resource: 'caseStudy' },
         { kind: 'other-clinic-id', as: 'staff', resource: 'caseStudy' },
+        // Its own case study, linked (by A's admin) to clinic 2's records: they are left out of the answer.
+        { kind: 'own-clinic', as: 'staff', params: { id: 'citingCaseStudy' } },
       ],
       'PATCH /v1/case-studies/:id': [
         { kind: 'other-clinic-id', resource: 'caseStudy', body: { title: 'Hijacked', attachmentIds: [] } },

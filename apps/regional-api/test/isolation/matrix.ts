@@ -102,9 +102,10 @@ export type ClinicCase =
   /** A clinic-2 row named in the path (`params`, default `{ id: resource }`, from `ids.a`): 404 (a JSON error). */
   | ({ kind: 'other-clinic-id'; resource: string } & ClinicRequest)
   /**
-   * The caller lists or creates under its own ids (`ids.b`): a list holds no clinic-2 row and at
-   * least one row (none with `empty`); a created row (`status`, default 201) is the first clinic's
-   * when its table is clinic-scoped.
+   * The caller lists, reads, creates or changes under its own ids (`ids.b`): a list (or the row
+   * read) holds no clinic-2 row and at least one row (none with `empty`); a created row (`status`, default 201) is the first
+   * clinic's when its table is clinic-scoped; a change (PATCH, DELETE) answers `status` (default
+   * 200, 204) and, like every case, leaves clinic 2's rows as they were.
    */
   | ({ kind: 'own-clinic'; listKey?: string; status?: number; empty?: boolean } & ClinicRequest)
   /** Under its own path ids, a body or query that names clinic 2 or its rows: refused with `status` (404 unless stated). */

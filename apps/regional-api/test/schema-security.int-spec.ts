@@ -124,7 +124,7 @@ describe('the registry of tenant tables', () => {
 
   interface LiveTable {
     table: string;
-    columns: { name: string; type: string; notNull: boolean }[];
+    columns: { name: string; type: string; notNull: boolean; generated: boolean }[];
     primaryKey: string[];
     references: string[];
     policies: string[];
@@ -136,7 +136,8 @@ describe('the registry of tenant tables', () => {
     (live ??= withClient(admin(), async (c) => {
       const { rows } = await c.query<LiveTable>(`
         select t.relname as table,
-               (select coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull)
+               (select coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+                                                             'generated', a.attgenerated <> '')
                                           order by a.attnum), '[]')
                   from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped) as columns,
                (select coalesce(jsonb_agg(a.attname order by k.ord), '[]')
@@ -167,7 +168,7 @@ describe('the registry of tenant tables', () => {
     expect(new Set(registered).size).toBe(registered.length);
   });
 
-  it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s has the org, clinic and blob columns and the primary key it declares', async (name, entry) => {
+  it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s has the org, clinic, blob and generated columns and the primary key it declares', async (name, entry) => {
     const table = (await liveTables()).get(name);
     if (!table) throw new Error(`${name} is not in the schema`);
     const org = column(table, entry.orgColumn);
@@ -180,6 +181,7 @@ describe('the registry of tenant tables', () => {
       expect([column(table, blob.name)?.notNull, column(table, blob.container)?.notNull]).toEqual([true, true]);
     }
     expect(table.primaryKey).toEqual(entry.primaryKey);
+    expect(table.columns.filter((c) => c.generated).map((c) => c.name)).toEqual(entry.generatedColumns);
   });
 
   it.each(TENANT_TABLES.map((entry) => [entry.table, entry] as const))('%s references what it declares (pg_constraint)', async (name, entry) => {

@@ -6,9 +6,13 @@
  * once it is here (STYLE.md, "Data access").
  *
  * The registry is held to the live schema by test/schema-security.int-spec.ts: every table with
- * an `organization_id` column must be here, and every entry's columns, primary key, references
- * (pg_constraint) and clinic-scoped row-level security must be as declared. Add a table to a
- * migration and here together.
+ * an `organization_id` column must be here, and every entry's org, clinic, blob and generated
+ * columns, primary key, references (pg_constraint), clinic-scoped row-level security and
+ * append-only grants must be as declared. Add a table to a migration and here together.
+ *
+ * Foreign-key actions (ON DELETE CASCADE / SET NULL) run below row-level security: deleting a row
+ * also changes the rows that reference it in clinics the deleting member cannot see (see the
+ * notes of dental_procedures and the case study links).
  */
 
 /** A column that names a file in the region's blob store, and the column naming its container. */
@@ -41,6 +45,8 @@ export interface TenantTable {
    * once. Every one comes earlier in the list, except the table itself.
    */
   readonly references: readonly string[];
+  /** Columns Postgres computes (GENERATED ... STORED): a move or import never writes them. */
+  readonly generatedColumns: readonly string[];
   /** Columns that reference files in the blob store: export copies them, erasure deletes them. */
   readonly blobColumns: readonly BlobColumn[];
   /** Rows with a NULL org column exist and belong to no organization (the global catalogue). */
@@ -59,6 +65,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['id'],
     references: [],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -73,6 +80,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -85,6 +93,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -97,6 +106,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'membership_id', 'clinic_id'],
     references: ['memberships', 'clinics'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -109,10 +119,11 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: ['first_name_key', 'last_name_key'],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: 'Org-wide: a patient is seen at any of the org\'s clinics; their records there are clinic-scoped. first_name_key and last_name_key are generated (never written).',
+    note: 'Org-wide: a patient is seen at any of the org\'s clinics; their records there are clinic-scoped.',
   },
   {
     table: 'doctors',
@@ -121,6 +132,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'memberships'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -132,6 +144,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'doctor_id', 'clinic_id'],
     references: ['doctors', 'clinics'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -144,6 +157,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['id'],
     references: ['organizations'],
+    generatedColumns: ['name_key', 'generic_name_key'],
     blobColumns: [],
     globalRows: true,
     appendOnly: false,
@@ -160,10 +174,10 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: ['code_key'],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: 'code_key is generated (never written).',
   },
   {
     table: 'short_key_items',
@@ -172,6 +186,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['medicines', 'short_keys'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -184,6 +199,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients', 'doctors'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -195,6 +211,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients', 'doctors', 'appointments', 'prescriptions'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -210,6 +227,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['medicines', 'prescriptions', 'short_keys'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -222,10 +240,10 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: ['name_key'],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: 'name_key is generated (never written).',
   },
   {
     table: 'dental_observations',
@@ -234,9 +252,11 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients', 'doctors', 'dental_observation_templates'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
+    note: 'Deleting the (org-wide) template it was made from sets template_id NULL here, in every clinic.',
   },
   {
     table: 'dental_procedures',
@@ -245,9 +265,11 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients', 'doctors', 'dental_observations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
+    note: "The observation it treats is the same patient's, possibly in another clinic; deleting that observation sets observation_id NULL here.",
   },
   {
     table: 'dental_attachments',
@@ -256,6 +278,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients'],
+    generatedColumns: [],
     blobColumns: [{ name: 'blob_name', container: 'container' }],
     globalRows: false,
     appendOnly: false,
@@ -270,6 +293,7 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations', 'clinics', 'patients'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -281,10 +305,13 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'case_study_id', 'observation_id'],
     references: ['case_studies', 'dental_observations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: "A link carries its case study's clinic; the linked observation is the same patient's, possibly in another clinic.",
+    note:
+      "A link carries its case study's clinic; the linked observation is the same patient's, possibly in another clinic, and " +
+      "deleting it there removes the link here (ON DELETE CASCADE, not filtered by row-level security).",
   },
   {
     table: 'case_study_procedures',
@@ -293,10 +320,13 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'case_study_id', 'procedure_id'],
     references: ['case_studies', 'dental_procedures'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: "A link carries its case study's clinic; the linked procedure is the same patient's, possibly in another clinic.",
+    note:
+      "A link carries its case study's clinic; the linked procedure is the same patient's, possibly in another clinic, and " +
+      "deleting it there removes the link here (ON DELETE CASCADE, not filtered by row-level security).",
   },
   {
     table: 'case_study_attachments',
@@ -305,10 +335,13 @@ export const TENANT_TABLES = [
     clinicRls: true,
     primaryKey: ['organization_id', 'case_study_id', 'attachment_id'],
     references: ['case_studies', 'dental_attachments'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
-    note: "A link carries its case study's clinic; the linked attachment is the same patient's, possibly in another clinic.",
+    note:
+      "A link carries its case study's clinic; the linked attachment is the same patient's, possibly in another clinic, and " +
+      "deleting it there removes the link here (ON DELETE CASCADE, not filtered by row-level security).",
   },
   {
     table: 'idempotency_keys',
@@ -317,6 +350,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'user_id', 'method', 'route', 'idempotency_key'],
     references: ['organizations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: false,
@@ -329,6 +363,7 @@ export const TENANT_TABLES = [
     clinicRls: false,
     primaryKey: ['organization_id', 'id'],
     references: ['organizations'],
+    generatedColumns: [],
     blobColumns: [],
     globalRows: false,
     appendOnly: true,

@@ -9,6 +9,7 @@ import { AdminModule } from './admin/admin.module';
 import { ControlPlaneAuthGuard } from './common/auth.guard';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from './config/control-plane.config';
 import { DatabaseModule } from './database/database.module';
+import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { KeysModule } from './keys/keys.module';
@@ -37,6 +38,7 @@ export class AppModule {
         RegionsModule,
         MembersModule,
         AdminModule,
+        FlagsModule,
         HealthModule,
       ],
       providers: [

@@ -25,6 +25,7 @@ export const ErrorCode = {
   RoleRequired: 'ROLE_REQUIRED',
   /** A request that passes the DTO's rules but not one that needs several fields together. */
   ValidationFailed: 'VALIDATION_FAILED',
+  FlagNotFound: 'FLAG_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -55,6 +56,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RegionRejected]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.RoleRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.FlagNotFound]: HttpStatus.NOT_FOUND,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

@@ -32,6 +32,15 @@ const schema = z
     /** Secret: what the gateway presents on /internal routes of the control plane. */
     GATEWAY_SERVICE_TOKEN: z.string().min(32, 'must be at least 32 characters'),
     PROVISIONING_RETRY_MS: z.coerce.number().int().min(50).default(5_000),
+    /**
+     * Secret: the Unleash client API's tokens (`/api/client/*`), one per region and one for the
+     * gateway: `{"in": "<token>", "gateway": "<token>"}`. Each SDK sends its token as the
+     * Authorization header. Without it, the client API refuses every caller.
+     */
+    UNLEASH_CLIENT_TOKENS: jsonStringRecord('client name -> client token of at least 32 characters', (v) => v.length >= 32)
+      .refine((r) => Object.keys(r).every((k) => /^[a-z][a-z0-9-]{1,31}$/.test(k)), 'client names must be region ids or "gateway" (lower case)')
+      .refine((r) => new Set(Object.values(r)).size === Object.keys(r).length, 'each client needs its own token')
+      .optional(),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -69,6 +78,7 @@ const schema = z
     },
     gatewayServiceToken: env.GATEWAY_SERVICE_TOKEN,
     provisioningRetryMs: env.PROVISIONING_RETRY_MS,
+    flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {} },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
@@ -86,6 +96,7 @@ const SECRET_KEYS = [
   'KEY_ENCRYPTION_SECRET',
   'REGION_SERVICE_TOKENS',
   'GATEWAY_SERVICE_TOKEN',
+  'UNLEASH_CLIENT_TOKENS',
   'PLATFORM_ADMIN_PASSWORD',
   'REDIS_URL',
 ];

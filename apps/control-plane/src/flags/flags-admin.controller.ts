@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
+import { FlagClientsQuery, FlagMetricsQuery, FlagNameParams, PatchFlagDto, PutFlagDto } from './dto/flag.dto';
+import { FlagsService } from './flags.service';
+
+/** Feature flags, for platform admins (DESIGN §7, §9). Every change is in the admin audit trail. */
+@ApiTags('platform admin: feature flags')
+@ApiBearerAuth()
+@RequireRole('platform_admin')
+@Controller('v1/admin')
+export class FlagsAdminController {
+  constructor(private readonly flags: FlagsService) {}
+
+  @Get('flags')
+  list() {
+    return this.flags.list();
+  }
+
+  @Get('flags/:name')
+  get(@Param() params: FlagNameParams) {
+    return this.flags.get(params.name);
+  }
+
+  /** Creates (201) or replaces (200) the flag. No strategies: on for everyone while enabled. */
+  @Put('flags/:name')
+  async put(@CurrentPrincipal() caller: Principal, @Param() params: FlagNameParams, @Body() dto: PutFlagDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { flag, created } = await this.flags.put(caller, params.name, dto);
+    reply.status(created ? 201 : 200);
+    return flag;
+  }
+
+  /** Changes what is given; `{enabled}` alone turns the flag on or off and keeps its targeting. */
+  @Patch('flags/:name')
+  patch(@CurrentPrincipal() caller: Principal, @Param() params: FlagNameParams, @Body() dto: PatchFlagDto) {
+    return this.flags.patch(caller, params.name, dto);
+  }
+
+  @Delete('flags/:name')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() caller: Principal, @Param() params: FlagNameParams): Promise<void> {
+    await this.flags.delete(caller, params.name);
+  }
+
+  /** How often the SDKs evaluated the flag, yes and no, per hour, client and app. */
+  @Get('flags/:name/metrics')
+  metrics(@Param() params: FlagNameParams, @Query() query: FlagMetricsQuery) {
+    return this.flags.metrics(params.name, query.hours ?? 24);
+  }
+
+  /** The SDK instances polling the flags (per client token, app and instance), most recently seen first. */
+  @Get('flag-clients')
+  clients(@Query() query: FlagClientsQuery) {
+    return this.flags.clients(query.limit ?? 100);
+  }
+}

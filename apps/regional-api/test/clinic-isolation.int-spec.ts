@@ -1,7 +1,7 @@
 import { TestOrg } from '@medgenie/testing';
 import { CLINIC_TABLES, tenantTable } from '../src/database/tenant-tables';
 import { addDoctor } from './booking-support';
-import { placesOf, snapshotClinic } from './db';
+import { placesOf, snapshotClinic, withClient } from './db';
 import { CASE_SETS, casesByRoute } from './isolation/case-sets';
 import { ClinicCase, ClinicContext, ClinicRequest, fillPath, Ids, requestOf } from './isolation/matrix';
 import { seedOrgMatrix } from './isolation/seed';
@@ -69,7 +69,61 @@ describe('clinic isolation', () => {
     expect({ clinic1: await empty(clinic1), clinic2: await empty(clinic2) }).toEqual({ clinic1: [], clinic2: [] });
   });
 
-  // One test per case; the two tests above tie the cases to the live route table.
+  it('holds in the database: a clinic-1 context sees, changes and deletes no clinic-2 row of a table scoped by clinic', async () => {
+    const reached = await withClient(testDb().appUrl, async (c) => {
+      const out: Record<string, { seen: number; updated: number; deleted: number | string }> = {};
+      await c.query('begin');
+      try {
+        await c.query("select set_config('app.org_id', $1, true), set_config('app.clinic_ids', $2, true)", [a.orgId, `{${clinic1}}`]);
+        for (const { table, clinicColumn } of CLINIC_TABLES.filter((entry) => entry.clinicRls)) {
+          const seen = Number((await c.query(`select count(*)::int as n from ${table} where ${clinicColumn} = $1`, [clinic2])).rows[0].n);
+          await c.query('savepoint attempt');
+          let updated = 0;
+          let deleted: number | string = 0;
+          try {
+            updated = (await c.query(`update ${table} set ${clinicColumn} = ${clinicColumn} where ${clinicColumn} = $1`, [clinic2])).rowCount ?? 0;
+            await c.query('rollback to savepoint attempt');
+          } catch (err) {
+            // No UPDATE grant at all (attachments change only by being deleted): refused, which is as good.
+            await c.query('rollback to savepoint attempt');
+            if ((err as { code?: string }).code !== '42501') throw err;
+          }
+          try {
+            deleted = (await c.query(`delete from ${table} where ${clinicColumn} = $1`, [clinic2])).rowCount ?? 0;
+          } catch (err) {
+            deleted = (err as { code?: string }).code ?? String(err);
+          }
+          await c.query('rollback to savepoint attempt');
+          out[table] = { seen, updated, deleted };
+        }
+      } finally {
+        await c.query('rollback');
+      }
+      return out;
+    });
+    const expected = Object.fromEntries(Object.keys(reached).map((table) => [table, { seen: 0, updated: 0, deleted: 0 }]));
+    expect(Object.keys(reached).length).toBeGreaterThanOrEqual(9);
+    expect(reached).toEqual(expected);
+  });
+
+  it('the tables the registry calls clinic-scoped but not by row-level security are read org-wide, as it says', async () => {
+    const seen = await withClient(testDb().appUrl, async (c) => {
+      const out: Record<string, boolean> = {};
+      await c.query('begin');
+      try {
+        await c.query("select set_config('app.org_id', $1, true), set_config('app.clinic_ids', $2, true)", [a.orgId, `{${clinic1}}`]);
+        for (const { table, clinicColumn } of CLINIC_TABLES.filter((entry) => !entry.clinicRls)) {
+          out[table] = (await c.query(`select 1 from ${table} where ${clinicColumn} = $1 limit 1`, [clinic2])).rowCount === 1;
+        }
+      } finally {
+        await c.query('rollback');
+      }
+      return out;
+    });
+    expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((table) => [table, true])));
+  });
+
+  // One test per case; the tests above tie the cases to the live route table and the schema.
   it.each(CASE_LIST)('%s', async (_name, key, testCase) => {
     expect(await check(key, testCase)).toBeNull();
   });

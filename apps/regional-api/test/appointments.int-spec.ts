@@ -1,4 +1,6 @@
+import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
+import { Page as PageOf } from '../src/common/page';
 import { addDoctor, createPatient, doctorOf, practiseAt } from './booking-support';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
@@ -14,19 +16,7 @@ interface Appointment {
   reason: string | null;
 }
 
-interface Page {
-  items: Appointment[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code?: string;
-  message: string;
-}
+type Page = PageOf<Appointment>;
 
 describe('appointments', () => {
   let region: TestRegion;

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { ErrorBody } from '@medgenie/http';
 import { TestOrg, TestResponse } from '@medgenie/testing';
 import { READY_CACHE_MS } from '../src/health/health.module';
 import { startPgBouncer, PgBouncer } from './pgbouncer';
@@ -11,12 +12,6 @@ import { startTestRegion, testDb, TestRegion } from './support';
  * stays up, readiness (over its own connection) answers at once, and everything recovers by
  * itself. The bounds asserted are twice the configured ones, for a busy machine.
  */
-
-interface ErrorBody {
-  statusCode: number;
-  code?: string;
-  message: string;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

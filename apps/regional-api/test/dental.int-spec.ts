@@ -1,4 +1,5 @@
 import { TestMember, TestOrg } from '@medgenie/testing';
+import { Page } from '../src/common/page';
 import { withClient } from './db';
 import { auditActions, createPatient, doctorOf } from './dental-support';
 import { startTestRegion, testDb, TestRegion } from './support';
@@ -27,11 +28,6 @@ interface Procedure {
   performedAt: string | null;
   observationId: string | null;
   notes: string | null;
-}
-
-interface Page<T> {
-  items: T[];
-  hasMore: boolean;
 }
 
 describe('dental records', () => {

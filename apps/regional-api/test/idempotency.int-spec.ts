@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BlobStore } from '@medgenie/blob';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
+import type { ErrorBody } from '@medgenie/http';
 import { TestMember, TestOrg } from '@medgenie/testing';
 import { withClient } from './db';
 import { createPatient } from './dental-support';
@@ -11,14 +12,6 @@ interface Patient {
   firstName: string;
   lastName: string;
   mobileNumber: string;
-}
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  code: string;
-  requestId: string;
 }
 
 const PNG = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);

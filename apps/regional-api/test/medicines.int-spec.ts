@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
+import { Page as PageOf } from '../src/common/page';
 import { GLOBAL_MEDICINES } from '../src/migrations/1764000100000-global-medicine-catalogue';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
@@ -14,18 +16,7 @@ interface Medicine {
   manufacturer: string | null;
   isActive: boolean;
 }
-interface Page {
-  items: Medicine[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: string;
-  message: string;
-}
+type Page = PageOf<Medicine>;
 
 describe('medicines', () => {
   let region: TestRegion;

@@ -1,12 +1,8 @@
 import { TestOrg } from '@medgenie/testing';
+import { Page as PageOf } from '../src/common/page';
 import { startTestRegion, TestRegion } from './support';
 
-interface Page {
-  items: { id: string; firstName: string; lastName: string; mobileNumber: string }[];
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
+type Page = PageOf<{ id: string; firstName: string; lastName: string; mobileNumber: string }>;
 
 describe('patients', () => {
   let region: TestRegion;

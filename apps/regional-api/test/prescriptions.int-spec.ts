@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@medgenie/http';
 import { TestMember, TestOrg } from '@medgenie/testing';
 import { addDoctor, createPatient, doctorOf, globalMedicines, MedicineRow, orgMedicine, practiseAt } from './booking-support';
 import { Page as PageOf } from '../src/common/page';
@@ -8,12 +9,6 @@ import { startTestRegion, testDb, TestRegion } from './support';
 type Item = PrescriptionItemView;
 type Prescription = PrescriptionView;
 type Page = PageOf<Prescription>;
-
-interface ErrorBody {
-  statusCode: number;
-  code?: string;
-  message: string;
-}
 
 type Res = Prescription & ErrorBody;
 

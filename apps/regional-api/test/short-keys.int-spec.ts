@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
 import { OrgScope, TransactionHost } from '@medgenie/database';
-import { DomainError } from '@medgenie/http';
+import { DomainError, ErrorBody } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
 import { Page as PageOf } from '../src/common/page';
@@ -12,10 +12,6 @@ import { startTestRegion, testDb, TestRegion } from './support';
 type Item = ShortKeyItemView;
 type ShortKey = ShortKeyView;
 type Page = PageOf<ShortKey>;
-interface ErrorBody {
-  statusCode: number;
-  code: string;
-}
 
 describe('short keys', () => {
   let region: TestRegion;

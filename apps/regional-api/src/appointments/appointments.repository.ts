@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById } from '../common/by-id.repository';
 import { RequestContext } from '@medgenie/tenancy';
 import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
 import { preparedFor } from '../common/sql-patch';
@@ -138,17 +139,13 @@ export class AppointmentsRepository {
     return row;
   }
 
-  async findById(id: string): Promise<AppointmentRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<AppointmentRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<AppointmentRow | null> {
+    return rowById<AppointmentRow>(this.tx.sql, FIND, id);
   }
 
   /** The appointment, locked for the rest of the transaction (it is about to change). */
-  async lockForUpdate(id: string): Promise<AppointmentRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<AppointmentRow>(FIND_FOR_UPDATE, [sql.orgId, id]);
-    return row ?? null;
+  lockForUpdate(id: string): Promise<AppointmentRow | null> {
+    return rowById<AppointmentRow>(this.tx.sql, FIND_FOR_UPDATE, id);
   }
 
   /**

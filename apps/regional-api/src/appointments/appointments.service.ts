@@ -4,7 +4,7 @@ import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageOf, pageWindow } from '../common/page';
 import { localDateTime } from '../common/timezone';
 import { APPOINTMENT_NO_DOUBLE_BOOKING, AppointmentRow, AppointmentsRepository } from './appointments.repository';
 import { AppointmentStatus } from './appointments.types';
@@ -134,16 +134,10 @@ export class AppointmentsService {
    * or each appointment's own clinic's when listing a doctor's or a patient's day.
    */
   async list(query: ListAppointmentsQuery): Promise<Page<AppointmentView>> {
-    const { limit, offset } = pageWindow(query);
-    const rows = await this.appointments.list(this.context, query, limit + 1, offset);
-    const items = rows.slice(0, limit).map(view);
-    await this.audit.record({
-      action: 'appointment.list',
-      resourceType: 'appointment',
-      clinicId: query.clinicId ?? null,
-      details: { count: items.length, ids: items.map((a) => a.id) },
-    });
-    return { items, limit, offset, hasMore: rows.length > limit };
+    const window = pageWindow(query);
+    const page = pageOf(await this.appointments.list(this.context, query, window.limit + 1, window.offset), window);
+    await this.audit.recordList({ action: 'appointment.list', resourceType: 'appointment', clinicId: query.clinicId ?? null }, page.items);
+    return { ...page, items: page.items.map(view) };
   }
 
   /** Reschedules (while scheduled) and/or changes the reason (while scheduled or checked in). */

@@ -23,6 +23,11 @@ export class AuditService {
     await this.insert('user', this.context.userId, entry);
   }
 
+  /** One event for a list read: how many rows it answered and their ids, with the entry's own details. */
+  async recordList(entry: AuditEntry, rows: readonly { id: string }[]): Promise<void> {
+    await this.record({ ...entry, details: { ...entry.details, count: rows.length, ids: rows.map((row) => row.id) } });
+  }
+
   /**
    * For the control plane's calls on internal routes, where no user acts. The event belongs to the
    * organization the transaction is pinned to, which must be `orgId`.

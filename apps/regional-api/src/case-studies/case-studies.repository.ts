@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
@@ -72,10 +73,8 @@ export class CaseStudiesRepository {
     return row;
   }
 
-  async findById(id: string): Promise<CaseStudyRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<CaseStudyRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<CaseStudyRow | null> {
+    return rowById<CaseStudyRow>(this.tx.sql, FIND, id);
   }
 
   /** A page of a patient's case studies, newest first. */
@@ -92,9 +91,8 @@ export class CaseStudiesRepository {
   }
 
   /** The case study and its links (on delete cascade); the linked records themselves stay. */
-  async deleteById(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  deleteById(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 
   /** Replaces the case study's links of one kind with `ids`, in that order. */

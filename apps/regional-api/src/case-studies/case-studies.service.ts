@@ -86,11 +86,7 @@ export class CaseStudiesService {
   async list(query: ListCaseStudiesQuery): Promise<Page<CaseStudySummary>> {
     await this.refs.patient(query.patientId);
     const page = await this.studies.listForPatient(query);
-    await this.audit.record({
-      action: 'case_study.list',
-      resourceType: 'case_study',
-      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((c) => c.id) },
-    });
+    await this.audit.recordList({ action: 'case_study.list', resourceType: 'case_study', details: { patientId: query.patientId } }, page.items);
     return { ...page, items: page.items.map(summaryView) };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById } from '../common/by-id.repository';
 import { PatchColumns, rowUpdate } from '../common/sql-patch';
 
 /** A row of `clinics`. */
@@ -94,10 +95,8 @@ export class ClinicsRepository {
     return sql.query<ClinicRow>(LIST, [sql.orgId]);
   }
 
-  async findById(id: string): Promise<ClinicRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<ClinicRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<ClinicRow | null> {
+    return rowById<ClinicRow>(this.tx.sql, FIND, id);
   }
 
   /** Sets the fields given (updated_at is touched even when none is). */

@@ -36,6 +36,11 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
+/** One page from the rows a list read with `limit + 1`: the extra row only tells that there is more. */
+export function pageOf<R>(rows: R[], { limit, offset }: { limit: number; offset: number }): Page<R> {
+  return { items: rows.slice(0, limit), limit, offset, hasMore: rows.length > limit };
+}
+
 /** The window a list query asks for, with the one default page size. */
 export function pageWindow(query: { limit?: number; offset?: number }): { limit: number; offset: number } {
   return { limit: query.limit ?? DEFAULT_PAGE_SIZE, offset: query.offset ?? 0 };

@@ -1,6 +1,6 @@
 import type { Sql } from '@medgenie/database';
 import { preparedFor } from './sql-patch';
-import { Page, pageWindow } from './page';
+import { Page, pageOf, pageWindow } from './page';
 
 export interface PatientRecordsQuery {
   patientId: string;
@@ -39,6 +39,5 @@ export async function pagePatientRecords<R>(
   const text =
     `select ${records.columns} from ${records.table} where ${where.join(' and ')}` +
     ` order by ${records.newestBy} desc, id desc limit ${param(limit + 1)} offset ${param(offset)}`;
-  const rows = await sql.run<R>(preparedFor(text), values);
-  return { items: rows.slice(0, limit), limit, offset, hasMore: rows.length > limit };
+  return pageOf(await sql.run<R>(preparedFor(text), values), { limit, offset });
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
 import type { AttachmentKind } from './dto/attachment.dto';
@@ -63,10 +64,8 @@ export class AttachmentsRepository {
     return row;
   }
 
-  async findById(id: string): Promise<AttachmentRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<AttachmentRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<AttachmentRow | null> {
+    return rowById<AttachmentRow>(this.tx.sql, FIND, id);
   }
 
   /** Those of `ids` the caller can see, in no particular order. */
@@ -84,8 +83,7 @@ export class AttachmentsRepository {
   /** The answer `userId`'s Idempotency-Key already holds in this org, if an earlier upload with it completed. */
 
   /** The record only: its blob is the caller's to delete. */
-  async deleteById(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  deleteById(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 }

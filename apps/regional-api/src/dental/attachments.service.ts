@@ -195,11 +195,7 @@ export class AttachmentsService {
   async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
     await this.refs.patient(query.patientId);
     const page = await this.attachments.listForPatient(query);
-    await this.audit.record({
-      action: 'attachment.list',
-      resourceType: 'dental_attachment',
-      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((a) => a.id) },
-    });
+    await this.audit.recordList({ action: 'attachment.list', resourceType: 'dental_attachment', details: { patientId: query.patientId } }, page.items);
     return { ...page, items: page.items.map(attachmentView) };
   }
 

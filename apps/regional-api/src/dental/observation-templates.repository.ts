@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import type { Condition, Severity, Surface } from './dental.constants';
 
@@ -61,10 +62,8 @@ export class ObservationTemplatesRepository {
     return row;
   }
 
-  async findById(id: string): Promise<ObservationTemplateRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<ObservationTemplateRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<ObservationTemplateRow | null> {
+    return rowById<ObservationTemplateRow>(this.tx.sql, FIND, id);
   }
 
   /** The org's templates by name. */

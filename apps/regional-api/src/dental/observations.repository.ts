@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
@@ -77,10 +78,8 @@ export class ObservationsRepository {
     return row;
   }
 
-  async findById(id: string): Promise<ObservationRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<ObservationRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<ObservationRow | null> {
+    return rowById<ObservationRow>(this.tx.sql, FIND, id);
   }
 
   /** Those of `ids` the caller can see, in no particular order. */
@@ -105,8 +104,7 @@ export class ObservationsRepository {
   }
 
   /** Procedures that treated it keep their record (their observation link is cleared); case study links go. */
-  async deleteById(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  deleteById(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 }

@@ -64,11 +64,7 @@ export class ObservationsService {
   async list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
     await this.refs.patient(query.patientId);
     const page = await this.observations.listForPatient(query);
-    await this.audit.record({
-      action: 'dental_observation.list',
-      resourceType: 'dental_observation',
-      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((o) => o.id) },
-    });
+    await this.audit.recordList({ action: 'dental_observation.list', resourceType: 'dental_observation', details: { patientId: query.patientId } }, page.items);
     return { ...page, items: page.items.map(observationView) };
   }
 

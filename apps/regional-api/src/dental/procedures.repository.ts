@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { Page } from '../common/page';
 import { pagePatientRecords, PatientRecordsQuery, PatientRecordsTable } from '../common/patient-records.repository';
@@ -91,10 +92,8 @@ export class ProceduresRepository {
     return row;
   }
 
-  async findById(id: string): Promise<ProcedureRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<ProcedureRow>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<ProcedureRow | null> {
+    return rowById<ProcedureRow>(this.tx.sql, FIND, id);
   }
 
   /** Those of `ids` the caller can see, in no particular order. */
@@ -118,8 +117,7 @@ export class ProceduresRepository {
     return row ?? null;
   }
 
-  async deleteById(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  deleteById(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 }

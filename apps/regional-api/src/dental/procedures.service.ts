@@ -76,11 +76,7 @@ export class ProceduresService {
   async list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
     await this.refs.patient(query.patientId);
     const page = await this.procedures.listForPatient(query);
-    await this.audit.record({
-      action: 'dental_procedure.list',
-      resourceType: 'dental_procedure',
-      details: { patientId: query.patientId, count: page.items.length, ids: page.items.map((p) => p.id) },
-    });
+    await this.audit.recordList({ action: 'dental_procedure.list', resourceType: 'dental_procedure', details: { patientId: query.patientId } }, page.items);
     return { ...page, items: page.items.map(procedureView) };
   }
 

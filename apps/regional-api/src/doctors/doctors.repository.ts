@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById } from '../common/by-id.repository';
 import { PatchColumns, rowUpdate } from '../common/sql-patch';
 import { ScheduleWindow } from './doctors.types';
 
@@ -106,10 +107,8 @@ const PATCH_COLUMNS: PatchColumns<DoctorPatch> = {
 export class DoctorsRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async findById(id: string): Promise<DoctorRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<DoctorRow>(FIND_DOCTOR, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<DoctorRow | null> {
+    return rowById<DoctorRow>(this.tx.sql, FIND_DOCTOR, id);
   }
 
   /** By name, then id. */

@@ -92,12 +92,7 @@ export class DoctorsService {
 
   async list(query: ListDoctorsQuery): Promise<DoctorView[]> {
     const rows = await this.doctors.list({ clinicId: query.clinicId, specialization: query.specialization, active: query.active });
-    await this.audit.record({
-      action: 'doctor.list',
-      resourceType: 'doctor',
-      clinicId: query.clinicId ?? null,
-      details: { count: rows.length, ids: rows.map((d) => d.id) },
-    });
+    await this.audit.recordList({ action: 'doctor.list', resourceType: 'doctor', clinicId: query.clinicId ?? null }, rows);
     return rows.map(view);
   }
 

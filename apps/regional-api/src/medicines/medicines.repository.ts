@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import { MedicineForm, MedicineScope } from './medicines.types';
 
@@ -91,10 +92,8 @@ export class MedicinesRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   /** A global medicine or one of the org's own. */
-  async findVisible(id: string): Promise<MedicineRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<MedicineRow>(FIND_MEDICINE, [sql.orgId, id]);
-    return row ?? null;
+  findVisible(id: string): Promise<MedicineRow | null> {
+    return rowById<MedicineRow>(this.tx.sql, FIND_MEDICINE, id);
   }
 
   /** Whether the global catalogue has a medicine with this name (any case), form and strength. */
@@ -141,8 +140,7 @@ export class MedicinesRepository {
   }
 
   /** Deletes one of the org's own medicines; a short key's or a prescription's line that names it refuses (their medicine foreign keys). */
-  async delete(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  delete(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 }

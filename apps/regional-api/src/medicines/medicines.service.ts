@@ -4,7 +4,7 @@ import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageOf, pageWindow } from '../common/page';
 import { CreateMedicineDto, ListMedicinesQuery, UpdateMedicineDto } from './dto/medicine.dto';
 import { PRESCRIPTION_ITEMS_MEDICINE_FK } from '../prescriptions/prescriptions.repository';
 import { SHORT_KEY_ITEMS_MEDICINE_FK } from '../short-keys/short-keys.repository';
@@ -69,23 +69,19 @@ export class MedicinesService {
   }
 
   async list(query: ListMedicinesQuery): Promise<Page<MedicineView>> {
-    const { limit, offset } = pageWindow(query);
+    const window = pageWindow(query);
     const search = query.search?.toLowerCase();
     const rows = await this.medicines.list({
       scope: query.scope ?? 'all',
       search,
       form: query.form,
       active: query.active,
-      limit: limit + 1,
-      offset,
+      limit: window.limit + 1,
+      offset: window.offset,
     });
-    const items = rows.slice(0, limit);
-    await this.audit.record({
-      action: search ? 'medicine.search' : 'medicine.list',
-      resourceType: 'medicine',
-      details: { count: items.length, ids: items.map((m) => m.id) },
-    });
-    return { items: items.map(medicineView), limit, offset, hasMore: rows.length > limit };
+    const page = pageOf(rows, window);
+    await this.audit.recordList({ action: search ? 'medicine.search' : 'medicine.list', resourceType: 'medicine' }, page.items);
+    return { ...page, items: page.items.map(medicineView) };
   }
 
   async get(id: string): Promise<MedicineView> {

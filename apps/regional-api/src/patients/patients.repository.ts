@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById } from '../common/by-id.repository';
 import { PatchColumns, rowUpdate } from '../common/sql-patch';
 import { EmergencyContact, PostalAddress } from './patients.types';
 
@@ -126,10 +127,8 @@ export class PatientsRepository {
     return row;
   }
 
-  async findById(id: string): Promise<PatientRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<PatientRow>(FIND_PATIENT, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<PatientRow | null> {
+    return rowById<PatientRow>(this.tx.sql, FIND_PATIENT, id);
   }
 
   async count(): Promise<number> {

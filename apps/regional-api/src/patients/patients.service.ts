@@ -4,7 +4,7 @@ import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageOf, pageWindow } from '../common/page';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 import { CreatePatientDto, ListPatientsQuery, UpdatePatientDto } from './dto/patient.dto';
@@ -79,16 +79,11 @@ export class PatientsService {
   }
 
   async list(query: ListPatientsQuery): Promise<Page<PatientView>> {
-    const { limit, offset } = pageWindow(query);
+    const window = pageWindow(query);
     const search = query.search;
-    const rows = await this.patients.list(search, limit + 1, offset);
-    const items = rows.slice(0, limit);
-    await this.audit.record({
-      action: search ? 'patient.search' : 'patient.list',
-      resourceType: 'patient',
-      details: { count: items.length, ids: items.map((p) => p.id) },
-    });
-    return { items: items.map(view), limit, offset, hasMore: rows.length > limit };
+    const page = pageOf(await this.patients.list(search, window.limit + 1, window.offset), window);
+    await this.audit.recordList({ action: search ? 'patient.search' : 'patient.list', resourceType: 'patient' }, page.items);
+    return { ...page, items: page.items.map(view) };
   }
 
   async update(id: string, dto: UpdatePatientDto): Promise<PatientView> {

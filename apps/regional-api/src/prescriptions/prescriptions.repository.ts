@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { RequestContext } from '@medgenie/tenancy';
 import { AUDIT_COLUMNS, auditValues } from '../audit/audit.repository';
 import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
@@ -247,17 +248,13 @@ const MEDICINES = prepared(`select id, is_active as "isActive" from medicines
 export class PrescriptionsRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async findById(id: string): Promise<PrescriptionView | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<PrescriptionView>(FIND, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<PrescriptionView | null> {
+    return rowById<PrescriptionView>(this.tx.sql, FIND, id);
   }
 
   /** Locks the prescription until the transaction ends, so finalizing and editing cannot interleave. */
-  async lockForUpdate(id: string): Promise<LockedPrescription | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<LockedPrescription>(LOCK, [sql.orgId, id]);
-    return row ?? null;
+  lockForUpdate(id: string): Promise<LockedPrescription | null> {
+    return rowById<LockedPrescription>(this.tx.sql, LOCK, id);
   }
 
   /** The doctor profile of a membership. */
@@ -350,9 +347,8 @@ export class PrescriptionsRepository {
     return n;
   }
 
-  async deleteLines(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE_LINES, [sql.orgId, id]);
+  deleteLines(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE_LINES, id);
   }
 
   async updateFields(id: string, diagnosis: string | null, notes: string | null): Promise<void> {
@@ -361,9 +357,8 @@ export class PrescriptionsRepository {
   }
 
   /** Marks the prescription changed (its lines changed, not its own fields). */
-  async touch(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(TOUCH, [sql.orgId, id]);
+  touch(id: string): Promise<void> {
+    return runById(this.tx.sql, TOUCH, id);
   }
 
   /** A draft becomes final, by `userId`. */
@@ -373,9 +368,8 @@ export class PrescriptionsRepository {
   }
 
   /** Deletes a draft and its lines (a final prescription stays). */
-  async deleteDraft(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE, [sql.orgId, id]);
+  deleteDraft(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE, id);
   }
 
   /** Writes the next version of a final prescription, its lines copied, and returns its view. */

@@ -4,7 +4,7 @@ import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageOf, pageWindow } from '../common/page';
 import { ShortKeysService } from '../short-keys/short-keys.service';
 import {
   AmendPrescriptionDto,
@@ -146,16 +146,10 @@ export class PrescriptionsService {
 
   /** Newest first. A `date` is the day written in the clinic's time zone (each prescription's own clinic without clinicId). */
   async list(query: ListPrescriptionsQuery): Promise<Page<PrescriptionView>> {
-    const { limit, offset } = pageWindow(query);
-    const rows = await this.prescriptions.list(this.context, query, limit + 1, offset);
-    const items = rows.slice(0, limit);
-    await this.audit.record({
-      action: 'prescription.list',
-      resourceType: 'prescription',
-      clinicId: query.clinicId ?? null,
-      details: { count: items.length, ids: items.map((p) => p.id) },
-    });
-    return { items, limit, offset, hasMore: rows.length > limit };
+    const window = pageWindow(query);
+    const page = pageOf(await this.prescriptions.list(this.context, query, window.limit + 1, window.offset), window);
+    await this.audit.recordList({ action: 'prescription.list', resourceType: 'prescription', clinicId: query.clinicId ?? null }, page.items);
+    return page;
   }
 
   /** A draft's fields, and (when `items` is given) all its lines replaced. */

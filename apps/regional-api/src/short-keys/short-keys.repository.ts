@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
+import { rowById, runById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import type { MedicineForm } from '../medicines/medicines.types';
 
@@ -128,10 +129,8 @@ const PATCH_COLUMNS: PatchColumns<ShortKeyPatch> = {
 export class ShortKeysRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async findById(id: string): Promise<ShortKeyRow | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.run<ShortKeyRow>(FIND_KEY, [sql.orgId, id]);
-    return row ?? null;
+  findById(id: string): Promise<ShortKeyRow | null> {
+    return rowById<ShortKeyRow>(this.tx.sql, FIND_KEY, id);
   }
 
   /** An active key by its id or by its code (upper case): give one, the other null. */
@@ -176,9 +175,8 @@ export class ShortKeysRepository {
   }
 
   /** Deletes a key and its lines; a prescription written with it refuses (its foreign key to the key). */
-  async delete(id: string): Promise<void> {
-    const sql = this.tx.sql;
-    await sql.run(DELETE_KEY, [sql.orgId, id]);
+  delete(id: string): Promise<void> {
+    return runById(this.tx.sql, DELETE_KEY, id);
   }
 
   /** Writes a key's lines, positions from 0 in their order. */

@@ -4,7 +4,7 @@ import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
-import { Page, pageWindow } from '../common/page';
+import { Page, pageOf, pageWindow } from '../common/page';
 import { PRESCRIPTION_ITEMS_SHORT_KEY_FK } from '../prescriptions/prescriptions.repository';
 import { CreateShortKeyDto, ListShortKeysQuery, SHORT_KEY_CODE, ShortKeyItemDto, UpdateShortKeyDto } from './dto/short-key.dto';
 import {
@@ -81,17 +81,15 @@ export class ShortKeysService {
   }
 
   async list(query: ListShortKeysQuery): Promise<Page<ShortKeyView>> {
-    const { limit, offset } = pageWindow(query);
+    const window = pageWindow(query);
     const code = query.code?.toUpperCase();
-    const rows = await this.shortKeys.list({ codePrefix: code || undefined, active: query.active, limit: limit + 1, offset });
-    const keys = rows.slice(0, limit);
-    const items = await this.items(keys.map((k) => k.id));
-    await this.audit.record({
-      action: code ? 'short_key.search' : 'short_key.list',
-      resourceType: 'short_key',
-      details: { count: keys.length, ids: keys.map((k) => k.id) },
-    });
-    return { items: keys.map((k) => view(k, items.get(k.id) ?? [])), limit, offset, hasMore: rows.length > limit };
+    const page = pageOf(
+      await this.shortKeys.list({ codePrefix: code || undefined, active: query.active, limit: window.limit + 1, offset: window.offset }),
+      window,
+    );
+    const items = await this.items(page.items.map((k) => k.id));
+    await this.audit.recordList({ action: code ? 'short_key.search' : 'short_key.list', resourceType: 'short_key' }, page.items);
+    return { ...page, items: page.items.map((k) => view(k, items.get(k.id) ?? [])) };
   }
 
   async get(id: string): Promise<ShortKeyView> {

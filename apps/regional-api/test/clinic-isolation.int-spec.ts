@@ -76,12 +76,18 @@ describe('clinic isolation', () => {
       try {
         await c.query("select set_config('app.org_id', $1, true), set_config('app.clinic_ids', $2, true)", [a.orgId, `{${clinic1}}`]);
         for (const { table, clinicColumn } of CLINIC_TABLES.filter((entry) => entry.clinicRls)) {
-          const seen = Number((await c.query(`select count(*)::int as n from ${table} where ${clinicColumn} = $1`, [clinic2])).rows[0].n);
+          // Table and column names come from the registry, never from a request; the clinic is bound.
+          const [count, update, remove] = [
+            `select count(*)::int as n from ${table} where ${clinicColumn} = $1`,
+            `update ${table} set ${clinicColumn} = ${clinicColumn} where ${clinicColumn} = $1`,
+            `delete from ${table} where ${clinicColumn} = $1`,
+          ];
+          const seen = Number((await c.query(count, [clinic2])).rows[0].n);
           await c.query('savepoint attempt');
           let updated = 0;
           let deleted: number | string = 0;
           try {
-            updated = (await c.query(`update ${table} set ${clinicColumn} = ${clinicColumn} where ${clinicColumn} = $1`, [clinic2])).rowCount ?? 0;
+            updated = (await c.query(update, [clinic2])).rowCount ?? 0;
             await c.query('rollback to savepoint attempt');
           } catch (err) {
             // No UPDATE grant at all (attachments change only by being deleted): refused, which is as good.
@@ -89,7 +95,7 @@ describe('clinic isolation', () => {
             if ((err as { code?: string }).code !== '42501') throw err;
           }
           try {
-            deleted = (await c.query(`delete from ${table} where ${clinicColumn} = $1`, [clinic2])).rowCount ?? 0;
+            deleted = (await c.query(remove, [clinic2])).rowCount ?? 0;
           } catch (err) {
             deleted = (err as { code?: string }).code ?? String(err);
           }
@@ -113,7 +119,8 @@ describe('clinic isolation', () => {
       try {
         await c.query("select set_config('app.org_id', $1, true), set_config('app.clinic_ids', $2, true)", [a.orgId, `{${clinic1}}`]);
         for (const { table, clinicColumn } of CLINIC_TABLES.filter((entry) => !entry.clinicRls)) {
-          out[table] = (await c.query(`select 1 from ${table} where ${clinicColumn} = $1 limit 1`, [clinic2])).rowCount === 1;
+          const sql = `select 1 from ${table} where ${clinicColumn} = $1 limit 1`;
+          out[table] = (await c.query(sql, [clinic2])).rowCount === 1;
         }
       } finally {
         await c.query('rollback');

@@ -1,6 +1,7 @@
+import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { TestOrg } from '@medgenie/testing';
 import { CLINIC_TABLES, tenantTable } from '../src/database/tenant-tables';
-import { addDoctor } from './booking-support';
+import { addDoctor, createPatient } from './booking-support';
 import { placesOf, snapshotClinic, withClient } from './db';
 import { CASE_SETS, casesByRoute } from './isolation/case-sets';
 import { ClinicCase, ClinicContext, ClinicRequest, fillPath, Ids, requestOf } from './isolation/matrix';
@@ -133,6 +134,32 @@ describe('clinic isolation', () => {
   // One test per case; the tests above tie the cases to the live route table and the schema.
   it.each(CASE_LIST)('%s', async (_name, key, testCase) => {
     expect(await check(key, testCase)).toBeNull();
+  });
+
+  /**
+   * Access to a clinic can be taken away. A keyed request's answer is kept for 24 hours and a
+   * retry with the same key replays it (idempotency_keys is org-wide, keyed by user): the replay
+   * must not hand a member who has lost clinic 2 a clinic-2 row they can no longer read.
+   */
+  it("a member who lost clinic 2 reads none of its rows by replaying a keyed request made while they had it", async () => {
+    const org = await region.createOrg({ extraClinics: 1 });
+    const [first, second] = org.clinicIds;
+    const member = await org.addMember('staff', [first, second]);
+    const doctor = await addDoctor(org, [second]);
+    const patient = await createPatient(region, org.admin.token, 'Revoked');
+    const booking = { clinicId: second, patientId: patient, doctorId: doctor.doctorId, startsAt: '2033-02-01T09:00:00Z', durationMinutes: 15 };
+    const keyed = { token: member.token, headers: { 'idempotency-key': 'clinic-2-booking' } };
+    const made = await region.client.post<{ id: string }>('/v1/appointments', booking, keyed);
+    expect(made.status).toBe(201);
+    const narrowed = await region.client.put(
+      `/internal/v1/organizations/${org.orgId}/memberships/${member.userId}`,
+      { role: 'staff', displayName: 'Test staff', clinicIds: [first] },
+      { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } },
+    );
+    expect(narrowed.status).toBe(200);
+    expect((await region.client.get(`/v1/appointments/${made.body.id}`, { token: member.token })).status).toBe(404);
+    const replay = await region.client.post('/v1/appointments', booking, keyed);
+    expect({ status: replay.status, namesTheAppointment: JSON.stringify(replay.body).includes(made.body.id) }).toEqual({ status: 404, namesTheAppointment: false });
   });
 
   async function check(key: string, testCase: ClinicCase): Promise<string | null> {

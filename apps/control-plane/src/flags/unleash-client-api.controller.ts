@@ -11,7 +11,8 @@ type ClientRequest = FlagClientRequest & { flagClient: string };
 /**
  * The Unleash client API (DESIGN §7), for the unmodified `unleash-client` SDK in the regions and
  * the gateway: the SDK's URL is `<control plane>/api`. Not a user route: the global guard lets it
- * through (@Public) and FlagClientGuard wants a client token instead. Not tenant data.
+ * through (@Public) and FlagClientGuard wants a client token instead. Not tenant data. Left out
+ * of our OpenAPI document: its contract is Unleash's client API, not ours.
  */
 @ApiExcludeController()
 @Public()

@@ -7,3 +7,4 @@ export * from './prepared';
 export * from './watchdog-client';
 export * from './database-probe';
 export * from './sql';
+export * from './migrate-command';

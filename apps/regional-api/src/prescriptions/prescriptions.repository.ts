@@ -5,10 +5,11 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AUDIT_COLUMNS, auditValues } from '../audit/audit.repository';
 import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
 import { preparedFor } from '../common/sql-patch';
+import type { MedicineLine } from './medicine-line';
 import { PrescriptionItemView, PrescriptionStatus, PrescriptionView } from './prescriptions.types';
 
 /** A line about to be written: the medicine's name is read from the catalogue in the insert itself. */
-export type PrescriptionLine = Omit<PrescriptionItemView, 'id' | 'position' | 'medicineName'>;
+export type PrescriptionLine = MedicineLine & Pick<PrescriptionItemView, 'shortKeyId'>;
 
 /** A prescription locked for a change. */
 export interface LockedPrescription {

@@ -24,20 +24,13 @@ import {
   PRESCRIPTIONS_ONE_AMENDMENT,
   PrescriptionsRepository,
 } from './prescriptions.repository';
+import { medicineLine } from './medicine-line';
 import { PrescriptionView } from './prescriptions.types';
 
 export type { PrescriptionItemView, PrescriptionView } from './prescriptions.types';
 
 function linesFrom(items: PrescriptionItemDto[] | undefined, shortKeyId: string | null = null): PrescriptionLine[] {
-  return (items ?? []).map((item) => ({
-    medicineId: item.medicineId,
-    dosage: item.dosage,
-    frequency: item.frequency,
-    duration: item.duration,
-    quantity: item.quantity ?? null,
-    instructions: item.instructions ?? null,
-    shortKeyId,
-  }));
+  return (items ?? []).map((item) => ({ ...medicineLine(item), shortKeyId }));
 }
 
 function finalError(): Error {

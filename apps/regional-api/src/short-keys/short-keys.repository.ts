@@ -3,6 +3,7 @@ import { prepared, TransactionHost } from '@medgenie/database';
 import { rowById, runById } from '../common/by-id.repository';
 import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
 import type { MedicineForm } from '../medicines/medicines.types';
+import type { MedicineLine } from '../prescriptions/medicine-line';
 
 /** A row of `short_keys` (the generated `code_key` left out). */
 export interface ShortKeyRow {
@@ -44,14 +45,7 @@ export interface ShortKeyItemRow {
 }
 
 /** A line as written: its position is its place in the list. */
-export interface NewShortKeyItem {
-  medicineId: string;
-  dosage: string;
-  frequency: string;
-  duration: string;
-  quantity: number | null;
-  instructions: string | null;
-}
+export type NewShortKeyItem = MedicineLine;
 
 export interface ShortKeyListFilter {
   /** Upper case: a prefix of the code. */

@@ -5,6 +5,7 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { Page, pageOf, pageWindow } from '../common/page';
+import { medicineLine } from '../prescriptions/medicine-line';
 import { PRESCRIPTION_ITEMS_SHORT_KEY_FK } from '../prescriptions/prescriptions.repository';
 import { CreateShortKeyDto, ListShortKeysQuery, SHORT_KEY_CODE, ShortKeyItemDto, UpdateShortKeyDto } from './dto/short-key.dto';
 import {
@@ -183,17 +184,7 @@ export class ShortKeysService {
 
   private async insertItems(shortKeyId: string, items: ShortKeyItemDto[]): Promise<void> {
     try {
-      await this.shortKeys.insertItems(
-        shortKeyId,
-        items.map((item) => ({
-          medicineId: item.medicineId,
-          dosage: item.dosage,
-          frequency: item.frequency,
-          duration: item.duration,
-          quantity: item.quantity ?? null,
-          instructions: item.instructions ?? null,
-        })),
-      );
+      await this.shortKeys.insertItems(shortKeyId, items.map(medicineLine));
     } catch (err) {
       // The medicine went away between the check and the insert (or the database's own check refused it).
       const medicineNotFound = () => fail(ErrorCode.MedicineNotFound, 'Medicine not found');

@@ -1,14 +1,6 @@
 import { Client } from 'pg';
+import { SignupResult } from '../src/signup/dto/signup.dto';
 import { cpDb, PASSWORD, signupBody, startTestControlPlane, TestControlPlane } from './support';
-
-interface SignupResponse {
-  organizationId: string;
-  clinicId: string;
-  userId: string;
-  status: string;
-  accessToken: string;
-  refreshToken: string;
-}
 
 async function orgRow(id: string) {
   const c = new Client({ connectionString: cpDb().adminUrl });
@@ -29,7 +21,7 @@ describe('signup saga', () => {
 
   it('creates the org and its admin, provisions the region, and answers 201 with tokens', async () => {
     const body = signupBody({ regionId: 'ca' });
-    const res = await cp.client.post<SignupResponse>('/v1/signup', body);
+    const res = await cp.client.post<SignupResult>('/v1/signup', body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'active' });
     expect(res.body.accessToken.split('.')).toHaveLength(3);
@@ -66,7 +58,7 @@ describe('signup saga', () => {
 
   it('answers 202 while the region is down and the worker finishes once it is back, without duplicates', async () => {
     cp.regions.in.mode = 'down';
-    const res = await cp.client.post<SignupResponse>('/v1/signup', signupBody({ regionId: 'in' }));
+    const res = await cp.client.post<SignupResult>('/v1/signup', signupBody({ regionId: 'in' }));
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('provisioning');
     expect(await orgRow(res.body.organizationId)).toMatchObject({ status: 'provisioning', provisioning_attempts: 1 });

@@ -34,14 +34,7 @@ export interface BookingCheckRow {
 }
 
 /** An appointment as written (the organization is the transaction's). */
-export interface NewAppointment {
-  id: string;
-  clinicId: string;
-  patientId: string;
-  doctorId: string;
-  startsAt: Date;
-  endsAt: Date;
-  reason: string | null;
+export interface NewAppointment extends Pick<AppointmentRow, 'id' | 'clinicId' | 'patientId' | 'doctorId' | 'startsAt' | 'endsAt' | 'reason'> {
   createdBy: string | null;
 }
 

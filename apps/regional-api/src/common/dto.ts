@@ -1,5 +1,5 @@
 import { Transform, TransformFnParams } from 'class-transformer';
-import { ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Length, ValidateIf } from 'class-validator';
 
 /** Trims surrounding whitespace of string input; other types pass through to be refused. */
 export const Trim = () => Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.trim() : value));
@@ -19,3 +19,13 @@ export const ToBoolean = () => Transform(({ value }: TransformFnParams) => (valu
 
 /** Present means not null: for fields the database keeps NOT NULL. */
 export const NotNull = () => ValidateIf((_object, value) => value !== undefined);
+
+/** Applies `decorators` as if stacked above the property in this order (TypeScript applies a stack bottom first), so their checks run in the same order. */
+export function Stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const decorate of [...decorators].reverse()) decorate(target, key);
+  };
+}
+
+/** A list of at most `maxItems` strings of 1 to 100 characters (a doctor's qualifications, a patient's allergies). */
+export const StringList = (maxItems: number) => Stacked(IsArray(), ArrayMaxSize(maxItems), IsString({ each: true }), Length(1, 100, { each: true }));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, PreparedStatement, TransactionHost } from '@medgenie/database';
-import { rowById, runById } from '../common/by-id.repository';
-import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
+import { rowById, runById, updateById } from '../common/by-id.repository';
+import { PatchColumns, preparedFor } from '../common/sql-patch';
 import { MedicineForm, MedicineScope } from './medicines.types';
 
 /** A row of `medicines` (the byte-ordered search keys left out). `organizationId` null: the global catalogue. */
@@ -133,10 +133,8 @@ export class MedicinesRepository {
   }
 
   /** Sets the patch's fields on one of the org's own medicines (nothing when the patch is empty). */
-  async update(id: string, patch: MedicinePatch): Promise<void> {
-    const sql = this.tx.sql;
-    const update = rowUpdate('medicines', PATCH_COLUMNS, sql.orgId, id, patch);
-    if (update) await sql.run(preparedFor(update.text), update.values);
+  update(id: string, patch: MedicinePatch): Promise<void> {
+    return updateById(this.tx.sql, 'medicines', PATCH_COLUMNS, id, patch);
   }
 
   /** Deletes one of the org's own medicines; a short key's or a prescription's line that names it refuses (their medicine foreign keys). */

@@ -15,3 +15,15 @@ export function medicineLine(item: PrescriptionItemDto): MedicineLine {
     instructions: item.instructions ?? null,
   };
 }
+
+/** The lines as parallel arrays (medicine, dosage, frequency, duration, quantity, instructions), as a multi-row insert binds them to unnest(). */
+export function medicineLineArrays(lines: readonly MedicineLine[]): unknown[][] {
+  return [
+    lines.map((l) => l.medicineId),
+    lines.map((l) => l.dosage),
+    lines.map((l) => l.frequency),
+    lines.map((l) => l.duration),
+    lines.map((l) => l.quantity),
+    lines.map((l) => l.instructions),
+  ];
+}

@@ -5,7 +5,7 @@ import { RequestContext } from '@medgenie/tenancy';
 import { AUDIT_COLUMNS, auditValues } from '../audit/audit.repository';
 import { ClinicDayQuery, filterByClinicDay } from '../common/day-list.repository';
 import { preparedFor } from '../common/sql-patch';
-import type { MedicineLine } from './medicine-line';
+import { MedicineLine, medicineLineArrays } from './medicine-line';
 import { PrescriptionItemView, PrescriptionStatus, PrescriptionView } from './prescriptions.types';
 
 /** A line about to be written: the medicine's name is read from the catalogue in the insert itself. */
@@ -135,15 +135,7 @@ function linesSelect(org: string, clinic: string, prescription: string, start: s
 
 /** The values of `linesSelect`'s seven parallel arrays, in its order. */
 function lineArrays(lines: PrescriptionLine[]): unknown[] {
-  return [
-    lines.map((l) => l.medicineId),
-    lines.map((l) => l.dosage),
-    lines.map((l) => l.frequency),
-    lines.map((l) => l.duration),
-    lines.map((l) => l.quantity),
-    lines.map((l) => l.instructions),
-    lines.map((l) => l.shortKeyId),
-  ];
+  return [...medicineLineArrays(lines), lines.map((l) => l.shortKeyId)];
 }
 
 const ITEM_COLUMNS = `organization_id, clinic_id, prescription_id, position, medicine_id, medicine_name, dosage, frequency, duration,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, TransactionHost } from '@medgenie/database';
-import { rowById, runById } from '../common/by-id.repository';
-import { PatchColumns, preparedFor, rowUpdate } from '../common/sql-patch';
+import { rowById, runById, updateById } from '../common/by-id.repository';
+import { PatchColumns } from '../common/sql-patch';
 import type { MedicineForm } from '../medicines/medicines.types';
-import type { MedicineLine } from '../prescriptions/medicine-line';
+import { MedicineLine, medicineLineArrays } from '../prescriptions/medicine-line';
 
 /** A row of `short_keys` (the generated `code_key` left out). */
 export interface ShortKeyRow {
@@ -162,10 +162,8 @@ export class ShortKeysRepository {
   }
 
   /** Sets the patch's fields (nothing when the patch is empty). */
-  async update(id: string, patch: ShortKeyPatch): Promise<void> {
-    const sql = this.tx.sql;
-    const update = rowUpdate('short_keys', PATCH_COLUMNS, sql.orgId, id, patch);
-    if (update) await sql.run(preparedFor(update.text), update.values);
+  update(id: string, patch: ShortKeyPatch): Promise<void> {
+    return updateById(this.tx.sql, 'short_keys', PATCH_COLUMNS, id, patch);
   }
 
   /** Deletes a key and its lines; a prescription written with it refuses (its foreign key to the key). */
@@ -176,16 +174,7 @@ export class ShortKeysRepository {
   /** Writes a key's lines, positions from 0 in their order. */
   async insertItems(shortKeyId: string, items: NewShortKeyItem[]): Promise<void> {
     const sql = this.tx.sql;
-    await sql.run(INSERT_ITEMS, [
-      sql.orgId,
-      shortKeyId,
-      items.map((i) => i.medicineId),
-      items.map((i) => i.dosage),
-      items.map((i) => i.frequency),
-      items.map((i) => i.duration),
-      items.map((i) => i.quantity),
-      items.map((i) => i.instructions),
-    ]);
+    await sql.run(INSERT_ITEMS, [sql.orgId, shortKeyId, ...medicineLineArrays(items)]);
   }
 
   async deleteItems(shortKeyId: string): Promise<void> {

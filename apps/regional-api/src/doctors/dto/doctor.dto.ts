@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { NotNull, ToBoolean, Trim } from '../../common/dto';
+import { NotNull, StringList, ToBoolean, Trim } from '../../common/dto';
 
 /** "HH:MM", 00:00 to 23:59; an end may also be 24:00 (midnight at the end of the day). */
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -12,12 +12,7 @@ export class UpdateDoctorDto {
 
   @IsOptional() @Trim() @IsString() @Length(1, 120) specialization?: string | null;
 
-  @NotNull()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
-  qualifications?: string[];
+  @NotNull() @StringList(20) qualifications?: string[];
 
   @IsOptional()
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })

@@ -1,20 +1,8 @@
 import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDateString,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsDateString, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PostalAddressDto } from '../../common/address.dto';
-import { NormalizePhone, PHONE_PATTERN, Trim } from '../../common/dto';
+import { NormalizePhone, PHONE_PATTERN, StringList, Trim } from '../../common/dto';
 import { PageQuery } from '../../common/page';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
@@ -48,12 +36,7 @@ export class CreatePatientDto {
 
   @IsOptional() @IsIn(BLOOD_GROUPS) bloodGroup?: (typeof BLOOD_GROUPS)[number];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
-  allergies?: string[];
+  @IsOptional() @StringList(50) allergies?: string[];
 
   @IsOptional() @ValidateNested() @Type(() => EmergencyContactDto) emergencyContact?: EmergencyContactDto;
 }

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { applyDecorators } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { Trim } from '../../common/dto';
+import { Stacked, Trim } from '../../common/dto';
 import { ClinicDayPageQuery } from '../../common/page';
 
 /** A short key's code, or its id. */
@@ -31,7 +30,7 @@ export class PrescriptionItemDto {
 
 /** A prescription's lines, in order. */
 const PrescriptionItems = () =>
-  applyDecorators(IsOptional(), IsArray(), ArrayMaxSize(MAX_ITEMS), ValidateNested({ each: true }), Type(() => PrescriptionItemDto));
+  Stacked(IsOptional(), IsArray(), ArrayMaxSize(MAX_ITEMS), ValidateNested({ each: true }), Type(() => PrescriptionItemDto));
 
 export class CreatePrescriptionDto {
   /** Written from this appointment: clinic, patient and doctor come from it (and must agree when also given). */

@@ -1,10 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { TokenPair } from '../src/identity/dto/auth.dto';
 import { PASSWORD, signupBody, startTestControlPlane, TestControlPlane } from './support';
 
-interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-}
+type Tokens = Pick<TokenPair, 'accessToken' | 'refreshToken'>;
 
 describe('identity', () => {
   let cp: TestControlPlane;

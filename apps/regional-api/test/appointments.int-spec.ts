@@ -1,20 +1,12 @@
 import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
+import { AppointmentView } from '../src/appointments/appointments.service';
 import { Page as PageOf } from '../src/common/page';
 import { addDoctor, createPatient, doctorOf, practiseAt } from './booking-support';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Appointment {
-  id: string;
-  clinicId: string;
-  patientId: string;
-  doctorId: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  reason: string | null;
-}
+type Appointment = AppointmentView;
 
 type Page = PageOf<Appointment>;
 

@@ -1,34 +1,13 @@
 import { TestMember, TestOrg } from '@medgenie/testing';
 import { Page } from '../src/common/page';
+import { ObservationView } from '../src/dental/observations.service';
+import { ProcedureView } from '../src/dental/procedures.service';
 import { withClient } from './db';
 import { auditActions, createPatient, doctorOf } from './dental-support';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Observation {
-  id: string;
-  patientId: string;
-  clinicId: string;
-  doctorId: string | null;
-  templateId: string | null;
-  tooth: number;
-  surface: string | null;
-  condition: string;
-  severity: string | null;
-  notes: string | null;
-  observedAt: string;
-}
-
-interface Procedure {
-  id: string;
-  code: string;
-  status: string;
-  cost: number;
-  currency: string;
-  tooth: number | null;
-  performedAt: string | null;
-  observationId: string | null;
-  notes: string | null;
-}
+type Observation = ObservationView;
+type Procedure = ProcedureView;
 
 describe('dental records', () => {
   let region: TestRegion;

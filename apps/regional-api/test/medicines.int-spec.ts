@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
+import { MedicineView } from '../src/medicines/medicines.service';
 import { Page as PageOf } from '../src/common/page';
 import { GLOBAL_MEDICINES } from '../src/migrations/1764000100000-global-medicine-catalogue';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-interface Medicine {
-  id: string;
-  scope: 'global' | 'organization';
-  name: string;
-  genericName: string | null;
-  form: string;
-  strength: string | null;
-  manufacturer: string | null;
-  isActive: boolean;
-}
+type Medicine = MedicineView;
 type Page = PageOf<Medicine>;
 
 describe('medicines', () => {

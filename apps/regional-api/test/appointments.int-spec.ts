@@ -1,14 +1,10 @@
 import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
 import { AppointmentView } from '../src/appointments/appointments.service';
-import { Page as PageOf } from '../src/common/page';
+import { Page } from '../src/common/page';
 import { addDoctor, createPatient, doctorOf, practiseAt } from './booking-support';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
-
-type Appointment = AppointmentView;
-
-type Page = PageOf<Appointment>;
 
 describe('appointments', () => {
   let region: TestRegion;
@@ -40,10 +36,10 @@ describe('appointments', () => {
   afterAll(() => region?.close());
 
   const book = (body: Record<string, unknown>, as = token) =>
-    region.client.post<Appointment & ErrorBody>('/v1/appointments', { clinicId: mainClinic, patientId: patient, doctorId: doctor, ...body }, { token: as });
+    region.client.post<AppointmentView & ErrorBody>('/v1/appointments', { clinicId: mainClinic, patientId: patient, doctorId: doctor, ...body }, { token: as });
   const setStatus = (id: string, status: string, as = token) =>
-    region.client.post<Appointment & ErrorBody>(`/v1/appointments/${id}/status`, { status }, { token: as });
-  const list = (query: string, as = token) => region.client.get<Page & ErrorBody>(`/v1/appointments?${query}`, { token: as });
+    region.client.post<AppointmentView & ErrorBody>(`/v1/appointments/${id}/status`, { status }, { token: as });
+  const list = (query: string, as = token) => region.client.get<Page<AppointmentView> & ErrorBody>(`/v1/appointments?${query}`, { token: as });
 
   it('books with an end, a duration or the clinic slot length, and reads it back', async () => {
     const withEnd = await book({ startsAt: '2031-01-06T09:00:00+05:30', endsAt: '2031-01-06T09:30:00+05:30', reason: 'Fever for three days' });
@@ -57,7 +53,7 @@ describe('appointments', () => {
       status: 'scheduled',
       reason: 'Fever for three days',
     });
-    const read = await region.client.get<Appointment>(`/v1/appointments/${withEnd.body.id}`, { token });
+    const read = await region.client.get<AppointmentView>(`/v1/appointments/${withEnd.body.id}`, { token });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(withEnd.body);
 
@@ -162,7 +158,7 @@ describe('appointments', () => {
       const id = await fresh(...path);
       const res = await setStatus(id, next);
       expect({ path, next, status: res.status, code: res.body.code }).toEqual({ path, next, status: 409, code: 'INVALID_STATUS_TRANSITION' });
-      const still = await region.client.get<Appointment>(`/v1/appointments/${id}`, { token });
+      const still = await region.client.get<AppointmentView>(`/v1/appointments/${id}`, { token });
       expect(still.body.status).toBe(path.length ? path[path.length - 1] : 'scheduled');
     }
     expect((await setStatus(await fresh(), 'finished')).status).toBe(400);
@@ -172,14 +168,14 @@ describe('appointments', () => {
     const d = (await addDoctor(org, [mainClinic])).doctorId;
     const a = (await book({ doctorId: d, startsAt: '2031-06-02T09:00:00Z', durationMinutes: 30 })).body;
     const b = (await book({ doctorId: d, startsAt: '2031-06-02T11:00:00Z', durationMinutes: 30 })).body;
-    const moved = await region.client.patch<Appointment>(`/v1/appointments/${a.id}`, { startsAt: '2031-06-02T10:00:00Z', reason: 'Follow-up' }, { token });
+    const moved = await region.client.patch<AppointmentView>(`/v1/appointments/${a.id}`, { startsAt: '2031-06-02T10:00:00Z', reason: 'Follow-up' }, { token });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ startsAt: '2031-06-02T10:00:00.000Z', endsAt: '2031-06-02T10:30:00.000Z', reason: 'Follow-up' });
-    const longer = await region.client.patch<Appointment>(`/v1/appointments/${a.id}`, { durationMinutes: 60 }, { token });
+    const longer = await region.client.patch<AppointmentView>(`/v1/appointments/${a.id}`, { durationMinutes: 60 }, { token });
     expect(longer.body).toMatchObject({ startsAt: '2031-06-02T10:00:00.000Z', endsAt: '2031-06-02T11:00:00.000Z' });
     const clash = await region.client.patch<ErrorBody>(`/v1/appointments/${a.id}`, { startsAt: '2031-06-02T10:45:00Z' }, { token });
     expect(clash).toMatchObject({ status: 409, body: { code: 'APPOINTMENT_SLOT_TAKEN' } });
-    const cleared = await region.client.patch<Appointment>(`/v1/appointments/${a.id}`, { reason: null }, { token });
+    const cleared = await region.client.patch<AppointmentView>(`/v1/appointments/${a.id}`, { reason: null }, { token });
     expect(cleared.body.reason).toBeNull();
 
     await setStatus(b.id, 'checked_in');
@@ -211,7 +207,7 @@ describe('appointments', () => {
       expect({ startsAt, status: res.status, code: res.body.code }).toEqual({ startsAt, status: 409, code: 'OUTSIDE_DOCTOR_HOURS' });
     }
     // Rescheduling is held to the same hours.
-    const moveTo = (startsAt: string) => region.client.patch<Appointment & ErrorBody>(`/v1/appointments/${inHours.body.id}`, { startsAt }, { token });
+    const moveTo = (startsAt: string) => region.client.patch<AppointmentView & ErrorBody>(`/v1/appointments/${inHours.body.id}`, { startsAt }, { token });
     expect((await moveTo('2031-03-04T10:00:00-05:00')).body.code).toBe('OUTSIDE_DOCTOR_HOURS');
     expect((await moveTo('2031-03-03T15:00:00-05:00')).status).toBe(200);
   });
@@ -250,10 +246,10 @@ describe('appointments', () => {
     expect(walkIn.status).toBe(201);
     const later = await book({ doctorId: d, startsAt: '2031-10-20T09:00:00Z', durationMinutes: 15 });
     expect(later.status).toBe(201);
-    const moved = await region.client.patch<Appointment & ErrorBody>(`/v1/appointments/${later.body.id}`, { startsAt: ago(120) }, { token });
+    const moved = await region.client.patch<AppointmentView & ErrorBody>(`/v1/appointments/${later.body.id}`, { startsAt: ago(120) }, { token });
     expect(moved.status).toBe(422);
     expect(moved.body.code).toBe('APPOINTMENT_IN_PAST');
-    const unchanged = await region.client.get<Appointment>(`/v1/appointments/${later.body.id}`, { token });
+    const unchanged = await region.client.get<AppointmentView>(`/v1/appointments/${later.body.id}`, { token });
     expect(unchanged.body.startsAt).toBe('2031-10-20T09:00:00.000Z');
     // Changing only the length of an appointment that has begun is not a booking in the past.
     expect((await region.client.patch(`/v1/appointments/${walkIn.body.id}`, { durationMinutes: 30 }, { token })).status).toBe(200);
@@ -297,7 +293,7 @@ describe('appointments', () => {
       await at(kolkata, '2031-08-10T18:30:00Z'),
     ];
     const t = [await at(toronto.body.id, '2031-08-10T03:00:00Z'), await at(toronto.body.id, '2031-08-11T02:00:00Z')];
-    const ids = (res: { body: Page }) => res.body.items.map((a) => a.id);
+    const ids = (res: { body: Page<AppointmentView> }) => res.body.items.map((a) => a.id);
 
     const day = await list(`date=2031-08-10&clinicId=${kolkata}`);
     expect(day.status).toBe(200);
@@ -344,7 +340,7 @@ describe('appointments', () => {
     expect((await list(`clinicId=${kolkata}`, staff.token)).status).toBe(404);
     const mine = await list(`date=2031-09-01&doctorId=${doctor}`, staff.token);
     expect(mine.body.items.map((a) => a.id)).toEqual([staffBooks.body.id]);
-    expect((await region.client.get<Appointment>(`/v1/appointments/${inKolkata.id}`, { token })).body.status).toBe('scheduled');
+    expect((await region.client.get<AppointmentView>(`/v1/appointments/${inKolkata.id}`, { token })).body.status).toBe('scheduled');
   });
 
   it("answers 404 for another org's clinic, patient or doctor, and 409 for a doctor who does not practise at the clinic", async () => {

@@ -6,9 +6,6 @@ import { withClient } from './db';
 import { auditActions, createPatient, doctorOf } from './dental-support';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-type Observation = ObservationView;
-type Procedure = ProcedureView;
-
 describe('dental records', () => {
   let region: TestRegion;
   let org: TestOrg;
@@ -74,7 +71,7 @@ describe('dental records', () => {
         { name: 'Mesial caries', surface: 'mesial', condition: 'caries', severity: 'mild', notesTemplate: 'Early lesion.' },
         admin(),
       );
-      const res = await region.client.post<Observation>(
+      const res = await region.client.post<ObservationView>(
         '/v1/dental/observations',
         { patientId: patient, clinicId: clinic, templateId: template.body.id, tooth: 36, severity: 'severe' },
         { token: doctor.token },
@@ -94,7 +91,7 @@ describe('dental records', () => {
 
       // Deleting the template keeps the observation's values and clears its link.
       expect((await region.client.delete(`/v1/dental/templates/${template.body.id}`, admin())).status).toBe(204);
-      const after = await region.client.get<Observation>(`/v1/dental/observations/${res.body.id}`, admin());
+      const after = await region.client.get<ObservationView>(`/v1/dental/observations/${res.body.id}`, admin());
       expect(after.body).toMatchObject({ templateId: null, condition: 'caries', notes: 'Early lesion.' });
       expect((await region.client.get(`/v1/dental/templates/${template.body.id}`, admin())).status).toBe(404);
     });
@@ -134,18 +131,18 @@ describe('dental records', () => {
 
     it('lists a patient’s chart, by tooth, and corrects and deletes findings', async () => {
       const make = (tooth: number, condition: string) =>
-        region.client.post<Observation>('/v1/dental/observations', { patientId: otherPatient, clinicId: clinic, tooth, condition }, admin());
+        region.client.post<ObservationView>('/v1/dental/observations', { patientId: otherPatient, clinicId: clinic, tooth, condition }, admin());
       const [a, b] = [await make(14, 'caries'), await make(14, 'filled')];
       await make(46, 'crown');
-      const all = await region.client.get<Page<Observation>>(`/v1/dental/observations?patientId=${otherPatient}`, { token: staff.token });
+      const all = await region.client.get<Page<ObservationView>>(`/v1/dental/observations?patientId=${otherPatient}`, { token: staff.token });
       expect(all.status).toBe(200);
       expect(all.body.items).toHaveLength(3);
-      const tooth14 = await region.client.get<Page<Observation>>(`/v1/dental/observations?patientId=${otherPatient}&tooth=14`, admin());
+      const tooth14 = await region.client.get<Page<ObservationView>>(`/v1/dental/observations?patientId=${otherPatient}&tooth=14`, admin());
       expect(tooth14.body.items.map((o) => o.id).sort()).toEqual([a.body.id, b.body.id].sort());
       expect((await region.client.get(`/v1/dental/observations?patientId=${otherPatient}&tooth=19`, admin())).status).toBe(400);
       expect((await region.client.get('/v1/dental/observations', admin())).status).toBe(400);
 
-      const patched = await region.client.patch<Observation>(`/v1/dental/observations/${a.body.id}`, { surface: 'distal', severity: 'mild', tooth: 15 }, admin());
+      const patched = await region.client.patch<ObservationView>(`/v1/dental/observations/${a.body.id}`, { surface: 'distal', severity: 'mild', tooth: 15 }, admin());
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ surface: 'distal', severity: 'mild', tooth: 15, condition: 'caries' });
       expect((await region.client.patch(`/v1/dental/observations/${a.body.id}`, { tooth: 59 }, admin())).status).toBe(400);
@@ -156,9 +153,9 @@ describe('dental records', () => {
     });
 
     it('is clinic-scoped: staff of another clinic neither see nor write there (404), staff never write', async () => {
-      const obs = await region.client.post<Observation>('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 11, condition: 'fracture' }, admin());
+      const obs = await region.client.post<ObservationView>('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 11, condition: 'fracture' }, admin());
       expect((await region.client.get(`/v1/dental/observations/${obs.body.id}`, { token: otherClinicStaff.token })).status).toBe(404);
-      const list = await region.client.get<Page<Observation>>(`/v1/dental/observations?patientId=${patient}`, { token: otherClinicStaff.token });
+      const list = await region.client.get<Page<ObservationView>>(`/v1/dental/observations?patientId=${patient}`, { token: otherClinicStaff.token });
       expect(list.status).toBe(200);
       expect(list.body.items).toEqual([]);
       expect((await region.client.get(`/v1/dental/observations/${obs.body.id}`, { token: staff.token })).status).toBe(200);
@@ -191,7 +188,7 @@ describe('dental records', () => {
 
   describe('procedures', () => {
     const create = (body: Record<string, unknown>, token = org.admin.token) =>
-      region.client.post<Procedure & { code: string }>('/v1/dental/procedures', { patientId: patient, clinicId: clinic, description: 'Resin composite, two surfaces, posterior', ...body }, { token });
+      region.client.post<ProcedureView & { code: string }>('/v1/dental/procedures', { patientId: patient, clinicId: clinic, description: 'Resin composite, two surfaces, posterior', ...body }, { token });
 
     it('records a coded procedure in the region’s currency, and validates code, tooth and cost', async () => {
       const res = await create({ code: ' d2392 ', tooth: 36, surface: 'occlusal', cost: 1500.5 });
@@ -224,7 +221,7 @@ describe('dental records', () => {
 
     it('moves planned -> in_progress -> completed and no further; completed is closed but for notes', async () => {
       const p = (await create({ code: 'D3310', tooth: 11, cost: 8000 })).body;
-      const step = (body: Record<string, unknown>) => region.client.patch<Procedure & { code: string }>(`/v1/dental/procedures/${p.id}`, body, admin());
+      const step = (body: Record<string, unknown>) => region.client.patch<ProcedureView & { code: string }>(`/v1/dental/procedures/${p.id}`, body, admin());
       expect((await step({ status: 'in_progress' })).body.status).toBe('in_progress');
       const back = await step({ status: 'planned' });
       expect(back.status).toBe(409);
@@ -262,8 +259,8 @@ describe('dental records', () => {
     });
 
     it('links the observation it treats, of the same patient only', async () => {
-      const obs = (await region.client.post<Observation>('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 26, condition: 'caries' }, admin())).body;
-      const other = (await region.client.post<Observation>('/v1/dental/observations', { patientId: otherPatient, clinicId: clinic, tooth: 26, condition: 'caries' }, admin())).body;
+      const obs = (await region.client.post<ObservationView>('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 26, condition: 'caries' }, admin())).body;
+      const other = (await region.client.post<ObservationView>('/v1/dental/observations', { patientId: otherPatient, clinicId: clinic, tooth: 26, condition: 'caries' }, admin())).body;
       const linked = await create({ code: 'D2140', tooth: 26, observationId: obs.id });
       expect(linked.status).toBe(201);
       expect(linked.body.observationId).toBe(obs.id);
@@ -276,7 +273,7 @@ describe('dental records', () => {
         await expect(c.query('update dental_procedures set observation_id = $1 where id = $2', [other.id, linked.body.id])).rejects.toMatchObject({ code: '23503' });
       });
 
-      const list = await region.client.get<Page<Procedure>>(`/v1/dental/procedures?patientId=${patient}&status=planned`, { token: staff.token });
+      const list = await region.client.get<Page<ProcedureView>>(`/v1/dental/procedures?patientId=${patient}&status=planned`, { token: staff.token });
       expect(list.status).toBe(200);
       expect(list.body.items.map((p) => p.id)).toContain(linked.body.id);
       expect(list.body.items.every((p) => p.status === 'planned')).toBe(true);
@@ -286,7 +283,7 @@ describe('dental records', () => {
   });
 
   it('audits every read and write with identifiers and counts only', async () => {
-    const obs = (await region.client.post<Observation>(
+    const obs = (await region.client.post<ObservationView>(
       '/v1/dental/observations',
       { patientId: otherPatient, clinicId: clinic, tooth: 47, condition: 'abscess', notes: 'Swelling, tender to percussion' },
       admin(),

@@ -5,8 +5,6 @@ import { DoctorView } from '../src/doctors/doctors.service';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-type Doctor = DoctorView;
-
 describe('doctors', () => {
   let region: TestRegion;
   let org: TestOrg;
@@ -18,9 +16,9 @@ describe('doctors', () => {
   afterAll(() => region?.close());
 
   const as = (token: string) => ({ token });
-  const list = (query = '', token = org.admin.token) => region.client.get<Doctor[]>(`/v1/doctors${query}`, as(token));
+  const list = (query = '', token = org.admin.token) => region.client.get<DoctorView[]>(`/v1/doctors${query}`, as(token));
   const doctorOf = async (o: TestOrg, membershipId: string) =>
-    (await region.client.get<Doctor[]>('/v1/doctors', as(o.admin.token))).body.find((d) => d.membershipId === membershipId)!;
+    (await region.client.get<DoctorView[]>('/v1/doctors', as(o.admin.token))).body.find((d) => d.membershipId === membershipId)!;
   const profilesOf = (orgId: string, membershipId: string) =>
     withClient(testDb().adminUrl, async (c) =>
       Number((await c.query('select count(*)::int as n from doctors where organization_id = $1 and membership_id = $2', [orgId, membershipId])).rows[0].n),
@@ -96,14 +94,14 @@ describe('doctors', () => {
         { weekday: 1, start: '13:00', end: '17:00' },
         { weekday: 1, start: '09:00', end: '13:00' },
       ];
-      const res = await region.client.put<Doctor>(url, { schedule }, as(org.admin.token));
+      const res = await region.client.put<DoctorView>(url, { schedule }, as(org.admin.token));
       expect(res.status).toBe(200);
       expect(res.body.clinics.find((c) => c.clinicId === org.clinicIds[1])?.schedule).toEqual([
         { weekday: 1, start: '09:00', end: '13:00' },
         { weekday: 1, start: '13:00', end: '17:00' },
         { weekday: 3, start: '14:00', end: '18:00' },
       ]);
-      const replaced = await region.client.put<Doctor>(url, { schedule: [{ weekday: 7, start: '10:00', end: '24:00' }] }, as(org.admin.token));
+      const replaced = await region.client.put<DoctorView>(url, { schedule: [{ weekday: 7, start: '10:00', end: '24:00' }] }, as(org.admin.token));
       expect(replaced.body.clinics.find((c) => c.clinicId === org.clinicIds[1])?.schedule).toEqual([{ weekday: 7, start: '10:00', end: '24:00' }]);
 
       const atSecond = await list(`?clinicId=${org.clinicIds[1]}`);
@@ -162,7 +160,7 @@ describe('doctors', () => {
   describe('profiles', () => {
     it('reads one doctor by id (404 for an unknown id) and filters the list', async () => {
       const admin = await doctorOf(org, org.admin.membershipId);
-      const read = await region.client.get<Doctor>(`/v1/doctors/${admin.id}`, as(org.admin.token));
+      const read = await region.client.get<DoctorView>(`/v1/doctors/${admin.id}`, as(org.admin.token));
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ id: admin.id, membershipId: org.admin.membershipId });
       expect((await region.client.get(`/v1/doctors/${randomUUID()}`, as(org.admin.token))).status).toBe(404);
@@ -185,10 +183,10 @@ describe('doctors', () => {
         consultationFee: 500.5,
         bio: 'Root canals without fear.',
       };
-      const res = await region.client.patch<Doctor>(`/v1/doctors/${doctor.id}`, body, as(org.admin.token));
+      const res = await region.client.patch<DoctorView>(`/v1/doctors/${doctor.id}`, body, as(org.admin.token));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject(body);
-      const cleared = await region.client.patch<Doctor>(`/v1/doctors/${doctor.id}`, { bio: null, consultationFee: null }, as(org.admin.token));
+      const cleared = await region.client.patch<DoctorView>(`/v1/doctors/${doctor.id}`, { bio: null, consultationFee: null }, as(org.admin.token));
       expect(cleared.body).toMatchObject({ bio: null, consultationFee: null, licenseNumber: 'KMC-12345' });
     });
 
@@ -222,20 +220,20 @@ describe('doctors', () => {
       const me = await org.addMember('doctor', [org.clinicIds[0]]);
       const mine = await doctorOf(org, me.membershipId);
       const admin = await doctorOf(org, org.admin.membershipId);
-      const own = await region.client.patch<Doctor>(`/v1/doctors/${mine.id}`, { bio: 'Mine', qualifications: ['MBBS'] }, as(me.token));
+      const own = await region.client.patch<DoctorView>(`/v1/doctors/${mine.id}`, { bio: 'Mine', qualifications: ['MBBS'] }, as(me.token));
       expect(own.status).toBe(200);
       expect(own.body).toMatchObject({ bio: 'Mine', qualifications: ['MBBS'] });
       expect((await region.client.patch(`/v1/doctors/${mine.id}`, { isActive: false }, as(me.token))).status).toBe(403);
       expect((await region.client.patch(`/v1/doctors/${admin.id}`, { bio: 'Not mine' }, as(me.token))).status).toBe(403);
       const staff = await org.addMember('staff', [org.clinicIds[0]]);
       expect((await region.client.patch(`/v1/doctors/${mine.id}`, { bio: 'Staff' }, as(staff.token))).status).toBe(403);
-      expect((await region.client.get<Doctor>(`/v1/doctors/${mine.id}`, as(me.token))).body.bio).toBe('Mine');
+      expect((await region.client.get<DoctorView>(`/v1/doctors/${mine.id}`, as(me.token))).body.bio).toBe('Mine');
     });
 
     it('deactivates a doctor (org admins), and the active filter follows', async () => {
       const member = await org.addMember('doctor', []);
       const doctor = await doctorOf(org, member.membershipId);
-      const res = await region.client.patch<Doctor>(`/v1/doctors/${doctor.id}`, { isActive: false }, as(org.admin.token));
+      const res = await region.client.patch<DoctorView>(`/v1/doctors/${doctor.id}`, { isActive: false }, as(org.admin.token));
       expect(res.body.isActive).toBe(false);
       expect((await list('?active=false')).body.map((d) => d.id)).toContain(doctor.id);
       expect((await list('?active=true')).body.map((d) => d.id)).not.toContain(doctor.id);
@@ -247,7 +245,7 @@ describe('doctors', () => {
         await region.client.put(`/v1/doctors/${doctor.id}/clinics/${clinicId}`, { schedule: [] }, as(org.admin.token));
       }
       const staff = await org.addMember('staff', [org.clinicIds[1]]);
-      const seen = await region.client.get<Doctor>(`/v1/doctors/${doctor.id}`, as(staff.token));
+      const seen = await region.client.get<DoctorView>(`/v1/doctors/${doctor.id}`, as(staff.token));
       expect(seen.body.clinics.map((c) => c.clinicId)).toEqual([org.clinicIds[1]]);
       expect((await list(`?clinicId=${org.clinicIds[0]}`, staff.token)).body).toEqual([]);
     });
@@ -257,7 +255,7 @@ describe('doctors', () => {
     it('makes one for an org admin membership that has none (201), once (409)', async () => {
       const second = await org.addMember('org_admin', []);
       expect(await profilesOf(org.orgId, second.membershipId)).toBe(0);
-      const res = await region.client.post<Doctor>('/v1/doctors', { membershipId: second.membershipId, specialization: 'Prosthodontics' }, as(org.admin.token));
+      const res = await region.client.post<DoctorView>('/v1/doctors', { membershipId: second.membershipId, specialization: 'Prosthodontics' }, as(org.admin.token));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ membershipId: second.membershipId, role: 'org_admin', specialization: 'Prosthodontics', clinics: [] });
       const again = await region.client.post<{ code: string }>('/v1/doctors', { membershipId: second.membershipId }, as(org.admin.token));

@@ -2,31 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@medgenie/http';
 import { TestOrg } from '@medgenie/testing';
 import { MedicineView } from '../src/medicines/medicines.service';
-import { Page as PageOf } from '../src/common/page';
+import { Page } from '../src/common/page';
 import { GLOBAL_MEDICINES } from '../src/migrations/1764000100000-global-medicine-catalogue';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
-
-type Medicine = MedicineView;
-type Page = PageOf<Medicine>;
 
 describe('medicines', () => {
   let region: TestRegion;
   let a: TestOrg;
   let b: TestOrg;
-  let paracetamol: Medicine;
+  let paracetamol: MedicineView;
 
   beforeAll(async () => {
     region = await startTestRegion();
     [a, b] = await Promise.all([region.createOrg(), region.createOrg()]);
-    const page = await region.client.get<Page>('/v1/medicines?search=paracetamol&form=tablet', { token: a.admin.token });
+    const page = await region.client.get<Page<MedicineView>>('/v1/medicines?search=paracetamol&form=tablet', { token: a.admin.token });
     paracetamol = page.body.items.find((m) => m.strength === '500 mg')!;
   });
   afterAll(() => region?.close());
 
-  const search = (org: TestOrg, query: string) => region.client.get<Page>(`/v1/medicines?${query}`, { token: org.admin.token });
+  const search = (org: TestOrg, query: string) => region.client.get<Page<MedicineView>>(`/v1/medicines?${query}`, { token: org.admin.token });
   const create = (org: TestOrg, body: Record<string, unknown>, token = org.admin.token) =>
-    region.client.post<Medicine & ErrorBody>('/v1/medicines', body, { token });
+    region.client.post<MedicineView & ErrorBody>('/v1/medicines', body, { token });
   const globalRow = (id: string) =>
     withClient(testDb().adminUrl, async (c) => (await c.query('select name, is_active, updated_at from medicines where id = $1', [id])).rows[0]);
 
@@ -45,7 +42,7 @@ describe('medicines', () => {
     it('is visible to every org, page by page', async () => {
       expect(paracetamol).toMatchObject({ scope: 'global', name: 'Paracetamol', form: 'tablet', strength: '500 mg', isActive: true });
       for (const org of [a, b]) {
-        const read = await region.client.get<Medicine>(`/v1/medicines/${paracetamol.id}`, { token: org.admin.token });
+        const read = await region.client.get<MedicineView>(`/v1/medicines/${paracetamol.id}`, { token: org.admin.token });
         expect(read.status).toBe(200);
         expect(read.body).toEqual(paracetamol);
       }
@@ -125,7 +122,7 @@ describe('medicines', () => {
       expect((await search(b, 'search=apollozine')).body.items).toEqual([]);
       expect((await search(b, 'scope=organization&limit=100')).body.items.map((m) => m.id)).not.toContain(own.body.id);
       expect((await search(a, 'search=apollo')).body.items.map((m) => m.id)).toEqual([own.body.id]);
-      expect((await region.client.get<Medicine>(url, { token: a.admin.token })).body.name).toBe('Apollo Secret Syrup');
+      expect((await region.client.get<MedicineView>(url, { token: a.admin.token })).body.name).toBe('Apollo Secret Syrup');
     });
   });
 
@@ -203,11 +200,11 @@ describe('medicines', () => {
     it('updates and deactivates an own medicine; the active filter follows', async () => {
       const made = await create(a, { name: 'Pan', genericName: 'Pantoprazole', form: 'tablet', strength: '40 mg' });
       const url = `/v1/medicines/${made.body.id}`;
-      const updated = await region.client.patch<Medicine>(url, { manufacturer: 'Alkem', strength: '20 mg' }, { token: a.admin.token });
+      const updated = await region.client.patch<MedicineView>(url, { manufacturer: 'Alkem', strength: '20 mg' }, { token: a.admin.token });
       expect(updated.status).toBe(200);
       expect(updated.body).toMatchObject({ name: 'Pan', strength: '20 mg', manufacturer: 'Alkem' });
       expect((await region.client.patch(url, { name: null }, { token: a.admin.token })).status).toBe(400);
-      expect((await region.client.patch<Medicine>(url, { isActive: false }, { token: a.admin.token })).body.isActive).toBe(false);
+      expect((await region.client.patch<MedicineView>(url, { isActive: false }, { token: a.admin.token })).body.isActive).toBe(false);
       expect((await search(a, 'search=pan&active=true')).body.items.map((m) => m.id)).not.toContain(made.body.id);
       expect((await search(a, 'search=pan&active=false')).body.items.map((m) => m.id)).toEqual([made.body.id]);
       // Renaming into a duplicate of a catalogue medicine is refused too.

@@ -1,16 +1,12 @@
 import type { ErrorBody } from '@medgenie/http';
 import { TestMember, TestOrg } from '@medgenie/testing';
 import { addDoctor, createPatient, doctorOf, globalMedicines, MedicineRow, orgMedicine, practiseAt } from './booking-support';
-import { Page as PageOf } from '../src/common/page';
+import { Page } from '../src/common/page';
 import { PrescriptionItemView, PrescriptionView } from '../src/prescriptions/prescriptions.types';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
 
-type Item = PrescriptionItemView;
-type Prescription = PrescriptionView;
-type Page = PageOf<Prescription>;
-
-type Res = Prescription & ErrorBody;
+type Res = PrescriptionView & ErrorBody;
 
 describe('prescriptions', () => {
   let region: TestRegion;
@@ -35,7 +31,7 @@ describe('prescriptions', () => {
   });
   afterAll(() => region?.close());
 
-  const line = (medicine: MedicineRow, extra: Partial<Item> = {}) => ({
+  const line = (medicine: MedicineRow, extra: Partial<PrescriptionItemView> = {}) => ({
     medicineId: medicine.id,
     dosage: '1 tablet',
     frequency: '1-0-1',
@@ -47,7 +43,7 @@ describe('prescriptions', () => {
   const get = (id: string, token = admin) => region.client.get<Res>(`/v1/prescriptions/${id}`, { token });
   const finalize = (id: string, token = doctor.token) => region.client.post<Res>(`/v1/prescriptions/${id}/finalize`, {}, { token });
   const amend = (id: string, token = doctor.token) => region.client.post<Res>(`/v1/prescriptions/${id}/amendments`, {}, { token });
-  const list = (query: string, token = admin) => region.client.get<Page & ErrorBody>(`/v1/prescriptions?${query}`, { token });
+  const list = (query: string, token = admin) => region.client.get<Page<PrescriptionView> & ErrorBody>(`/v1/prescriptions?${query}`, { token });
   const shortKey = async (code: string, medicines: MedicineRow[]) => {
     const res = await region.client.post<{ id: string }>(
       '/v1/short-keys',
@@ -233,7 +229,7 @@ describe('prescriptions', () => {
       clinicId: clinic,
       doctorId: doctor.doctorId,
     });
-    const strip = (items: Item[]) => items.map(({ id: _id, ...rest }) => rest);
+    const strip = (items: PrescriptionItemView[]) => items.map(({ id: _id, ...rest }) => rest);
     expect(strip(v2.body.items)).toEqual(strip(v1.items));
     expect(v2.body.items.map((i) => i.shortKeyId)).toEqual([null, fever]);
     expect(v2.body.items.every((i) => !v1.items.some((o) => o.id === i.id))).toBe(true);
@@ -427,7 +423,7 @@ describe('prescriptions', () => {
     }
     await finalize(ids[0]);
     const newestFirst = [...ids].reverse();
-    const idsOf = (res: { body: Page }) => res.body.items.map((x) => x.id);
+    const idsOf = (res: { body: Page<PrescriptionView> }) => res.body.items.map((x) => x.id);
     expect(idsOf(await list(`patientId=${p}`))).toEqual(newestFirst);
     expect((await list(`patientId=${p}`)).body.items.map((x) => x.items.length)).toEqual([3, 2, 1]);
     expect(idsOf(await list(`patientId=${p}&doctorId=${doctor.doctorId}`))).toEqual([ids[2], ids[0]]);

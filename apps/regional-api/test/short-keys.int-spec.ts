@@ -4,14 +4,10 @@ import { OrgScope, TransactionHost } from '@medgenie/database';
 import { DomainError, ErrorBody } from '@medgenie/http';
 import { RequestContext } from '@medgenie/tenancy';
 import { TestOrg } from '@medgenie/testing';
-import { Page as PageOf } from '../src/common/page';
+import { Page } from '../src/common/page';
 import { ExpandedShortKey, ShortKeyItemView, ShortKeysService, ShortKeyView } from '../src/short-keys/short-keys.service';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
-
-type Item = ShortKeyItemView;
-type ShortKey = ShortKeyView;
-type Page = PageOf<ShortKey>;
 
 describe('short keys', () => {
   let region: TestRegion;
@@ -37,9 +33,9 @@ describe('short keys', () => {
   });
   afterAll(() => region?.close());
 
-  const line = (medicineId: string, extra: Partial<Item> = {}) => ({ medicineId, dosage: '1 tablet', frequency: '1-1-1', duration: '3 days', ...extra });
+  const line = (medicineId: string, extra: Partial<ShortKeyItemView> = {}) => ({ medicineId, dosage: '1 tablet', frequency: '1-1-1', duration: '3 days', ...extra });
   const create = (org: TestOrg, body: Record<string, unknown>, token = org.admin.token) =>
-    region.client.post<ShortKey & ErrorBody>('/v1/short-keys', body, { token });
+    region.client.post<ShortKeyView & ErrorBody>('/v1/short-keys', body, { token });
   const countKeys = (orgId: string) =>
     withClient(testDb().adminUrl, async (c) => Number((await c.query('select count(*)::int as n from short_keys where organization_id = $1', [orgId])).rows[0].n));
 
@@ -76,7 +72,7 @@ describe('short keys', () => {
       [2, 'Oral Rehydration Salts', '20.5 g/l'],
     ]);
     expect(res.body.items[0]).toMatchObject({ quantity: 10, instructions: 'after food', medicineActive: true });
-    const read = await region.client.get<ShortKey>(`/v1/short-keys/${res.body.id}`, { token: a.admin.token });
+    const read = await region.client.get<ShortKeyView>(`/v1/short-keys/${res.body.id}`, { token: a.admin.token });
     expect(read.body).toEqual(res.body);
   });
 
@@ -97,7 +93,7 @@ describe('short keys', () => {
     for (const code of ['DENT-1', 'dent-2', 'DENTAL_X']) {
       expect((await create(a, { code, name: code, items: [line(global.chlorhexidine)] })).status).toBe(201);
     }
-    const list = (q: string) => region.client.get<Page>(`/v1/short-keys?${q}`, { token: a.admin.token });
+    const list = (q: string) => region.client.get<Page<ShortKeyView>>(`/v1/short-keys?${q}`, { token: a.admin.token });
     expect((await list('code=dent')).body.items.map((k) => k.code)).toEqual(['DENT-1', 'dent-2', 'DENTAL_X']);
     expect((await list('code=DENT-')).body.items.map((k) => k.code)).toEqual(['DENT-1', 'dent-2']);
     const first = (await list('code=dent&limit=2')).body;
@@ -114,7 +110,7 @@ describe('short keys', () => {
   it('replaces every line on PATCH with items, atomically: a bad line leaves the old ones', async () => {
     const made = await create(a, { code: 'COLD', name: 'Cold', items: [line(global.cetirizine), line(global.paracetamol)] });
     const url = `/v1/short-keys/${made.body.id}`;
-    const replaced = await region.client.patch<ShortKey>(url, { name: 'Common cold', items: [line(global.paracetamol, { quantity: 6 })] }, { token: a.admin.token });
+    const replaced = await region.client.patch<ShortKeyView>(url, { name: 'Common cold', items: [line(global.paracetamol, { quantity: 6 })] }, { token: a.admin.token });
     expect(replaced.status).toBe(200);
     expect(replaced.body.name).toBe('Common cold');
     expect(replaced.body.items.map((i) => [i.medicineName, i.quantity])).toEqual([['Paracetamol', 6]]);
@@ -122,7 +118,7 @@ describe('short keys', () => {
     const bad = await region.client.patch<ErrorBody>(url, { name: 'Broken', items: [line(global.cetirizine), line(randomUUID())] }, { token: a.admin.token });
     expect(bad.status).toBe(404);
     expect(bad.body.code).toBe('MEDICINE_NOT_FOUND');
-    const kept = await region.client.get<ShortKey>(url, { token: a.admin.token });
+    const kept = await region.client.get<ShortKeyView>(url, { token: a.admin.token });
     expect(kept.body.name).toBe('Common cold');
     expect(kept.body.items.map((i) => i.medicineName)).toEqual(['Paracetamol']);
     expect((await region.client.patch(url, { items: [] }, { token: a.admin.token })).status).toBe(400);
@@ -139,7 +135,7 @@ describe('short keys', () => {
     const own = await create(b, { code: 'B-OWN', name: 'B own', items: [line(global.paracetamol)] });
     const patch = await region.client.patch<ErrorBody>(`/v1/short-keys/${own.body.id}`, { items: [line(aOwnMedicine)] }, { token: b.admin.token });
     expect(patch.status).toBe(404);
-    expect((await region.client.get<ShortKey>(`/v1/short-keys/${own.body.id}`, { token: b.admin.token })).body.items[0].medicineId).toBe(global.paracetamol);
+    expect((await region.client.get<ShortKeyView>(`/v1/short-keys/${own.body.id}`, { token: b.admin.token })).body.items[0].medicineId).toBe(global.paracetamol);
   });
 
   it("refuses another org's medicine in the database too, whatever the code does", async () => {
@@ -214,7 +210,7 @@ describe('short keys', () => {
     await region.client.patch(`/v1/medicines/${med.body.id}`, { isActive: false }, { token: a.admin.token });
     expect((await expand(a, 'GASTRO')).items.map((i) => i.medicineName)).toEqual(['Oral Rehydration Salts', 'Paracetamol']);
     // GET still shows the line, marked.
-    const read = await region.client.get<ShortKey>(`/v1/short-keys/${made.body.id}`, { token: a.admin.token });
+    const read = await region.client.get<ShortKeyView>(`/v1/short-keys/${made.body.id}`, { token: a.admin.token });
     expect(read.body.items.map((i) => i.medicineActive)).toEqual([true, false, true]);
   });
 
@@ -261,7 +257,7 @@ describe('short keys', () => {
     const refused = await region.client.delete<ErrorBody>(`/v1/short-keys/${used.body.id}`, { token: a.admin.token });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('SHORT_KEY_IN_USE');
-    expect((await region.client.patch<ShortKey>(`/v1/short-keys/${used.body.id}`, { isActive: false }, { token: a.admin.token })).body.isActive).toBe(false);
+    expect((await region.client.patch<ShortKeyView>(`/v1/short-keys/${used.body.id}`, { isActive: false }, { token: a.admin.token })).body.isActive).toBe(false);
   });
 
   it('records audit events for reads and writes, with ids and counts only', async () => {

@@ -51,12 +51,14 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
 
 describe('feature flags', () => {
   const tokens = { in: randomBytes(24).toString('hex'), ca: randomBytes(24).toString('hex'), gateway: randomBytes(24).toString('hex') };
+  /** A second token of the client "in", as while rotating it. */
+  const nextInToken = randomBytes(24).toString('hex');
   let cp: TestControlPlane;
   let adminToken: string;
   let orgAdminToken: string;
 
   beforeAll(async () => {
-    cp = await startTestControlPlane({ UNLEASH_CLIENT_TOKENS: JSON.stringify(tokens) });
+    cp = await startTestControlPlane({ UNLEASH_CLIENT_TOKENS: JSON.stringify({ ...tokens, 'in.next': nextInToken }) });
     adminToken = (await cp.client.post<{ accessToken: string }>('/v1/auth/login', cp.platformAdmin)).body.accessToken;
     const signup = await cp.client.post<{ accessToken: string }>('/v1/signup', signupBody());
     expect(signup.status).toBe(201);
@@ -211,7 +213,15 @@ describe('feature flags', () => {
       expect((await features(orgAdminToken)).status).toBe(401);
       expect((await cp.client.post('/api/client/register', { appName: 'x', instanceId: 'y' }, { token: adminToken })).status).toBe(401);
       expect((await cp.client.post('/api/client/metrics', { appName: 'x', instanceId: 'y', bucket: { toggles: {} } })).status).toBe(401);
-      for (const token of Object.values(tokens)) expect((await features(token)).status).toBe(200);
+      for (const token of [...Object.values(tokens), nextInToken]) expect((await features(token)).status).toBe(200);
+    });
+
+    it('takes a second token of a client while rotating, and records it as that client', async () => {
+      const instanceId = `inst-${randomUUID()}`;
+      const register = { appName: 'region-in', instanceId, sdkVersion: 'unleash-node-sdk:6' };
+      expect((await cp.client.post('/api/client/register', register, { headers: { authorization: nextInToken } })).status).toBe(202);
+      const clients = await cp.client.get<{ items: { client: string; instanceId: string }[] }>('/v1/admin/flag-clients', admin.token());
+      expect(clients.body.items.find((c) => c.instanceId === instanceId)?.client).toBe('in');
     });
 
     it('serves the flags in the Unleash format with a strong ETag, 304 when unchanged', async () => {

@@ -35,11 +35,15 @@ const schema = z
     /**
      * Secret: the Unleash client API's tokens (`/api/client/*`), one per region and one for the
      * gateway: `{"in": "<token>", "gateway": "<token>"}`. Each SDK sends its token as the
-     * Authorization header. Without it, the client API refuses every caller.
+     * Authorization header. Without it, the client API refuses every caller. A second token for a
+     * client, while rotating, is named `<client>.<anything>` (`"in.next"`).
      */
     UNLEASH_CLIENT_TOKENS: jsonStringRecord('client name -> client token of at least 32 characters', (v) => v.length >= 32)
-      .refine((r) => Object.keys(r).every((k) => /^[a-z][a-z0-9-]{1,31}$/.test(k)), 'client names must be region ids or "gateway" (lower case)')
-      .refine((r) => new Set(Object.values(r)).size === Object.keys(r).length, 'each client needs its own token')
+      .refine(
+        (r) => Object.keys(r).every((k) => /^[a-z][a-z0-9-]{1,31}(\.[a-z0-9-]{1,16})?$/.test(k)),
+        'client names must be region ids or "gateway" (lower case), with an optional ".<suffix>" for a second token while rotating',
+      )
+      .refine((r) => new Set(Object.values(r)).size === Object.keys(r).length, 'each token must be different')
       .optional(),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),

@@ -21,7 +21,8 @@ export class FlagClientGuard implements CanActivate {
   private readonly tokens: { client: string; digest: Buffer }[];
 
   constructor(@Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig) {
-    this.tokens = Object.entries(config.flags.clientTokens).map(([client, token]) => ({ client, digest: digest(token) }));
+    // "in.next" is a second token of the client "in" (rotation): both are accepted as "in".
+    this.tokens = Object.entries(config.flags.clientTokens).map(([name, token]) => ({ client: name.split('.')[0], digest: digest(token) }));
   }
 
   canActivate(ctx: ExecutionContext): boolean {

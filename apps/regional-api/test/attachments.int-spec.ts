@@ -2,21 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BlobStore } from '@medgenie/blob';
 import { freePort, TestMember, TestOrg } from '@medgenie/testing';
+import { AttachmentView } from '../src/dental/attachments.service';
 import { withClient } from './db';
 import { auditActions, createPatient } from './dental-support';
 import { startTestRegion, testBlob, testDb, TestRegion } from './support';
-
-interface Attachment {
-  id: string;
-  patientId: string;
-  clinicId: string;
-  kind: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  fileName: string | null;
-  uploadedBy: string;
-}
 
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const png = (size: number) => Buffer.concat([PNG_HEADER, randomBytes(size - PNG_HEADER.length)]);
@@ -32,7 +21,7 @@ const blobNameOf = (id: string) =>
   withClient(testDb().adminUrl, async (c) => (await c.query<{ container: string; blob_name: string }>('select container, blob_name from dental_attachments where id = $1', [id])).rows[0]);
 
 function upload(region: TestRegion, token: string, query: Record<string, string>, payload: Buffer, contentType: string) {
-  return region.client.request<Attachment & { code: string }>('POST', `/v1/dental/attachments?${new URLSearchParams(query)}`, {
+  return region.client.request<AttachmentView & { code: string }>('POST', `/v1/dental/attachments?${new URLSearchParams(query)}`, {
     token,
     payload,
     headers: { 'content-type': contentType },
@@ -115,10 +104,10 @@ describe('dental attachments in the blob store', () => {
       expect(res.body.sha256).toBe(sha256(file));
       ids.push(res.body.id);
     }
-    const list = await region.client.get<{ items: Attachment[] }>(`/v1/dental/attachments?patientId=${patientA}&kind=photo`, { token: staff.token });
+    const list = await region.client.get<{ items: AttachmentView[] }>(`/v1/dental/attachments?patientId=${patientA}&kind=photo`, { token: staff.token });
     expect(list.status).toBe(200);
     expect(list.body.items.map((x) => x.id).sort()).toEqual(ids.slice(0, 2).sort());
-    const one = await region.client.get<Attachment>(`/v1/dental/attachments/${ids[3]}`, { token: staff.token });
+    const one = await region.client.get<AttachmentView>(`/v1/dental/attachments/${ids[3]}`, { token: staff.token });
     expect(one.body).toMatchObject({ contentType: 'application/pdf', kind: 'document', fileName: null });
     const minted = await region.client.get<{ url: string }>(`/v1/dental/attachments/${ids[3]}/download-url`, { token: staff.token });
     const download = await fetch(minted.body.url);
@@ -170,7 +159,7 @@ describe('dental attachments in the blob store', () => {
     for (const path of [`/v1/dental/attachments/${res.body.id}`, `/v1/dental/attachments/${res.body.id}/download-url`]) {
       expect((await region.client.get(path, { token: otherClinicStaff.token })).status).toBe(404);
     }
-    const list = await region.client.get<{ items: Attachment[] }>(`/v1/dental/attachments?patientId=${patientA}`, { token: otherClinicStaff.token });
+    const list = await region.client.get<{ items: AttachmentView[] }>(`/v1/dental/attachments?patientId=${patientA}`, { token: otherClinicStaff.token });
     expect(list.body.items).toEqual([]);
     expect((await region.client.delete(`/v1/dental/attachments/${res.body.id}`, { token: staff.token })).status).toBe(403);
     expect((await region.client.delete(`/v1/dental/attachments/${res.body.id}`, { token: a.admin.token })).status).toBe(204);

@@ -1,19 +1,9 @@
 import { TestMember, TestOrg } from '@medgenie/testing';
+import { CaseStudyView } from '../src/case-studies/case-studies.service';
 import { withClient } from './db';
 import { auditActions, createPatient } from './dental-support';
 import { TINY_PNG } from './isolation/dental.cases';
 import { startTestRegion, testDb, TestRegion } from './support';
-
-interface CaseStudy {
-  id: string;
-  patientId: string;
-  clinicId: string;
-  title: string;
-  summary: string | null;
-  observations: { id: string }[];
-  procedures: { id: string }[];
-  attachments: { id: string; sha256: string }[];
-}
 
 describe('case studies', () => {
   let region: TestRegion;
@@ -66,7 +56,7 @@ describe('case studies', () => {
   });
 
   it('links a patient’s own observations, procedures and attachments, listed on GET', async () => {
-    const created = await region.client.post<CaseStudy>(
+    const created = await region.client.post<CaseStudyView>(
       '/v1/case-studies',
       { patientId: patient, clinicId: clinic, title: 'Deep caries on 46', summary: 'Composite restoration after a bitewing.', ...all(records.patient) },
       admin(),
@@ -77,7 +67,7 @@ describe('case studies', () => {
     expect(created.body.procedures.map((o) => o.id)).toEqual([records.patient.procedure]);
     expect(created.body.attachments.map((o) => o.id)).toEqual([records.patient.attachment]);
 
-    const read = await region.client.get<CaseStudy>(`/v1/case-studies/${created.body.id}`, { token: staff.token });
+    const read = await region.client.get<CaseStudyView>(`/v1/case-studies/${created.body.id}`, { token: staff.token });
     expect(read.status).toBe(200);
     expect(read.body.attachments[0]).toMatchObject({ id: records.patient.attachment, contentType: 'image/png' });
     expect(read.body.procedures[0]).toMatchObject({ code: 'D2391', observationId: records.patient.observation });
@@ -107,7 +97,7 @@ describe('case studies', () => {
     }
     expect(await count()).toBe(before);
     // The database holds the line too: a link row for another patient's record is refused.
-    const study = await region.client.post<CaseStudy>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'DB check' }, admin());
+    const study = await region.client.post<CaseStudyView>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'DB check' }, admin());
     await withClient(testDb().adminUrl, async (c) => {
       await expect(
         c.query(
@@ -119,14 +109,14 @@ describe('case studies', () => {
   });
 
   it('replaces links and edits on PATCH; validates; only clinicians write; deleting keeps the records', async () => {
-    const study = (await region.client.post<CaseStudy>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'Plan', ...all(records.patient) }, admin())).body;
-    const patched = await region.client.patch<CaseStudy>(`/v1/case-studies/${study.id}`, { title: 'Plan (revised)', attachmentIds: [] }, { token: org.admin.token });
+    const study = (await region.client.post<CaseStudyView>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'Plan', ...all(records.patient) }, admin())).body;
+    const patched = await region.client.patch<CaseStudyView>(`/v1/case-studies/${study.id}`, { title: 'Plan (revised)', attachmentIds: [] }, { token: org.admin.token });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ title: 'Plan (revised)', attachments: [] });
     expect(patched.body.observations).toHaveLength(1);
     const hijack = await region.client.patch<{ code: string }>(`/v1/case-studies/${study.id}`, { attachmentIds: [records.foreign.attachment] }, admin());
     expect(hijack.status).toBe(404);
-    expect((await region.client.get<CaseStudy>(`/v1/case-studies/${study.id}`, admin())).body.attachments).toEqual([]);
+    expect((await region.client.get<CaseStudyView>(`/v1/case-studies/${study.id}`, admin())).body.attachments).toEqual([]);
 
     for (const body of [
       { title: '' },
@@ -151,10 +141,10 @@ describe('case studies', () => {
 
   it('drops the link when a linked record is deleted', async () => {
     const extra = await region.client.post<{ id: string }>('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 11, condition: 'fracture' }, admin());
-    const study = (await region.client.post<CaseStudy>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'Trauma', observationIds: [extra.body.id] }, admin())).body;
+    const study = (await region.client.post<CaseStudyView>('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'Trauma', observationIds: [extra.body.id] }, admin())).body;
     expect(study.observations).toHaveLength(1);
     expect((await region.client.delete(`/v1/dental/observations/${extra.body.id}`, admin())).status).toBe(204);
-    expect((await region.client.get<CaseStudy>(`/v1/case-studies/${study.id}`, admin())).body.observations).toEqual([]);
+    expect((await region.client.get<CaseStudyView>(`/v1/case-studies/${study.id}`, admin())).body.observations).toEqual([]);
   });
 
   it('audits every read and write with identifiers and counts only', async () => {

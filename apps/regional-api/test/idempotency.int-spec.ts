@@ -3,16 +3,10 @@ import { BlobStore } from '@medgenie/blob';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import type { ErrorBody } from '@medgenie/http';
 import { TestMember, TestOrg } from '@medgenie/testing';
+import { PatientView } from '../src/patients/patients.service';
 import { withClient } from './db';
 import { createPatient } from './dental-support';
 import { startTestRegion, testBlob, testDb, TestRegion } from './support';
-
-interface Patient {
-  id: string;
-  firstName: string;
-  lastName: string;
-  mobileNumber: string;
-}
 
 const PNG = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
 const store = new BlobStore({ connectionString: testBlob().connectionString, timeoutMs: 5_000, maxTries: 1 });
@@ -55,12 +49,12 @@ describe('idempotent retries', () => {
   it('answers a retry of POST /v1/patients with the first answer, and creates one patient', async () => {
     const key = randomUUID();
     const body = { firstName: 'Asha', lastName: 'Rao', mobileNumber: mobile() };
-    const first = await post<Patient>('/v1/patients', body, a.admin.token, key);
+    const first = await post<PatientView>('/v1/patients', body, a.admin.token, key);
     expect(first.status).toBe(201);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
 
     // The same body with its keys in another order is the same request.
-    const retry = await post<Patient>('/v1/patients', { mobileNumber: body.mobileNumber, lastName: 'Rao', firstName: 'Asha' }, a.admin.token, key);
+    const retry = await post<PatientView>('/v1/patients', { mobileNumber: body.mobileNumber, lastName: 'Rao', firstName: 'Asha' }, a.admin.token, key);
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.headers['content-type']).toContain('application/json');
@@ -94,7 +88,7 @@ describe('idempotent retries', () => {
 
   it('refuses the same key with another body (422) and creates nothing', async () => {
     const key = randomUUID();
-    const first = await post<Patient>('/v1/patients', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: mobile() }, a.admin.token, key);
+    const first = await post<PatientView>('/v1/patients', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: mobile() }, a.admin.token, key);
     expect(first.status).toBe(201);
     const otherMobile = mobile();
     const other = await post<ErrorBody>('/v1/patients', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: otherMobile }, a.admin.token, key);
@@ -107,33 +101,33 @@ describe('idempotent retries', () => {
     const query = await post<ErrorBody>('/v1/patients?x=1', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: otherMobile }, a.admin.token, key);
     expect(query.status).toBe(422);
     // The first answer is still there for a true retry.
-    const retry = await post<Patient>('/v1/patients', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: first.body.mobileNumber }, a.admin.token, key);
+    const retry = await post<PatientView>('/v1/patients', { firstName: 'Meera', lastName: 'Iyer', mobileNumber: first.body.mobileNumber }, a.admin.token, key);
     expect(retry.status).toBe(201);
     expect(retry.body.id).toBe(first.body.id);
   });
 
   it('replays a PATCH: the first answer, without applying it again', async () => {
-    const created = await post<Patient>('/v1/patients', { firstName: 'Kiran', lastName: 'Rao', mobileNumber: mobile() }, a.admin.token);
+    const created = await post<PatientView>('/v1/patients', { firstName: 'Kiran', lastName: 'Rao', mobileNumber: mobile() }, a.admin.token);
     const url = `/v1/patients/${created.body.id}`;
     const key = randomUUID();
-    const first = await patch<Patient>(url, { lastName: 'Menon' }, a.admin.token, key);
+    const first = await patch<PatientView>(url, { lastName: 'Menon' }, a.admin.token, key);
     expect(first.status).toBe(200);
     expect(first.body.lastName).toBe('Menon');
     // Changed since by another request (no key).
-    expect((await patch<Patient>(url, { lastName: 'Pillai' }, a.admin.token)).status).toBe(200);
+    expect((await patch<PatientView>(url, { lastName: 'Pillai' }, a.admin.token)).status).toBe(200);
 
-    const retry = await patch<Patient>(url, { lastName: 'Menon' }, a.admin.token, key);
+    const retry = await patch<PatientView>(url, { lastName: 'Menon' }, a.admin.token, key);
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
-    expect((await region.client.get<Patient>(url, { token: a.admin.token })).body.lastName).toBe('Pillai');
+    expect((await region.client.get<PatientView>(url, { token: a.admin.token })).body.lastName).toBe('Pillai');
 
     // The same key on another patient's path is another request: 422.
-    const other = await post<Patient>('/v1/patients', { firstName: 'Kiran', lastName: 'Rao', mobileNumber: mobile() }, a.admin.token);
+    const other = await post<PatientView>('/v1/patients', { firstName: 'Kiran', lastName: 'Rao', mobileNumber: mobile() }, a.admin.token);
     const elsewhere = await patch<ErrorBody>(`/v1/patients/${other.body.id}`, { lastName: 'Menon' }, a.admin.token, key);
     expect(elsewhere.status).toBe(422);
     expect(elsewhere.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect((await region.client.get<Patient>(`/v1/patients/${other.body.id}`, { token: a.admin.token })).body.lastName).toBe('Rao');
+    expect((await region.client.get<PatientView>(`/v1/patients/${other.body.id}`, { token: a.admin.token })).body.lastName).toBe('Rao');
   });
 
   it('stores nothing for a request that fails: a retry runs afresh', async () => {
@@ -143,7 +137,7 @@ describe('idempotent retries', () => {
     const invalid = await post<ErrorBody>('/v1/patients', { firstName: 'Ravi', mobileNumber: number }, a.admin.token, key);
     expect(invalid.status).toBe(400);
     expect(await keyRows(a.orgId, key)).toBe(0);
-    const fixed = await post<Patient>('/v1/patients', { firstName: 'Ravi', lastName: 'Shah', mobileNumber: number }, a.admin.token, key);
+    const fixed = await post<PatientView>('/v1/patients', { firstName: 'Ravi', lastName: 'Shah', mobileNumber: number }, a.admin.token, key);
     expect(fixed.status).toBe(201);
     expect(fixed.headers['idempotent-replayed']).toBeUndefined();
 
@@ -156,7 +150,7 @@ describe('idempotent retries', () => {
     expect(conflict.body.code).toBe('PATIENT_EXISTS');
     expect(await keyRows(a.orgId, conflictKey)).toBe(0);
     expect((await region.client.delete(`/v1/patients/${fixed.body.id}`, { token: a.admin.token })).status).toBe(204);
-    const retried = await post<Patient>('/v1/patients', duplicate, a.admin.token, conflictKey);
+    const retried = await post<PatientView>('/v1/patients', duplicate, a.admin.token, conflictKey);
     expect(retried.status).toBe(201);
     expect(retried.body.id).not.toBe(fixed.body.id);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
@@ -165,11 +159,11 @@ describe('idempotent retries', () => {
   it("scopes a key to its org and user: another org or another user with the same key gets its own result", async () => {
     const key = `shared-${randomUUID()}`;
     const body = { firstName: 'Sima', lastName: 'Das', mobileNumber: mobile() };
-    const fromA = await post<Patient>('/v1/patients', body, a.admin.token, key);
+    const fromA = await post<PatientView>('/v1/patients', body, a.admin.token, key);
     expect(fromA.status).toBe(201);
 
     // Org B, same key and the very same body: its own patient, in its own org; nothing replayed.
-    const fromB = await post<Patient>('/v1/patients', body, b.admin.token, key);
+    const fromB = await post<PatientView>('/v1/patients', body, b.admin.token, key);
     expect(fromB.status).toBe(201);
     expect(fromB.headers['idempotent-replayed']).toBeUndefined();
     expect(fromB.body.id).not.toBe(fromA.body.id);
@@ -208,7 +202,7 @@ describe('idempotent retries', () => {
       const res = await post<ErrorBody>('/v1/patients', { firstName: 'Bad', lastName: 'Key', mobileNumber: mobile() }, a.admin.token, key);
       expect({ key, status: res.status, code: res.body.code }).toEqual({ key, status: 400, code: 'IDEMPOTENCY_KEY_INVALID' });
     }
-    expect((await post<Patient>('/v1/patients', { firstName: 'Good', lastName: 'Key', mobileNumber: mobile() }, a.admin.token, 'x'.repeat(255))).status).toBe(201);
+    expect((await post<PatientView>('/v1/patients', { firstName: 'Good', lastName: 'Key', mobileNumber: mobile() }, a.admin.token, 'x'.repeat(255))).status).toBe(201);
     // GET is idempotent already; internal (service) routes take no key.
     expect((await region.client.get('/v1/patients', { token: a.admin.token, headers: { 'idempotency-key': 'has space' } })).status).toBe(200);
     const internal = await region.client.patch(`/internal/v1/organizations/${b.orgId}`, {}, { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken, 'idempotency-key': 'has space' } });
@@ -218,9 +212,9 @@ describe('idempotent retries', () => {
   it('takes any visible ASCII in a key as data: quotes, backslashes and SQL in it change nothing', async () => {
     for (const key of ["it's\\';drop/**/table/**/patients;--", '\\x41\\\\E\'\'', `"$$;$tag$'`]) {
       const body = { firstName: 'Quote', lastName: 'Key', mobileNumber: mobile() };
-      const first = await post<Patient>('/v1/patients', body, a.admin.token, key);
+      const first = await post<PatientView>('/v1/patients', body, a.admin.token, key);
       expect({ key, status: first.status }).toEqual({ key, status: 201 });
-      const retry = await post<Patient>('/v1/patients', body, a.admin.token, key);
+      const retry = await post<PatientView>('/v1/patients', body, a.admin.token, key);
       expect({ key, status: retry.status, id: retry.body.id, replayed: retry.headers['idempotent-replayed'] }).toEqual({ key, status: 201, id: first.body.id, replayed: 'true' });
       expect(await keyRows(a.orgId, key)).toBe(1);
     }
@@ -229,7 +223,7 @@ describe('idempotent retries', () => {
   it('ignores and replaces a key older than 24 hours, and purges expired keys as keyed requests come in', async () => {
     const key = randomUUID();
     const body = { firstName: 'Old', lastName: 'Key', mobileNumber: mobile() };
-    const first = await post<Patient>('/v1/patients', body, a.admin.token, key);
+    const first = await post<PatientView>('/v1/patients', body, a.admin.token, key);
     expect(first.status).toBe(201);
     const stale = Array.from({ length: 5 }, () => randomUUID());
     await withClient(testDb().adminUrl, async (c) => {
@@ -248,10 +242,10 @@ describe('idempotent retries', () => {
     expect(after.headers['idempotent-replayed']).toBeUndefined();
 
     // Another body under the expired key is a new request, not a 422.
-    const renewed = await post<Patient>('/v1/patients', { ...body, mobileNumber: mobile() }, a.admin.token, key);
+    const renewed = await post<PatientView>('/v1/patients', { ...body, mobileNumber: mobile() }, a.admin.token, key);
     expect(renewed.status).toBe(201);
     expect(renewed.body.id).not.toBe(first.body.id);
-    const replayed = await post<Patient>('/v1/patients', { ...body, mobileNumber: renewed.body.mobileNumber }, a.admin.token, key);
+    const replayed = await post<PatientView>('/v1/patients', { ...body, mobileNumber: renewed.body.mobileNumber }, a.admin.token, key);
     expect(replayed.body.id).toBe(renewed.body.id);
     expect(await keyRows(a.orgId, key)).toBe(1);
     // The request that succeeded purged the org's expired keys (the 409 above rolled its purge back).

@@ -113,7 +113,57 @@ describe('clinic isolation', () => {
     expect(reached).toEqual(expected);
   });
 
+  it("refuses, in the database itself, a link from one clinic's records to another clinic's (the foreign keys include the clinic)", async () => {
+    const codes = await withClient(testDb().appUrl, async (c) => {
+      const out: Record<string, string> = {};
+      await c.query('begin');
+      try {
+        await c.query("select set_config('app.org_id', $1, true), set_config('app.clinic_ids', '*', true)", [a.orgId]);
+        const attempts: [string, string, unknown[]][] = [
+          [
+            'case study cites another clinic',
+            `insert into case_study_observations (organization_id, case_study_id, observation_id, clinic_id, patient_id, position)
+               select $1, $2, $3, s.clinic_id, s.patient_id, 0 from case_studies s where s.organization_id = $1 and s.id = $2`,
+            [a.orgId, ids.b.caseStudy, ids.a.observation],
+          ],
+          [
+            'procedure treats another clinic',
+            'update dental_procedures set observation_id = $3 where organization_id = $1 and id = $2',
+            [a.orgId, ids.b.procedure, ids.a.observation],
+          ],
+        ];
+        for (const [name, statement, values] of attempts) {
+          await c.query('savepoint attempt');
+          try {
+            await c.query(statement, values);
+            out[name] = 'accepted';
+          } catch (err) {
+            out[name] = (err as { code?: string }).code ?? String(err);
+          }
+          await c.query('rollback to savepoint attempt');
+        }
+      } finally {
+        await c.query('rollback');
+      }
+      return out;
+    });
+    expect(codes).toEqual({ 'case study cites another clinic': '23503', 'procedure treats another clinic': '23503' });
+  });
+
   it('the tables the registry calls clinic-scoped but not by row-level security are read org-wide, as it says', async () => {
+    // A keyed request at clinic 2, so that idempotency_keys holds a clinic-2 row.
+    const keyed = await region.client.post(
+      '/v1/patients',
+      { firstName: 'Keyed', lastName: 'Clinic Two', mobileNumber: '+919811100022' },
+      { token: a.admin.token, headers: { 'idempotency-key': 'clinic-2-row' } },
+    );
+    expect(keyed.status).toBe(201);
+    const observed = await region.client.post(
+      '/v1/dental/observations',
+      { patientId: (keyed.body as { id: string }).id, clinicId: clinic2, tooth: 11, condition: 'caries' },
+      { token: a.admin.token, headers: { 'idempotency-key': 'clinic-2-observation' } },
+    );
+    expect(observed.status).toBe(201);
     const seen = await withClient(testDb().appUrl, async (c) => {
       const out: Record<string, boolean> = {};
       await c.query('begin');

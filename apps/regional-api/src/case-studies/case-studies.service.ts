@@ -7,6 +7,7 @@ import { Page } from '../common/page';
 import { AttachmentsRepository } from '../dental/attachments.repository';
 import { attachmentView, AttachmentsService, AttachmentView } from '../dental/attachments.service';
 import { ClinicalReferences } from '../dental/clinical-references';
+import { PATIENT_RECORD_KINDS, PatientRecords } from '../dental/patient-records';
 import { ObservationsRepository } from '../dental/observations.repository';
 import { observationView, ObservationsService, ObservationView } from '../dental/observations.service';
 import { ProceduresRepository } from '../dental/procedures.repository';
@@ -35,16 +36,17 @@ function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-const notFound = () => fail(ErrorCode.CaseStudyNotFound, 'Case study not found');
-
 /**
  * A patient's case study (clinic-scoped): a title, a summary, and links to that same patient's
  * observations, procedures and attachments. A link to anything else (another patient's record,
- * another org's, one in a clinic the caller cannot see) is not found; the database refuses a
+ * another org's, one in a clinic the caller cannot see, one at another clinic than the case study's)
+ * is not found; the database refuses a
  * cross-patient link too (foreign keys on (org, patient, id)).
  */
 @Injectable()
 export class CaseStudiesService {
+  private readonly records: PatientRecords<CaseStudyRow, ListCaseStudiesQuery>;
+
   constructor(
     private readonly studies: CaseStudiesRepository,
     private readonly context: RequestContext,
@@ -56,13 +58,15 @@ export class CaseStudiesService {
     private readonly observationRows: ObservationsRepository,
     private readonly procedureRows: ProceduresRepository,
     private readonly attachmentRows: AttachmentsRepository,
-  ) {}
+  ) {
+    this.records = new PatientRecords(PATIENT_RECORD_KINDS.caseStudy, studies, refs, audit);
+  }
 
   async create(dto: CreateCaseStudyDto): Promise<CaseStudyView> {
     await this.refs.patient(dto.patientId);
     await this.refs.clinic(dto.clinicId);
     const links = { observations: dto.observationIds ?? [], procedures: dto.procedureIds ?? [], attachments: dto.attachmentIds ?? [] };
-    await this.checkLinks(dto.patientId, links);
+    await this.checkLinks(dto.patientId, dto.clinicId, links);
     const study = await this.studies.insert({
       id: randomUUID(),
       clinicId: dto.clinicId,
@@ -83,11 +87,8 @@ export class CaseStudiesService {
   }
 
   /** A page of the patient's case studies, audited as one list event with the ids it returned. */
-  async list(query: ListCaseStudiesQuery): Promise<Page<CaseStudySummary>> {
-    await this.refs.patient(query.patientId);
-    const page = await this.studies.listForPatient(query);
-    await this.audit.recordList({ action: 'case_study.list', resourceType: 'case_study', details: { patientId: query.patientId } }, page.items);
-    return { ...page, items: page.items.map(summaryView) };
+  list(query: ListCaseStudiesQuery): Promise<Page<CaseStudySummary>> {
+    return this.records.list(query, summaryView);
   }
 
   async get(id: string): Promise<CaseStudyView> {
@@ -108,7 +109,7 @@ export class CaseStudiesService {
     if (dto.observationIds !== undefined) links.observations = dto.observationIds ?? [];
     if (dto.procedureIds !== undefined) links.procedures = dto.procedureIds ?? [];
     if (dto.attachmentIds !== undefined) links.attachments = dto.attachmentIds ?? [];
-    await this.checkLinks(study.patientId, links);
+    await this.checkLinks(study.patientId, study.clinicId, links);
     const patch: CaseStudyPatch = {};
     if (dto.title !== undefined) {
       if (dto.title === null) throw fail(ErrorCode.ValidationFailed, 'title cannot be cleared');
@@ -118,7 +119,7 @@ export class CaseStudiesService {
     // Touch updated_at when only the links change: the case study changed.
     if (Object.keys(patch).length || Object.keys(links).length) {
       const updated = await this.studies.update(id, patch);
-      if (!updated) throw notFound();
+      if (!updated) throw this.records.notFound();
       study = updated;
     }
     for (const kind of Object.keys(links) as LinkKind[]) await this.studies.replaceLinks(study, kind, links[kind] ?? []);
@@ -144,10 +145,11 @@ export class CaseStudiesService {
   }
 
   /** Every linked id must be a record the caller can see, of this patient (404 otherwise). */
-  private async checkLinks(patientId: string, links: Partial<Links>): Promise<void> {
-    for (const id of links.observations ?? []) await this.observations.findOfPatient(id, patientId);
-    for (const id of links.procedures ?? []) await this.procedures.findOfPatient(id, patientId);
-    for (const id of links.attachments ?? []) await this.attachments.findOfPatient(id, patientId);
+  /** A case study links its own patient's records at its own clinic only. */
+  private async checkLinks(patientId: string, clinicId: string, links: Partial<Links>): Promise<void> {
+    for (const id of links.observations ?? []) await this.observations.findOfPatient(id, patientId, clinicId);
+    for (const id of links.procedures ?? []) await this.procedures.findOfPatient(id, patientId, clinicId);
+    for (const id of links.attachments ?? []) await this.attachments.findOfPatient(id, patientId, clinicId);
   }
 
   private async view(study: CaseStudyRow): Promise<CaseStudyView> {
@@ -167,9 +169,7 @@ export class CaseStudiesService {
     };
   }
 
-  private async find(id: string): Promise<CaseStudyRow> {
-    const study = await this.studies.findById(id);
-    if (!study) throw notFound();
-    return study;
+  private find(id: string): Promise<CaseStudyRow> {
+    return this.records.find(id);
   }
 }

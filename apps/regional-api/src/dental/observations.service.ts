@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { Page } from '../common/page';
 import { ClinicalReferences } from './clinical-references';
+import { PATIENT_RECORD_KINDS, PatientRecords } from './patient-records';
 import { CreateObservationDto, ListObservationsQuery, UpdateObservationDto } from './dto/observation.dto';
 import { ObservationPatch, ObservationRow, ObservationsRepository } from './observations.repository';
 import { ObservationTemplatesService } from './observation-templates.service';
@@ -16,18 +17,20 @@ export function observationView(o: ObservationRow): ObservationView {
   return rest;
 }
 
-const notFound = () => fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found');
-
 /** Per-tooth findings (clinic-scoped): a row in a clinic the caller may not access is not found. */
 @Injectable()
 export class ObservationsService {
+  private readonly records: PatientRecords<ObservationRow, ListObservationsQuery>;
+
   constructor(
     private readonly observations: ObservationsRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
     private readonly refs: ClinicalReferences,
     private readonly templates: ObservationTemplatesService,
-  ) {}
+  ) {
+    this.records = new PatientRecords(PATIENT_RECORD_KINDS.observation, observations, refs, audit);
+  }
 
   async create(dto: CreateObservationDto): Promise<ObservationView> {
     await this.refs.patient(dto.patientId);
@@ -61,17 +64,12 @@ export class ObservationsService {
   }
 
   /** A page of the patient's observations, audited as one list event with the ids it returned. */
-  async list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
-    await this.refs.patient(query.patientId);
-    const page = await this.observations.listForPatient(query);
-    await this.audit.recordList({ action: 'dental_observation.list', resourceType: 'dental_observation', details: { patientId: query.patientId } }, page.items);
-    return { ...page, items: page.items.map(observationView) };
+  list(query: ListObservationsQuery): Promise<Page<ObservationView>> {
+    return this.records.list(query, observationView);
   }
 
   async get(id: string): Promise<ObservationView> {
-    const observation = await this.find(id);
-    await this.audit.record({ action: 'dental_observation.read', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
-    return observationView(observation);
+    return observationView(await this.records.read(id));
   }
 
   async update(id: string, dto: UpdateObservationDto): Promise<ObservationView> {
@@ -91,7 +89,7 @@ export class ObservationsService {
       patch.observedAt = new Date(dto.observedAt);
     }
     const updated = await this.observations.update(id, patch);
-    if (!updated) throw notFound();
+    if (!updated) throw this.records.notFound();
     await this.audit.record({
       action: 'dental_observation.update',
       resourceType: 'dental_observation',
@@ -110,15 +108,11 @@ export class ObservationsService {
   }
 
   /** For procedures and case studies: an observation the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<ObservationRow> {
-    const observation = await this.find(id);
-    if (observation.patientId !== patientId) throw fail(ErrorCode.DentalObservationNotFound, 'Dental observation not found for this patient');
-    return observation;
+  findOfPatient(id: string, patientId: string, clinicId: string): Promise<ObservationRow> {
+    return this.records.findOfPatient(id, patientId, clinicId);
   }
 
-  private async find(id: string): Promise<ObservationRow> {
-    const observation = await this.observations.findById(id);
-    if (!observation) throw notFound();
-    return observation;
+  private find(id: string): Promise<ObservationRow> {
+    return this.records.find(id);
   }
 }

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { ClinicalReferences } from './clinical-references';
+import { PATIENT_RECORD_KINDS, PatientRecords } from './patient-records';
 import { PROCEDURE_TRANSITIONS, ProcedureStatus } from './dental.constants';
 import { Page } from '../common/page';
 import { CreateProcedureDto, ListProceduresQuery, UpdateProcedureDto } from './dto/procedure.dto';
@@ -18,8 +19,6 @@ export function procedureView(p: ProcedureRow): ProcedureView {
   return rest;
 }
 
-const notFound = () => fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found');
-
 const CLOSED: readonly ProcedureStatus[] = ['completed', 'cancelled'];
 
 /**
@@ -29,6 +28,8 @@ const CLOSED: readonly ProcedureStatus[] = ['completed', 'cancelled'];
  */
 @Injectable()
 export class ProceduresService {
+  private readonly records: PatientRecords<ProcedureRow, ListProceduresQuery>;
+
   constructor(
     private readonly procedures: ProceduresRepository,
     private readonly context: RequestContext,
@@ -36,13 +37,15 @@ export class ProceduresService {
     private readonly refs: ClinicalReferences,
     private readonly observations: ObservationsService,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
-  ) {}
+  ) {
+    this.records = new PatientRecords(PATIENT_RECORD_KINDS.procedure, procedures, refs, audit);
+  }
 
   async create(dto: CreateProcedureDto): Promise<ProcedureView> {
     await this.refs.patient(dto.patientId);
     await this.refs.clinic(dto.clinicId);
     const doctorId = await this.refs.doctorOrSelf(dto.doctorId);
-    if (dto.observationId) await this.observations.findOfPatient(dto.observationId, dto.patientId);
+    if (dto.observationId) await this.observations.findOfPatient(dto.observationId, dto.patientId, dto.clinicId);
     const status = dto.status ?? 'planned';
     const performedAt = dto.performedAt ? new Date(dto.performedAt) : status === 'completed' ? new Date() : null;
     const procedure = await this.procedures.insert({
@@ -73,17 +76,12 @@ export class ProceduresService {
   }
 
   /** A page of the patient's procedures, audited as one list event with the ids it returned. */
-  async list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
-    await this.refs.patient(query.patientId);
-    const page = await this.procedures.listForPatient(query);
-    await this.audit.recordList({ action: 'dental_procedure.list', resourceType: 'dental_procedure', details: { patientId: query.patientId } }, page.items);
-    return { ...page, items: page.items.map(procedureView) };
+  list(query: ListProceduresQuery): Promise<Page<ProcedureView>> {
+    return this.records.list(query, procedureView);
   }
 
   async get(id: string): Promise<ProcedureView> {
-    const procedure = await this.find(id);
-    await this.audit.record({ action: 'dental_procedure.read', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
-    return procedureView(procedure);
+    return procedureView(await this.records.read(id));
   }
 
   async update(id: string, dto: UpdateProcedureDto): Promise<ProcedureView> {
@@ -99,7 +97,7 @@ export class ProceduresService {
     const patch: ProcedurePatch = {};
     if (clinical.doctorId !== undefined) patch.doctorId = clinical.doctorId === null ? null : (await this.refs.doctor(clinical.doctorId), clinical.doctorId);
     if (clinical.observationId !== undefined) {
-      if (clinical.observationId !== null) await this.observations.findOfPatient(clinical.observationId, procedure.patientId);
+      if (clinical.observationId !== null) await this.observations.findOfPatient(clinical.observationId, procedure.patientId, procedure.clinicId);
       patch.observationId = clinical.observationId;
     }
     if (clinical.code !== undefined) patch.code = clinical.code;
@@ -116,7 +114,7 @@ export class ProceduresService {
       if (patch.performedAt === undefined && !procedure.performedAt) patch.performedAt = new Date();
     }
     const updated = await this.procedures.update(id, patch);
-    if (!updated) throw notFound();
+    if (!updated) throw this.records.notFound();
     await this.audit.record({
       action: 'dental_procedure.update',
       resourceType: 'dental_procedure',
@@ -138,10 +136,8 @@ export class ProceduresService {
   }
 
   /** For case studies: a procedure the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<ProcedureRow> {
-    const procedure = await this.find(id);
-    if (procedure.patientId !== patientId) throw fail(ErrorCode.DentalProcedureNotFound, 'Dental procedure not found for this patient');
-    return procedure;
+  findOfPatient(id: string, patientId: string, clinicId: string): Promise<ProcedureRow> {
+    return this.records.findOfPatient(id, patientId, clinicId);
   }
 
   private required<T>(value: T | null, field: string): T {
@@ -149,9 +145,7 @@ export class ProceduresService {
     return value;
   }
 
-  private async find(id: string): Promise<ProcedureRow> {
-    const procedure = await this.procedures.findById(id);
-    if (!procedure) throw notFound();
-    return procedure;
+  private find(id: string): Promise<ProcedureRow> {
+    return this.records.find(id);
   }
 }

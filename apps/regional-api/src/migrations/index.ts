@@ -7,6 +7,7 @@ import { PrescriptionIntegrity1764000300000 } from './1764000300000-prescription
 import { BeginRequest1764000400000 } from './1764000400000-begin-request';
 import { IdempotencyKeys1764000500000 } from './1764000500000-idempotency-keys';
 import { AmendmentReason1764000600000 } from './1764000600000-amendment-reason';
+import { RecordsStayInTheirClinic1764000700000 } from './1764000700000-records-stay-in-their-clinic';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -19,4 +20,5 @@ export const regionalMigrations = [
   BeginRequest1764000400000,
   IdempotencyKeys1764000500000,
   AmendmentReason1764000600000,
+  RecordsStayInTheirClinic1764000700000,
 ];

@@ -154,41 +154,25 @@ const dental: CaseSet = {
       });
       // A template no clinic-2 record uses, for the delete probe (see DELETE /v1/dental/templates/:id).
       const spareTemplate = await post('/v1/dental/templates', { name: 'Clinic 1 spare template', condition: 'wear' });
-      // Clinic-1 records that clinic 2 cites: A's admin (who sees both clinics) links them from a
-      // case study in clinic 2, and a procedure in clinic 2 treats the observation.
+      // Clinic-1 records that clinic 2 would cite: even A's admin (who sees both clinics) cannot link
+      // them from a case study in clinic 2, nor have a procedure in clinic 2 treat the observation (404,
+      // and the database's foreign keys include the clinic); so deleting them changes nothing of clinic 2.
+      const refused = async (url: string, body: unknown, method: 'POST' | 'PATCH' = 'POST') => {
+        const res = await region.client.request(method, url, { token: org.admin.token, body });
+        if (res.status !== 404) throw new Error(`a cross-clinic link ${method} ${url} answered ${res.status}, not 404: ${JSON.stringify(res.body)}`);
+      };
       const linkedObservation = await post('/v1/dental/observations', { patientId: patient, clinicId: clinic, tooth: 37, condition: 'fracture' });
       const linkedProcedure = await post('/v1/dental/procedures', { patientId: patient, clinicId: clinic, code: 'D2150', description: 'Clinic 1, cited' });
       const linkedAttachment = await upload('xray');
-      await post(
-        '/v1/case-studies',
-        {
-          patientId: patient,
-          clinicId: ids.a.clinic,
-          title: 'Clinic 2 case citing clinic 1',
-          observationIds: [linkedObservation],
-          procedureIds: [linkedProcedure],
-          attachmentIds: [linkedAttachment],
-        },
-        org.admin.token,
-      );
-      await post(
-        '/v1/dental/procedures',
-        { patientId: patient, clinicId: ids.a.clinic, code: 'D3310', description: 'Clinic 2 treats a clinic-1 finding', observationId: linkedObservation },
-        org.admin.token,
-      );
-      // And the other way round: a case study in clinic 1 that A's admin linked to clinic 2's records.
-      const citingCaseStudy = await post(
-        '/v1/case-studies',
-        {
-          patientId: patient,
-          clinicId: clinic,
-          title: 'Clinic 1 case citing clinic 2',
-          observationIds: [ids.a.observation],
-          procedureIds: [ids.a.procedure],
-          attachmentIds: [ids.a.attachment],
-        },
-        org.admin.token,
-      );
+      for (const links of [{ observationIds: [linkedObservation] }, { procedureIds: [linkedProcedure] }, { attachmentIds: [linkedAttachment] }]) {
+        await refused('/v1/case-studies', { patientId: patient, clinicId: ids.a.clinic, title: 'Clinic 2 case citing clinic 1', ...links });
+      }
+      await refused('/v1/dental/procedures', { patientId: patient, clinicId: ids.a.clinic, code: 'D3310', description: 'Clinic 2 treats a clinic-1 finding', observationId: linkedObservation });
+      // And the other way round: a case study in clinic 1 cannot cite clinic 2's records.
+      const citingCaseStudy = await post('/v1/case-studies', { patientId: patient, clinicId: clinic, title: 'Clinic 1 case' }, org.admin.token);
+      for (const links of [{ observationIds: [ids.a.observation] }, { procedureIds: [ids.a.procedure] }, { attachmentIds: [ids.a.attachment] }]) {
+        await refused(`/v1/case-studies/${citingCaseStudy}`, links, 'PATCH');
+      }
       return { observation, procedure, attachment, caseStudy, spareTemplate, linkedObservation, linkedProcedure, linkedAttachment, citingCaseStudy };
     },
     cases: {
@@ -300,7 +284,7 @@ const dental: CaseSet = {
       'GET /v1/case-studies/:id': [
         { kind: 'other-clinic-id', resource: 'caseStudy' },
         { kind: 'other-clinic-id', as: 'staff', resource: 'caseStudy' },
-        // Its own case study, linked (by A's admin) to clinic 2's records: they are left out of the answer.
+        // Its own case study, which A's admin could not link to clinic 2's records.
         { kind: 'own-clinic', as: 'staff', params: { id: 'citingCaseStudy' } },
       ],
       'PATCH /v1/case-studies/:id': [

@@ -61,6 +61,7 @@ export const ErrorCode = {
   IdempotencyKeyInvalid: 'IDEMPOTENCY_KEY_INVALID',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInProgress: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  IdempotentAnswerOutOfReach: 'IDEMPOTENT_ANSWER_OUT_OF_REACH',
   OrganizationBusy: 'ORGANIZATION_BUSY',
   /** A request that passes the DTO's rules but not one that needs the stored state or several fields together. */
   ValidationFailed: 'VALIDATION_FAILED',
@@ -133,6 +134,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.IdempotencyKeyInvalid]: HttpStatus.BAD_REQUEST,
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IdempotencyKeyInProgress]: HttpStatus.CONFLICT,
+  [ErrorCode.IdempotentAnswerOutOfReach]: HttpStatus.NOT_FOUND,
   [ErrorCode.OrganizationBusy]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.UnknownClinic]: HttpStatus.BAD_REQUEST,

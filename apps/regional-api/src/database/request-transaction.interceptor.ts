@@ -16,6 +16,7 @@ import {
   ReplayedAnswer,
   settleClaim,
   StoredAnswer,
+  storedAnswer,
 } from '../idempotency/idempotency-key';
 import { claimKeyStatements, KeyOwner, recordAnswerStatement } from '../idempotency/idempotency.repository';
 
@@ -77,7 +78,7 @@ export class RequestTransactions {
       this.tenant(),
       async (sql, opened) => {
         this.applyMembership(opened[0][0] as unknown as MembershipRow | undefined, roles);
-        const replay = settleClaim(opened[opened.length - 1][0] as unknown as IdempotencyKeyRow | undefined, claim);
+        const replay = settleClaim(opened[opened.length - 1][0] as unknown as IdempotencyKeyRow | undefined, claim, (id) => this.context.canAccessClinic(id));
         return replay ?? this.tx.bind(sql, work);
       },
       {
@@ -150,7 +151,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
       if (!claim) return this.transactions.run(handle, roles);
       const reply = http.getResponse<FastifyReply>();
       // The status is the route's (set before interceptors run), or what the handler set.
-      const answer = (result: unknown): StoredAnswer => ({ status: reply.statusCode, body: result === undefined ? null : JSON.stringify(result) });
+      const answer = (result: unknown): StoredAnswer => storedAnswer(reply.statusCode, result);
       const result = await this.transactions.runIdempotent(claim, handle, answer, roles);
       return result instanceof ReplayedAnswer ? replay(reply, result) : result;
     });

@@ -346,7 +346,8 @@ export const TENANT_TABLES = [
   {
     table: 'idempotency_keys',
     orgColumn: 'organization_id',
-    clinicColumn: null,
+    // The clinic of the stored answer, when it shows one: replayed only to a caller who may still access it.
+    clinicColumn: 'clinic_id',
     clinicRls: false,
     primaryKey: ['organization_id', 'user_id', 'method', 'route', 'idempotency_key'],
     references: ['organizations'],

@@ -9,8 +9,9 @@ import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
-import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer } from '../idempotency/idempotency-key';
+import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer, storedAnswer } from '../idempotency/idempotency-key';
 import { ClinicalReferences } from './clinical-references';
+import { PATIENT_RECORD_KINDS, PatientRecords } from './patient-records';
 import { DentalBlobStore } from './dental-blob-store';
 import { AttachmentRow, AttachmentsRepository, NewAttachment } from './attachments.repository';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_EXTENSIONS, ListAttachmentsQuery, UploadAttachmentQuery } from './dto/attachment.dto';
@@ -28,8 +29,6 @@ export function attachmentView(a: AttachmentRow): AttachmentView {
   const { container: _c, blobName: _b, ...rest } = a;
   return rest;
 }
-
-const notFound = () => fail(ErrorCode.AttachmentNotFound, 'Attachment not found');
 
 const tooLarge = (limit: number) => fail(ErrorCode.PayloadTooLarge, `The file is larger than the limit of ${limit} bytes`);
 
@@ -84,6 +83,8 @@ function contentDisposition(a: AttachmentRow): string {
 export class AttachmentsService {
   private readonly logger = new Logger(AttachmentsService.name);
 
+  private readonly records: PatientRecords<AttachmentRow, ListAttachmentsQuery>;
+
   constructor(
     private readonly attachments: AttachmentsRepository,
     private readonly context: RequestContext,
@@ -93,7 +94,9 @@ export class AttachmentsService {
     private readonly transactions: RequestTransactions,
     private readonly idempotency: IdempotencyRepository,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
-  ) {}
+  ) {
+    this.records = new PatientRecords(PATIENT_RECORD_KINDS.attachment, attachments, refs, audit);
+  }
 
   /**
    * With an Idempotency-Key, a key that already holds an answer is found before anything is
@@ -125,7 +128,7 @@ export class AttachmentsService {
     if (completed) {
       const sha256 = await hashBody(body, limit);
       if (sha256 === null) throw tooLarge(limit);
-      return answerFor(completed, uploadFingerprint(request, contentType, sha256));
+      return answerFor(completed, uploadFingerprint(request, contentType, sha256), (id) => this.context.canAccessClinic(id));
     }
 
     const container = BlobStore.containerFor(this.context.orgId);
@@ -181,7 +184,7 @@ export class AttachmentsService {
     try {
       if (!key) return await this.transactions.run(record);
       const claim = { ...key, fingerprint: uploadFingerprint(request, contentType, sha256) };
-      const result = await this.transactions.runIdempotent(claim, record, (view) => ({ status: HttpStatus.CREATED, body: JSON.stringify(view) }));
+      const result = await this.transactions.runIdempotent(claim, record, (view) => storedAnswer(HttpStatus.CREATED, view));
       // A duplicate recorded the attachment first: this copy of the file is not needed.
       if (result instanceof ReplayedAnswer) await this.discard(container, blobName);
       return result;
@@ -192,17 +195,12 @@ export class AttachmentsService {
   }
 
   /** A page of the patient's attachments, audited as one list event with the ids it returned. */
-  async list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
-    await this.refs.patient(query.patientId);
-    const page = await this.attachments.listForPatient(query);
-    await this.audit.recordList({ action: 'attachment.list', resourceType: 'dental_attachment', details: { patientId: query.patientId } }, page.items);
-    return { ...page, items: page.items.map(attachmentView) };
+  list(query: ListAttachmentsQuery): Promise<Page<AttachmentView>> {
+    return this.records.list(query, attachmentView);
   }
 
   async get(id: string): Promise<AttachmentView> {
-    const attachment = await this.find(id);
-    await this.audit.record({ action: 'attachment.read', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
-    return attachmentView(attachment);
+    return attachmentView(await this.records.read(id));
   }
 
   /** A read-only URL for this one blob, valid for BLOB_SAS_TTL_SECONDS; each mint is audited. */
@@ -235,16 +233,12 @@ export class AttachmentsService {
   }
 
   /** For case studies: an attachment the caller can see, of this patient. */
-  async findOfPatient(id: string, patientId: string): Promise<AttachmentRow> {
-    const attachment = await this.find(id);
-    if (attachment.patientId !== patientId) throw fail(ErrorCode.AttachmentNotFound, 'Attachment not found for this patient');
-    return attachment;
+  findOfPatient(id: string, patientId: string, clinicId: string): Promise<AttachmentRow> {
+    return this.records.findOfPatient(id, patientId, clinicId);
   }
 
-  private async find(id: string): Promise<AttachmentRow> {
-    const attachment = await this.attachments.findById(id);
-    if (!attachment) throw notFound();
-    return attachment;
+  private find(id: string): Promise<AttachmentRow> {
+    return this.records.find(id);
   }
 
   /** Best effort: a failed upload leaves no committed blob, but make sure. */

@@ -33,6 +33,8 @@ export interface IdempotencyClaim extends IdempotencyKeyRef {
 export interface StoredAnswer {
   status: number;
   body: string | null;
+  /** The clinic of what the answer shows (its `clinicId`), if any: it is replayed only to a caller who may still access that clinic. */
+  clinicId?: string | null;
 }
 
 /** A stored answer sent again; the request transaction interceptor writes it to the reply. */
@@ -48,6 +50,7 @@ export interface IdempotencyKeyRow {
   fingerprint: Buffer;
   response_status: number | null;
   response_body: string | null;
+  clinic_id?: string | null;
 }
 
 interface RequestLike {
@@ -101,6 +104,14 @@ export function fingerprint(method: string, url: string, content: string): Buffe
 }
 
 /** A JSON request's claim: its key (if any) and the fingerprint of its body. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The answer to store for a result: its status and JSON, and the clinic it shows (its `clinicId`), if it has one. */
+export function storedAnswer(status: number, result: unknown): StoredAnswer {
+  const clinicId = (result as { clinicId?: unknown } | null | undefined)?.clinicId;
+  return { status, body: result === undefined ? null : JSON.stringify(result), clinicId: typeof clinicId === 'string' && UUID.test(clinicId) ? clinicId : null };
+}
+
 export function jsonClaim(request: RequestLike & { body?: unknown }): IdempotencyClaim | undefined {
   const ref = idempotencyKeyRef(request);
   return ref && { ...ref, fingerprint: fingerprint(request.method, request.url, canonicalJson(request.body)) };
@@ -117,18 +128,25 @@ export const keyReused = () =>
  * key's owner (it inserted the row, which has no answer until it commits), the stored answer
  * when an earlier request with the same fingerprint committed one, and a 422 for another request.
  */
-export function settleClaim(row: IdempotencyKeyRow | undefined, claim: IdempotencyClaim): ReplayedAnswer | null {
+export function settleClaim(row: IdempotencyKeyRow | undefined, claim: IdempotencyClaim, canAccessClinic: (clinicId: string) => boolean): ReplayedAnswer | null {
   if (!row) {
     // The committed row we conflicted with disappeared before we could read it (it expired at
     // that very moment and was purged): nothing was written, the caller may retry.
     throw fail(ErrorCode.IdempotencyKeyInProgress, 'This Idempotency-Key changed state while the request ran; retry it', 1);
   }
   if (row.response_status === null) return null;
-  return answerFor(row, claim.fingerprint);
+  return answerFor(row, claim.fingerprint, canAccessClinic);
 }
 
-/** The stored answer of a completed key for a request with this fingerprint, or a 422. */
-export function answerFor(row: IdempotencyKeyRow, requestFingerprint: Buffer): ReplayedAnswer {
+/**
+ * The stored answer of a completed key for a request with this fingerprint, or a 422. An answer
+ * showing a clinic the caller can no longer access (their clinics were narrowed since) is not
+ * replayed: a 404, as reading it would be.
+ */
+export function answerFor(row: IdempotencyKeyRow, requestFingerprint: Buffer, canAccessClinic: (clinicId: string) => boolean): ReplayedAnswer {
   if (!row.fingerprint.equals(requestFingerprint)) throw keyReused();
+  if (row.clinic_id && !canAccessClinic(row.clinic_id)) {
+    throw fail(ErrorCode.IdempotentAnswerOutOfReach, 'The answer stored under this Idempotency-Key is in a clinic you can no longer access');
+  }
   return new ReplayedAnswer(row.response_status ?? HttpStatus.OK, row.response_body);
 }

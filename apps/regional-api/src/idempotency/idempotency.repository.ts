@@ -46,7 +46,7 @@ export function claimKeyStatements(owner: KeyOwner, claim: IdempotencyClaim): St
                values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
       values: [...key, claim.fingerprint],
     },
-    { text: `select fingerprint, response_status, response_body from idempotency_keys where ${KEY_WHERE}`, values: key },
+    { text: `select fingerprint, response_status, response_body, clinic_id from idempotency_keys where ${KEY_WHERE}`, values: key },
   ];
 }
 
@@ -54,13 +54,13 @@ export function claimKeyStatements(owner: KeyOwner, claim: IdempotencyClaim): St
 export function recordAnswerStatement(owner: KeyOwner, ref: IdempotencyKeyRef, answer: StoredAnswer): Statement {
   if (!Number.isInteger(answer.status) || answer.status < 100 || answer.status > 599) throw new Error('not an HTTP status');
   return {
-    text: `update idempotency_keys set response_status = $6, response_body = $7 where ${KEY_WHERE}`,
-    values: [...keyValues(owner, ref), answer.status, answer.body],
+    text: `update idempotency_keys set response_status = $6, response_body = $7, clinic_id = $8 where ${KEY_WHERE}`,
+    values: [...keyValues(owner, ref), answer.status, answer.body, answer.clinicId ?? null],
   };
 }
 
 const FIND_ANSWER = prepared(
-  `select fingerprint, response_status, response_body from idempotency_keys
+  `select fingerprint, response_status, response_body, clinic_id from idempotency_keys
     where ${KEY_WHERE} and response_status is not null and created_at > now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
 );
 

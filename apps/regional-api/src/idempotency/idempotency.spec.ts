@@ -50,13 +50,17 @@ describe('idempotency keys', () => {
 
   it('settles a claim: own row (no answer yet), replay of the same request, 422 for another', () => {
     const claim = { key: 'k', method: 'POST' as const, route: '/v1/x', fingerprint: fingerprint('POST', '/v1/x', '{}') };
-    expect(settleClaim({ fingerprint: claim.fingerprint, response_status: null, response_body: null }, claim)).toBeNull();
-    const replay = settleClaim({ fingerprint: claim.fingerprint, response_status: 201, response_body: '{"id":"1"}' }, claim);
+    expect(settleClaim({ fingerprint: claim.fingerprint, response_status: null, response_body: null }, claim, () => true)).toBeNull();
+    const replay = settleClaim({ fingerprint: claim.fingerprint, response_status: 201, response_body: '{"id":"1"}' }, claim, () => true);
     expect(replay).toEqual(new ReplayedAnswer(201, '{"id":"1"}'));
-    expect(() => answerFor({ fingerprint: Buffer.alloc(32), response_status: 201, response_body: '{}' }, claim.fingerprint)).toThrow(
+    expect(() => answerFor({ fingerprint: Buffer.alloc(32), response_status: 201, response_body: '{}' }, claim.fingerprint, () => true)).toThrow(
       expect.objectContaining({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' }),
     );
-    expect(() => settleClaim(undefined, claim)).toThrow(expect.objectContaining({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' }));
+    // A stored answer showing a clinic the caller can no longer access is not replayed.
+    const elsewhere = { fingerprint: claim.fingerprint, response_status: 201, response_body: '{"id":"1"}', clinic_id: '00000000-0000-4000-8000-0000000000c2' };
+    expect(() => settleClaim(elsewhere, claim, () => false)).toThrow(expect.objectContaining({ status: 404, code: 'IDEMPOTENT_ANSWER_OUT_OF_REACH' }));
+    expect(settleClaim(elsewhere, claim, (id) => id === elsewhere.clinic_id)).toEqual(new ReplayedAnswer(201, '{"id":"1"}'));
+    expect(() => settleClaim(undefined, claim, () => true)).toThrow(expect.objectContaining({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' }));
   });
 
   it('sends keys and bodies as bound parameters, never in the text, and refuses what is not a UUID, a method or a status', () => {
@@ -68,6 +72,6 @@ describe('idempotency keys', () => {
     expect(() => claimKeyStatements({ ...owner, orgId: `x' or true --` }, claim)).toThrow();
     expect(() => claimKeyStatements(owner, { ...claim, method: 'PUT' as 'POST' })).toThrow();
     expect(() => recordAnswerStatement(owner, claim, { status: 2000, body: null })).toThrow();
-    expect(recordAnswerStatement(owner, claim, { status: 204, body: null }).values.slice(-2)).toEqual([204, null]);
+    expect(recordAnswerStatement(owner, claim, { status: 204, body: null }).values.slice(-3)).toEqual([204, null, null]);
   });
 });

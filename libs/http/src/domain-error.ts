@@ -17,3 +17,12 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/**
+ * An app's `fail` from its catalogue (each code and the status it is answered with; the Record's
+ * type keeps the catalogue exhaustive): the DomainError for a code, answered with its status and,
+ * when given, Retry-After. Throw sites name a code and a message, never a status.
+ */
+export function errorCatalogue<C extends string>(statusByCode: Readonly<Record<C, HttpStatus>>) {
+  return (code: C, message: string, retryAfterSeconds?: number): DomainError => new DomainError(code, message, statusByCode[code], retryAfterSeconds);
+}

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '@medgenie/http';
+import { DomainError, errorCatalogue } from '@medgenie/http';
 
 /** Error codes of the control plane, one place to read them all. */
 export const ErrorCode = {
@@ -60,9 +60,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */
-export function fail(code: ErrorCode, message: string, retryAfterSeconds?: number): DomainError {
-  return new DomainError(code, message, ERROR_STATUS[code], retryAfterSeconds);
-}
+export const fail = errorCatalogue(ERROR_STATUS);
 
 /**
  * REGION_REJECTED, the one code whose status is not fixed: a region's own 409 is passed on as 409

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '@medgenie/http';
+import { errorCatalogue } from '@medgenie/http';
 
 /** Error codes of the regional API, one place to read them all. */
 export const ErrorCode = {
@@ -141,6 +141,4 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */
-export function fail(code: ErrorCode, message: string, retryAfterSeconds?: number): DomainError {
-  return new DomainError(code, message, ERROR_STATUS[code], retryAfterSeconds);
-}
+export const fail = errorCatalogue(ERROR_STATUS);

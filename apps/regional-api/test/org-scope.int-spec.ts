@@ -166,6 +166,19 @@ describe('OrgScope', () => {
     expect(states.every((s) => s === 'idle')).toBe(true);
   });
 
+  it('survives a connection that dies while the work holds it: the work fails, the connection is not pooled again, the next run works', async () => {
+    const failed = scope.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async (sql) => {
+      const [{ pid }] = await sql.query<{ pid: number }>('select pg_backend_pid() as pid');
+      await withClient(testDb().adminUrl, (c) => c.query('select pg_terminate_backend($1)', [pid]));
+      // Between two statements the server is gone: no unhandled 'error' event, the next statement fails.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sql.query('select 1');
+    });
+    await expect(failed).rejects.toThrow();
+    const after = await scope.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, async (sql) => (await sql.query<{ one: number }>('select 1 as one'))[0].one);
+    expect(after).toBe(1);
+  });
+
   it('keeps one org within its share of the pool: the org over it waits, then fails with the busy error; another org runs', async () => {
     const shared = new OrgScope(pool(), { orgMaxConnections: 1, orgWaitMs: 200, busyError: () => new Error('organization busy') });
     try {

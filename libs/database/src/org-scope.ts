@@ -97,6 +97,13 @@ export class OrgScope {
     try {
       const client = await this.pool.connect();
       let inDoubt: Error | undefined;
+      // pg-pool listens for a connection's errors only while it is idle: one that dies while the
+      // work holds it (between two statements) would otherwise be an unhandled 'error' event. The
+      // work's next statement fails on its own; the connection is destroyed, not pooled again.
+      const onError = (err: Error) => {
+        inDoubt = err;
+      };
+      client.on('error', onError);
       try {
         const opened = await pipeline(client, opening);
         const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false);
@@ -116,6 +123,7 @@ export class OrgScope {
         });
         throw err;
       } finally {
+        client.removeListener('error', onError);
         client.release(inDoubt);
       }
     } finally {

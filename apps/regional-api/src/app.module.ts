@@ -14,6 +14,7 @@ import { REGIONAL_CONFIG, RegionalConfig } from './config/regional.config';
 import { DatabaseModule } from './database/database.module';
 import { DentalModule } from './dental/dental.module';
 import { DoctorsModule } from './doctors/doctors.module';
+import { FlagsModule } from './flags/flags.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { MedicinesModule } from './medicines/medicines.module';
@@ -43,6 +44,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         AuditModule,
+        FlagsModule,
         HealthModule,
         OrganizationsModule,
         ClinicsModule,

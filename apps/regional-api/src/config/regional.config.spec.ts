@@ -36,3 +36,47 @@ describe('regional config: database timeouts', () => {
     expect(loadRegionalConfig({ ...REQUIRED, DATABASE_STATEMENT_TIMEOUT_MS: '0' }).database.queryTimeoutMs).toBe(900);
   });
 });
+
+describe('regional config: feature flags', () => {
+  it('defaults to the seed flags alone, polling every 5 s once a control plane is set', () => {
+    expect(loadRegionalConfig(REQUIRED).flags).toEqual({
+      url: undefined,
+      clientToken: undefined,
+      refreshIntervalMs: 5_000,
+      metricsIntervalMs: 60_000,
+      backupDir: '.medgenie/flags/in',
+    });
+  });
+
+  it('takes the control plane, token, intervals and backup directory from the environment', () => {
+    const config = loadRegionalConfig({
+      ...REQUIRED,
+      FLAGS_URL: 'https://console.medgenie.com/api',
+      FLAGS_CLIENT_TOKEN: 't'.repeat(64),
+      FLAGS_REFRESH_INTERVAL_MS: '10000',
+      FLAGS_METRICS_INTERVAL_MS: '0',
+      FLAGS_BACKUP_DIR: '/var/lib/medgenie/flags',
+    });
+    expect(config.flags).toEqual({
+      url: 'https://console.medgenie.com/api',
+      clientToken: 't'.repeat(64),
+      refreshIntervalMs: 10_000,
+      metricsIntervalMs: 0,
+      backupDir: '/var/lib/medgenie/flags',
+    });
+  });
+
+  it('refuses a URL without a token (and the reverse), a poll slower than 10 s, and never echoes the token', () => {
+    expect(() => loadRegionalConfig({ ...REQUIRED, FLAGS_URL: 'https://console.medgenie.com/api' })).toThrow(/FLAGS_CLIENT_TOKEN: FLAGS_URL and FLAGS_CLIENT_TOKEN go together/);
+    expect(() => loadRegionalConfig({ ...REQUIRED, FLAGS_CLIENT_TOKEN: 't'.repeat(64) })).toThrow(ConfigError);
+    expect(() => loadRegionalConfig({ ...REQUIRED, FLAGS_REFRESH_INTERVAL_MS: '30000' })).toThrow(/FLAGS_REFRESH_INTERVAL_MS/);
+    let message = '';
+    try {
+      loadRegionalConfig({ ...REQUIRED, FLAGS_URL: 'https://console.medgenie.com/api', FLAGS_CLIENT_TOKEN: 'short-secret-value' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/FLAGS_CLIENT_TOKEN/);
+    expect(message).not.toContain('short-secret-value');
+  });
+});

@@ -85,6 +85,20 @@ const schema = z
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Feature flags: the control plane's Unleash client API (its URL + /api). Without it and the token, flags are seed 000's defaults. */
+    FLAGS_URL: z.string().url().optional(),
+    /** Secret: this region's flag client token (the control plane's UNLEASH_CLIENT_TOKENS["<region id>"]). */
+    FLAGS_CLIENT_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** How often the SDK polls for flag definitions: a change reaches the region within this. */
+    FLAGS_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
+    /** How often the SDK reports evaluation counts to the control plane; 0 reports none. */
+    FLAGS_METRICS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** Where the SDK keeps the last definitions it fetched, to start from them with the control plane down. */
+    FLAGS_BACKUP_DIR: z.string().min(1).optional(),
+  })
+  .refine((env) => (env.FLAGS_URL === undefined) === (env.FLAGS_CLIENT_TOKEN === undefined), {
+    path: ['FLAGS_CLIENT_TOKEN'],
+    message: 'FLAGS_URL and FLAGS_CLIENT_TOKEN go together: set both (flags from the control plane) or neither (seed defaults only)',
   })
   .refine((env) => env.DATABASE_STATEMENT_TIMEOUT_MS === 0 || env.DATABASE_QUERY_TIMEOUT_MS > env.DATABASE_STATEMENT_TIMEOUT_MS, {
     path: ['DATABASE_QUERY_TIMEOUT_MS'],
@@ -128,12 +142,19 @@ const schema = z
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
+    flags: {
+      url: env.FLAGS_URL,
+      clientToken: env.FLAGS_CLIENT_TOKEN,
+      refreshIntervalMs: env.FLAGS_REFRESH_INTERVAL_MS,
+      metricsIntervalMs: env.FLAGS_METRICS_INTERVAL_MS,
+      backupDir: env.FLAGS_BACKUP_DIR ?? `.medgenie/flags/${env.REGION_ID}`,
+    },
   }));
 
 export type RegionalConfig = z.output<typeof schema>;
 export const REGIONAL_CONFIG = Symbol('REGIONAL_CONFIG');
 
-const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_OWNER_URL', 'INTERNAL_SERVICE_TOKEN', 'BLOB_CONNECTION_STRING', 'REDIS_URL'];
+const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_OWNER_URL', 'INTERNAL_SERVICE_TOKEN', 'BLOB_CONNECTION_STRING', 'REDIS_URL', 'FLAGS_CLIENT_TOKEN'];
 
 export { ConfigError };
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { CallerFlags } from '../flags/caller-flags.service';
 import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
 import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository } from './organizations.repository';
 
@@ -16,6 +17,7 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
+    private readonly flags: CallerFlags,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
 
@@ -25,11 +27,12 @@ export class OrganizationsService {
 
   async updateSettings(dto: UpdateOrganizationSettingsDto): Promise<OrganizationView> {
     const org = await this.find();
-    if (dto.language && !this.config.languages.includes(dto.language)) {
-      throw fail(
-        ErrorCode.UnsupportedLanguage,
-        `language must be one of this region's languages: ${this.config.languages.join(', ')}`,
-      );
+    if (dto.language) {
+      // The region's languages bound the choice; the language flags decide it for this org.
+      const languages = this.flags.languagesFor(org);
+      if (!languages.includes(dto.language)) {
+        throw fail(ErrorCode.UnsupportedLanguage, `language must be one of the languages available to this organization: ${languages.join(', ')}`);
+      }
     }
     const patch: OrganizationSettingsPatch = {};
     if (dto.branding) patch.branding = { ...org.branding, ...dto.branding };
@@ -63,7 +66,7 @@ export class OrganizationsService {
       limits: org.limits,
       regionId: this.config.regionId,
       settings: { branding: org.branding, language: org.language, timezone: org.timezone },
-      availableLanguages: this.config.languages,
+      availableLanguages: this.flags.languagesFor(org),
     };
   }
 }

@@ -9,6 +9,7 @@ const core: CaseSet = {
 
     'GET /v1/organization': { kind: 'own-org' },
     'PATCH /v1/organization/settings': { kind: 'own-org', body: { branding: { displayName: 'Changed by B' }, timezone: 'Asia/Kolkata' } },
+    'GET /v1/features': { kind: 'own-org' },
 
     'POST /v1/clinics': { kind: 'collection', body: { name: 'B Clinic', code: 'B-CLINIC' } },
     'GET /v1/clinics': { kind: 'collection' },
@@ -40,6 +41,7 @@ const core: CaseSet = {
 
       'GET /v1/organization': { kind: 'org-wide', reason: 'the organization is one for all its clinics', probe: { as: 'staff' } },
       'PATCH /v1/organization/settings': { kind: 'forbidden', as: 'doctor', body: { branding: { displayName: 'Changed from clinic 1' } } },
+      'GET /v1/features': { kind: 'org-wide', reason: "the caller's flags for their organization, not a clinic's data", probe: { as: 'staff' } },
 
       // Clinics: a member sees the clinics it is granted; only org admins change them.
       'POST /v1/clinics': { kind: 'forbidden', as: 'doctor', body: { name: 'Rogue Clinic', code: 'ROGUE' } },

@@ -1,0 +1,48 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClientFeaturesResponse } from 'unleash-client';
+
+/** The SDK's `storageProvider` contract (`unleash-client`'s StorageProvider<ClientFeaturesResponse>). */
+export interface FlagsStorage {
+  set(key: string, data: ClientFeaturesResponse): Promise<void>;
+  get(key: string): Promise<ClientFeaturesResponse | undefined>;
+}
+
+/**
+ * The SDK's backup of the last definitions it fetched, one JSON file per app name in `dir`, as the
+ * SDK's own FileStorageProvider keeps it, but written whole or not at all (a temporary file renamed
+ * over the old one), so a crash or a read during a write never leaves half a file to start from.
+ * A file that cannot be read or parsed counts as no backup.
+ */
+export class FlagsBackup implements FlagsStorage {
+  private writes = 0;
+
+  constructor(private readonly dir: string) {}
+
+  path(key: string): string {
+    return join(this.dir, `unleash-backup-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}.json`);
+  }
+
+  async set(key: string, data: ClientFeaturesResponse): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const target = this.path(key);
+    const temporary = `${target}.${process.pid}.${++this.writes}.tmp`;
+    await writeFile(temporary, JSON.stringify(data), { mode: 0o600 });
+    await rename(temporary, target);
+  }
+
+  async get(key: string): Promise<ClientFeaturesResponse | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const data = JSON.parse(text) as ClientFeaturesResponse;
+      return Array.isArray(data?.features) && data.features.length > 0 ? data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -226,6 +226,8 @@ function loadSecrets() {
   secrets.postgres = secrets.postgres ?? {};
   secrets.roles = secrets.roles ?? {};
   secrets.regionServiceTokens = secrets.regionServiceTokens ?? {};
+  // Feature flag client tokens (the control plane's UNLEASH_CLIENT_TOKENS): one per region, one for the gateway.
+  secrets.flagClientTokens = secrets.flagClientTokens ?? {};
   for (const name of [CONTROL_PLANE, ...REGIONS]) {
     if (!secrets.postgres[name] && postgres.isInitialised(name)) {
       throw new Error(`.medgenie/secrets.json has no superuser password for the existing Postgres of ${name}: "npm run reset" starts over`);
@@ -235,6 +237,7 @@ function loadSecrets() {
     for (const role of ['owner', 'app', 'ops']) fill(secrets.roles[name], role, () => randomSecret());
   }
   for (const region of REGIONS) fill(secrets.regionServiceTokens, region, () => randomSecret(32));
+  for (const client of [...REGIONS, 'gateway']) fill(secrets.flagClientTokens, client, () => randomSecret(32));
   fill(secrets, 'keyEncryptionSecret', () => randomSecret(32));
   fill(secrets, 'gatewayServiceToken', () => randomSecret(32));
   fill(secrets, 'platformAdminPassword', () => randomSecret(18));
@@ -486,6 +489,7 @@ async function main() {
     JWT_AUDIENCE: audience,
     REGION_SERVICE_TOKENS: JSON.stringify(secrets.regionServiceTokens),
     REGION_API_URLS: JSON.stringify(urls.regions),
+    UNLEASH_CLIENT_TOKENS: JSON.stringify(secrets.flagClientTokens),
     GATEWAY_SERVICE_TOKEN: secrets.gatewayServiceToken,
     PLATFORM_ADMIN_EMAIL,
     PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
@@ -503,6 +507,10 @@ async function main() {
       JWT_ISSUER: issuer,
       JWT_AUDIENCE: audience,
       INTERNAL_SERVICE_TOKEN: secrets.regionServiceTokens[region],
+      // Flags from the control plane's Unleash client API; the region starts without it (its backup, else seed defaults).
+      FLAGS_URL: `${urls.controlPlane}/api`,
+      FLAGS_CLIENT_TOKEN: secrets.flagClientTokens[region],
+      FLAGS_BACKUP_DIR: path.join(paths.home, 'flags', region),
       BLOB_ACCOUNT_URL: azurite.blobUrl(blobPort),
       BLOB_CONNECTION_STRING: azurite.connectionString(blobPort),
     }, `${urls.regions[region]}/readyz`);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientFeaturesResponse } from 'unleash-client';
 
@@ -17,18 +17,27 @@ export interface FlagsStorage {
 export class FlagsBackup implements FlagsStorage {
   private writes = 0;
 
-  constructor(private readonly dir: string) {}
+  /** `onWriteError`: a backup that cannot be written (a read-only directory) is reported, never thrown into the SDK's fetch. */
+  constructor(
+    private readonly dir: string,
+    private readonly onWriteError: (err: unknown) => void = () => undefined,
+  ) {}
 
   path(key: string): string {
     return join(this.dir, `unleash-backup-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}.json`);
   }
 
   async set(key: string, data: ClientFeaturesResponse): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const target = this.path(key);
     const temporary = `${target}.${process.pid}.${++this.writes}.tmp`;
-    await writeFile(temporary, JSON.stringify(data), { mode: 0o600 });
-    await rename(temporary, target);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temporary, JSON.stringify(data), { mode: 0o600 });
+      await rename(temporary, target);
+    } catch (err) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      this.onWriteError(err);
+    }
   }
 
   async get(key: string): Promise<ClientFeaturesResponse | undefined> {

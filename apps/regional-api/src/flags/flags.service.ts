@@ -42,7 +42,12 @@ export class Flags implements OnModuleInit, OnApplicationShutdown {
     const { flags, regionId } = this.config;
     const appName = `region-${regionId}`;
     const remote = flags.url !== undefined && flags.clientToken !== undefined;
-    const storage: FlagsStorage = remote ? new FlagsBackup(resolve(flags.backupDir)) : new InMemStorageProvider<ClientFeaturesResponse>();
+    let backupFailed = false;
+    const backupError = (err: unknown) => {
+      if (!backupFailed) this.logger.warn(`flags: cannot write the backup in ${flags.backupDir} (${describe(err)}); a restart with the control plane down will start from seed defaults`);
+      backupFailed = true;
+    };
+    const storage: FlagsStorage = remote ? new FlagsBackup(resolve(flags.backupDir), backupError) : new InMemStorageProvider<ClientFeaturesResponse>();
     const unleash = new Unleash({
       url: remote ? (flags.url as string) : NO_CONTROL_PLANE,
       appName,

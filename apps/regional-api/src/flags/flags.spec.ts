@@ -82,6 +82,11 @@ describe('FlagsBackup', () => {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(backup.path('region-in'), '{"features": [');
       expect(await backup.get('region-in')).toBeUndefined();
+      // A directory that cannot be written: reported, never thrown into the SDK's fetch.
+      const errors: unknown[] = [];
+      writeFileSync(join(dir, 'a-file'), '');
+      await new FlagsBackup(join(dir, 'a-file', 'flags'), (err) => errors.push(err)).set('region-in', DEFAULT_FLAG_DEFINITIONS);
+      expect(errors).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

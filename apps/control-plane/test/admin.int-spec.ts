@@ -156,22 +156,6 @@ describe('platform admin, members and the registry', () => {
     expect((await cp.client.post('/v1/members', { name: 'x', email: 'x@example.test', role: 'staff', clinicIds: [] }, { token: login.body.accessToken })).status).toBe(403);
   });
 
-  it("counts the signing-up admin as the plan's first doctor (trial: the admin and 4 more)", async () => {
-    const org = await signup('in');
-    const add = (i: number) =>
-      cp.client.post<{ code: string }>(
-        '/v1/members',
-        { name: `Dr ${i}`, email: `dr${i}-${org.slug}@example.test`, role: 'doctor', clinicIds: [org.clinicId] },
-        { token: org.accessToken },
-      );
-    for (let i = 1; i <= 4; i += 1) expect((await add(i)).status).toBe(201);
-    const fifth = await add(5);
-    expect(fifth.status).toBe(402);
-    expect(fifth.body.code).toBe('PLAN_LIMIT_REACHED');
-    // Staff are not doctors: the limit does not apply to them.
-    expect((await cp.client.post('/v1/members', { name: 'Front desk', email: `desk-${org.slug}@example.test`, role: 'staff', clinicIds: [] }, { token: org.accessToken })).status).toBe(201);
-  });
-
   it('leaves no half-created member when the region is down', async () => {
     const org = await signup('ca');
     cp.regions.ca.mode = 'down';

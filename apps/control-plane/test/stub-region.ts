@@ -17,6 +17,8 @@ export class StubRegion {
   calls: RecordedCall[] = [];
   /** 'up' answers; 'down' answers 503; 'closed' refuses the connection. */
   mode: 'up' | 'down' = 'up';
+  /** When set, answers the calls it returns an answer for (a region's refusal, say), before the defaults. */
+  answer?: (call: RecordedCall) => { status: number; body: unknown } | undefined;
   private server?: Server;
   private readonly provisioned = new Map<string, { clinicId: string; membershipId: string }>();
 
@@ -26,6 +28,8 @@ export class StubRegion {
       this.calls.push({ method: req.method ?? '', url: req.url ?? '', body, serviceToken: req.headers['x-service-token'] as string | undefined });
       if (this.mode === 'down') return res.writeHead(503, { 'content-type': 'application/json' }).end('{"statusCode":503}');
       res.setHeader('content-type', 'application/json');
+      const answer = this.answer?.(this.calls[this.calls.length - 1]);
+      if (answer) return res.writeHead(answer.status).end(JSON.stringify(answer.body));
       if (req.method === 'POST' && req.url === '/internal/v1/organizations') {
         const orgId = body.organizationId as string;
         const existing = this.provisioned.get(orgId);

@@ -12,6 +12,8 @@ export class DomainError extends Error {
     readonly status: HttpStatus,
     /** Sent as Retry-After (429, 503). */
     readonly retryAfterSeconds?: number,
+    /** Extra fields the caller can act on, spread into the error body (e.g. a plan limit and the usage). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -24,5 +26,6 @@ export class DomainError extends Error {
  * when given, Retry-After. Throw sites name a code and a message, never a status.
  */
 export function errorCatalogue<C extends string>(statusByCode: Readonly<Record<C, HttpStatus>>) {
-  return (code: C, message: string, retryAfterSeconds?: number): DomainError => new DomainError(code, message, statusByCode[code], retryAfterSeconds);
+  return (code: C, message: string, retryAfterSeconds?: number, details?: Readonly<Record<string, unknown>>): DomainError =>
+    new DomainError(code, message, statusByCode[code], retryAfterSeconds, details);
 }

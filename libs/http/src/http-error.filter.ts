@@ -11,6 +11,8 @@ export interface ErrorBody {
   /** A refused input's problems by field (400 VALIDATION_FAILED): every field, every constraint. */
   errors?: { field: string; messages: string[] }[];
   requestId?: string;
+  /** A DomainError's details (e.g. `limit` and `usage` with PLAN_LIMIT_REACHED), spread in. */
+  [detail: string]: unknown;
 }
 
 function isFieldErrors(value: unknown): value is NonNullable<ErrorBody['errors']> {
@@ -125,7 +127,8 @@ function httpMessage(exception: HttpException): { message: string; code?: string
 /** Turns anything thrown into `{statusCode, error, message}`; a 5xx never carries internals. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof DomainError) {
-    return { statusCode: exception.status, error: reasonPhrase(exception.status), message: exception.message, code: exception.code };
+    const base = { statusCode: exception.status, error: reasonPhrase(exception.status), message: exception.message, code: exception.code };
+    return exception.details ? { ...exception.details, ...base } : base;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

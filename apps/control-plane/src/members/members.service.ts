@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PLAN_LIMITS, Plan } from '@medgenie/contracts';
 import { onViolation } from '@medgenie/database';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
@@ -28,16 +27,9 @@ export class MembersService {
   async create(caller: Principal, dto: CreateMemberDto): Promise<CreatedMember> {
     const org = await this.organizations.get(caller.orgId!);
     if (org.status !== 'active') throw fail(ErrorCode.OrganizationNotActive, `The organization is ${org.status}`);
-    if (dto.role === 'doctor') {
-      const max = PLAN_LIMITS[org.plan as Plan]?.maxDoctors;
-      // The org admin who signed up is the org's first doctor (the region gives them a doctor
-      // profile at provisioning), so the plan's doctors are the doctors plus that admin: the
-      // same count the region applies to its doctor profiles.
-      const doctors = await this.users.countByRoles(org.id, ['doctor', 'org_admin']);
-      if (max !== null && max !== undefined && doctors >= max) {
-        throw fail(ErrorCode.PlanLimitReached, `Your plan allows ${max} doctors; upgrade to add more`);
-      }
-    }
+    // The plan's doctor limit is the region's to apply (a doctor is a doctor profile, counted and
+    // locked there in the transaction that makes it): a refusal comes back as 402 PLAN_LIMIT_REACHED
+    // and the identity made here is removed again below.
     const temporaryPassword = randomBytes(12).toString('base64url');
     const userId = randomUUID();
     try {

@@ -47,10 +47,16 @@ export class RegionalClient {
     if (res.status >= 500) throw regionUnavailable(regionId, `answered ${res.status}`);
     if (res.status >= 400) {
       let message = `answered ${res.status}`;
+      let refusal: { message?: string; code?: string; limit?: unknown; usage?: unknown } = {};
       try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
+        refusal = JSON.parse(text) as typeof refusal;
+        message = refusal.message ?? message;
       } catch {
         // not JSON
+      }
+      // The region decides plan limits (a doctor is a doctor profile there): its refusal is the caller's.
+      if (res.status === 402 && refusal.code === ErrorCode.PlanLimitReached) {
+        throw fail(ErrorCode.PlanLimitReached, message, undefined, { limit: refusal.limit, usage: refusal.usage });
       }
       throw failRegionRejected(`Region ${regionId} refused: ${message}`, res.status);
     }

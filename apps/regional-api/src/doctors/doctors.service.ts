@@ -72,6 +72,10 @@ export class DoctorsService {
    * org's first admin and for every member with the role doctor.
    */
   async ensureProfile(membershipId: string, clinicIds: string[]): Promise<{ doctorId: string; created: boolean }> {
+    // A doctor is a doctor profile: a new one counts against the plan here as through the API.
+    if (!(await this.doctors.existsForMembership(membershipId))) {
+      await assertWithinLimit(this.limits, 'maxDoctors', () => this.doctors.count());
+    }
     return this.doctors.ensureProfile(membershipId, clinicIds);
   }
 

@@ -17,9 +17,12 @@ export function planLimitMessage(key: LimitKey, max: number): string {
 }
 
 /**
- * Enforces a plan limit (seed 002) before a create. Reading the limit locks the organization row
- * for the rest of the transaction, so two concurrent creates cannot both take the last place.
- * Unlimited plans (null) count nothing.
+ * Enforces a plan limit (seed 002) before a create: the one rule for what counts (a doctor is a
+ * doctor profile, a patient a patient row, a clinic a clinic row), applied in the region for the
+ * API and for provisioning alike. Reading the limit locks the organization row for the rest of the
+ * transaction, and the count runs after the lock is held (a new snapshot under READ COMMITTED), so
+ * concurrent creates queue on the row and only one can take the last place. Unlimited plans (null)
+ * count nothing. The refusal carries the limit and the usage (`limit: {key, max}`, `usage`).
  */
 export async function assertWithinLimit(
   limits: Pick<PlanLimitsRepository, 'lockLimit'>,
@@ -30,6 +33,6 @@ export async function assertWithinLimit(
   if (max === null) return;
   const current = await count();
   if (current >= max) {
-    throw fail(ErrorCode.PlanLimitReached, planLimitMessage(key, max));
+    throw fail(ErrorCode.PlanLimitReached, planLimitMessage(key, max), undefined, { limit: { key, max }, usage: current });
   }
 }

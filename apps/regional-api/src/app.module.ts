@@ -25,6 +25,7 @@ import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RedisModule } from './redis/redis.module';
 import { ShortKeysModule } from './short-keys/short-keys.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         DentalModule,
         CaseStudiesModule,
         ProvisioningModule,
+        UsageModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

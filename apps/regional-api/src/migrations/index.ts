@@ -8,6 +8,7 @@ import { BeginRequest1764000400000 } from './1764000400000-begin-request';
 import { IdempotencyKeys1764000500000 } from './1764000500000-idempotency-keys';
 import { AmendmentReason1764000600000 } from './1764000600000-amendment-reason';
 import { RecordsStayInTheirClinic1764000700000 } from './1764000700000-records-stay-in-their-clinic';
+import { UsageDaily1764000900000 } from './1764000900000-usage-daily';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -21,4 +22,5 @@ export const regionalMigrations = [
   IdempotencyKeys1764000500000,
   AmendmentReason1764000600000,
   RecordsStayInTheirClinic1764000700000,
+  UsageDaily1764000900000,
 ];

@@ -89,4 +89,22 @@ describe('plan limits: one rule, enforced atomically in the region', () => {
     // Staff are not doctors: the limit does not apply to them.
     await org.addMember('staff', []);
   });
+
+  it('GET /v1/organization shows the plan, status, limits and the usage they count', async () => {
+    const org = await region.createOrg({ plan: 'trial' });
+    await org.addMember('doctor', []);
+    const staff = await org.addMember('staff', [org.clinicIds[0]]);
+    for (let i = 0; i < 2; i += 1) {
+      const mobileNumber = `+9196${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(2, '0')}`;
+      expect((await region.client.post('/v1/patients', { firstName: 'Use', lastName: `U${i}`, mobileNumber }, { token: org.admin.token })).status).toBe(201);
+    }
+    const res = await region.client.get('/v1/organization', { token: staff.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      plan: 'trial',
+      status: 'active',
+      limits: { maxDoctors: 5, maxPatients: 1000, maxClinics: 1 },
+      usage: { doctors: 2, patients: 2, clinics: 1, staff: 1 },
+    });
+  });
 });

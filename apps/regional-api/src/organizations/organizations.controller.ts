@@ -10,7 +10,7 @@ import { OrganizationsService, OrganizationView } from './organizations.service'
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
-  /** The caller's organization: plan, limits and settings (branding, language, timezone). */
+  /** The caller's organization: plan, status, limits, current usage and settings (branding, language, timezone). */
   @Get()
   get(): Promise<OrganizationView> {
     return this.organizations.get();

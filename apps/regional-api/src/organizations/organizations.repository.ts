@@ -17,6 +17,14 @@ export interface OrganizationRow {
   updatedAt: Date;
 }
 
+/** What the organization holds now, by what its plan limits count (and its staff). */
+export interface OrganizationUsage {
+  doctors: number;
+  patients: number;
+  clinics: number;
+  staff: number;
+}
+
 /** What an org admin may change of their organization. */
 export interface OrganizationSettingsPatch {
   branding?: Branding;
@@ -28,6 +36,18 @@ const COLUMNS = `id, slug, name, plan, status, limits, branding, language, timez
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 const FIND_CURRENT = `select ${COLUMNS} from organizations where id = $1`;
+
+/**
+ * The row and its usage in one statement: each count walks the (organization_id, …) index of its
+ * table (the same counts assertWithinLimit applies: a doctor is a doctor profile).
+ */
+const FIND_CURRENT_WITH_USAGE = `select ${COLUMNS}, json_build_object(
+    'doctors', (select count(*)::int from doctors where organization_id = $1),
+    'patients', (select count(*)::int from patients where organization_id = $1),
+    'clinics', (select count(*)::int from clinics where organization_id = $1),
+    'staff', (select count(*)::int from memberships where organization_id = $1 and role = 'staff')
+  ) as usage
+  from organizations where id = $1`;
 
 /** The settings columns, and how each value is bound. */
 const SETTINGS: Record<keyof OrganizationSettingsPatch, (param: string) => string> = {
@@ -44,6 +64,12 @@ export class OrganizationsRepository {
   async findCurrent(): Promise<OrganizationRow | null> {
     const sql = this.tx.sql;
     const [row] = await sql.query<OrganizationRow>(FIND_CURRENT, [sql.orgId]);
+    return row ?? null;
+  }
+
+  async findCurrentWithUsage(): Promise<(OrganizationRow & { usage: OrganizationUsage }) | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.query<OrganizationRow & { usage: OrganizationUsage }>(FIND_CURRENT_WITH_USAGE, [sql.orgId]);
     return row ?? null;
   }
 

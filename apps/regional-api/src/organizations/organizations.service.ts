@@ -4,12 +4,14 @@ import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { CallerFlags } from '../flags/caller-flags.service';
 import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
-import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository } from './organizations.repository';
+import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository, OrganizationUsage } from './organizations.repository';
 
 export interface OrganizationView extends Pick<OrganizationRow, 'id' | 'slug' | 'name' | 'plan' | 'status' | 'limits'> {
   regionId: string;
   settings: Pick<OrganizationRow, 'branding' | 'language' | 'timezone'>;
   availableLanguages: string[];
+  /** What the organization holds now, counted as its plan limits count (one statement). */
+  usage: OrganizationUsage;
 }
 
 @Injectable()
@@ -22,7 +24,7 @@ export class OrganizationsService {
   ) {}
 
   async get(): Promise<OrganizationView> {
-    return this.view(await this.find());
+    return this.view(await this.findWithUsage());
   }
 
   async updateSettings(dto: UpdateOrganizationSettingsDto): Promise<OrganizationView> {
@@ -47,7 +49,13 @@ export class OrganizationsService {
         details: { fields: Object.keys(patch) },
       });
     }
-    return this.view(await this.find());
+    return this.view(await this.findWithUsage());
+  }
+
+  private async findWithUsage(): Promise<OrganizationRow & { usage: OrganizationUsage }> {
+    const org = await this.organizations.findCurrentWithUsage();
+    if (!org) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found');
+    return org;
   }
 
   private async find(): Promise<OrganizationRow> {
@@ -56,7 +64,7 @@ export class OrganizationsService {
     return org;
   }
 
-  private view(org: OrganizationRow): OrganizationView {
+  private view(org: OrganizationRow & { usage: OrganizationUsage }): OrganizationView {
     return {
       id: org.id,
       slug: org.slug,
@@ -67,6 +75,7 @@ export class OrganizationsService {
       regionId: this.config.regionId,
       settings: { branding: org.branding, language: org.language, timezone: org.timezone },
       availableLanguages: this.flags.languagesFor(org),
+      usage: org.usage,
     };
   }
 }

@@ -17,6 +17,7 @@ import { DoctorsModule } from './doctors/doctors.module';
 import { FlagsModule } from './flags/flags.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { MedicinesModule } from './medicines/medicines.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -48,6 +49,7 @@ export class AppModule {
         FlagsModule,
         HealthModule,
         OrganizationsModule,
+        IntegrationsModule,
         ClinicsModule,
         MembershipsModule,
         PatientsModule,

@@ -66,6 +66,8 @@ export const ErrorCode = {
   /** A request that passes the DTO's rules but not one that needs the stored state or several fields together. */
   ValidationFailed: 'VALIDATION_FAILED',
   UnknownClinic: 'UNKNOWN_CLINIC',
+  /** A setting or action whose feature flag is off for the organization (names the flag). */
+  FeatureDisabled: 'FEATURE_DISABLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -138,6 +140,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.OrganizationBusy]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.UnknownClinic]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.FeatureDisabled]: HttpStatus.FORBIDDEN,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */

@@ -9,6 +9,7 @@ import { IdempotencyKeys1764000500000 } from './1764000500000-idempotency-keys';
 import { AmendmentReason1764000600000 } from './1764000600000-amendment-reason';
 import { RecordsStayInTheirClinic1764000700000 } from './1764000700000-records-stay-in-their-clinic';
 import { UsageDaily1764000900000 } from './1764000900000-usage-daily';
+import { OrganizationIntegrations1764001000000 } from './1764001000000-organization-integrations';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -23,4 +24,5 @@ export const regionalMigrations = [
   AmendmentReason1764000600000,
   RecordsStayInTheirClinic1764000700000,
   UsageDaily1764000900000,
+  OrganizationIntegrations1764001000000,
 ];

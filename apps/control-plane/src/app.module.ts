@@ -18,6 +18,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { RegionalModule } from './regional/regional.module';
 import { RegionsModule } from './regions/regions.module';
 import { SignupModule } from './signup/signup.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         MembersModule,
         AdminModule,
         FlagsModule,
+        UsageModule,
         HealthModule,
       ],
       providers: [

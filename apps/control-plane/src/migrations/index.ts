@@ -1,5 +1,6 @@
 import { ControlPlaneSchemaV11763900000000 } from './1763900000000-control-plane-schema-v1';
 import { OrganizationSuspension1764600000000 } from './1764600000000-organization-suspension';
 import { FeatureFlags1764710000000 } from './1764710000000-feature-flags';
+import { UsageDaily1764820000000 } from './1764820000000-usage-daily';
 
-export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000];
+export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000];

@@ -1,0 +1,113 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ErrorCode, fail } from '../common/errors';
+import { RegionalClient } from '../regional/regional-client';
+import { UsageRepository, UsageRow } from './usage.repository';
+import { usageCollectIntervalMs } from './usage.settings';
+import { UsageAggregate, UsageDay } from './usage.types';
+
+/** The most organizations asked of a region in one call (the region's own cap). */
+export const ORGS_PER_CALL = 200;
+const DAY_MS = 24 * 60 * 60_000;
+
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+export interface CollectionResult {
+  date: string;
+  regions: { regionId: string; organizations: number; error?: string }[];
+}
+
+/**
+ * Pulls per-org usage from every active region (on a schedule and on demand) and keeps one row
+ * per org per day. What is kept is copied field by field from the region's answer (numbers
+ * only), so nothing else a region might send (a name, a phone number) ever reaches this database.
+ */
+@Injectable()
+export class UsageService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(UsageService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<CollectionResult>;
+  /** The clock that dates a collection (tests set it to simulate days). */
+  clock: () => Date = () => new Date();
+
+  constructor(
+    private readonly usage: UsageRepository,
+    private readonly regional: RegionalClient,
+  ) {}
+
+  onModuleInit(): void {
+    const interval = usageCollectIntervalMs();
+    if (!interval) return;
+    this.timer = setInterval(() => {
+      this.collect().catch((err: Error) => this.logger.warn(`usage collection failed: ${err.message}`));
+    }, interval);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Collects now; a call made while a collection runs waits for that one. */
+  collect(): Promise<CollectionResult> {
+    this.running ??= this.collectAll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async collectAll(): Promise<CollectionResult> {
+    const day = utcDay(this.clock());
+    const regions: CollectionResult['regions'] = [];
+    for (const regionId of await this.usage.activeRegions()) {
+      const orgIds = await this.usage.activeOrgIds(regionId);
+      let organizations = 0;
+      try {
+        for (let i = 0; i < orgIds.length; i += ORGS_PER_CALL) {
+          const batch = orgIds.slice(i, i + ORGS_PER_CALL);
+          const asked = new Set(batch);
+          const report = await this.regional.usage(regionId, batch, day);
+          const rows: UsageRow[] = (report.organizations ?? [])
+            .filter((o) => asked.has(o.orgId))
+            .map((o) => ({
+              orgId: o.orgId,
+              doctors: count(o.doctors),
+              patients: count(o.patients),
+              clinics: count(o.clinics),
+              staff: count(o.staff),
+              storageBytes: count(o.storageBytes),
+              apiRequests: count(o.apiRequests?.count),
+            }));
+          organizations += await this.usage.upsertDay(regionId, day, rows);
+        }
+        regions.push({ regionId, organizations });
+      } catch (err) {
+        this.logger.warn(`usage of region ${regionId} not collected: ${(err as Error).message}`);
+        regions.push({ regionId, organizations, error: (err as Error).message });
+      }
+    }
+    return { date: day, regions };
+  }
+
+  /** The org's latest day and its days from `from` to `to` (default: the 30 days up to today). */
+  async forOrganization(orgId: string, range: { from?: string; to?: string }): Promise<{ organizationId: string; latest: UsageDay | null; series: UsageDay[] }> {
+    if (!(await this.usage.organizationExists(orgId))) throw fail(ErrorCode.OrganizationNotFound, 'No such organization');
+    const to = range.to ?? utcDay(this.clock());
+    const from = range.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS));
+    if (from > to) throw fail(ErrorCode.ValidationFailed, 'from must not be after to');
+    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * DAY_MS) throw fail(ErrorCode.ValidationFailed, 'a series spans at most 366 days');
+    const [latest, series] = await Promise.all([this.usage.latest(orgId), this.usage.series(orgId, from, to)]);
+    return { organizationId: orgId, latest, series };
+  }
+
+  /** Sums over every org's row of `date` (default today), per region or per plan. */
+  async aggregates(by: 'region' | 'plan', date?: string): Promise<{ by: string; date: string; groups: UsageAggregate[] }> {
+    const day = date ?? utcDay(this.clock());
+    return { by, date: day, groups: await this.usage.aggregate(day, by) };
+  }
+}
+
+/** A count as reported: a non-negative whole number, or the row is refused. */
+function count(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Error('a region reported a count that is not a whole number');
+  return value;
+}

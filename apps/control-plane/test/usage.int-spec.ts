@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
+import { UsageService } from '../src/usage/usage.service';
+import { cpDb, signupBody, startTestControlPlane, TestControlPlane, unique } from './support';
+
+interface Counts {
+  doctors: number;
+  patients: number;
+  clinics: number;
+  staff: number;
+  storageBytes: number;
+  apiRequests: number;
+}
+
+// What a careless region might send along: none of it may reach the control plane's database.
+const PATIENT_NAME = 'Zebulon Quixotic';
+const PATIENT_PHONE = '+919876501234';
+
+/** A region's usage route at its HTTP boundary: answers the counts it is given, with patient data attached. */
+class UsageRegion {
+  url = '';
+  counts = new Map<string, Counts>();
+  calls: { orgIds: string[]; date: string | null; token: string | undefined }[] = [];
+  down = false;
+  private server?: Server;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      res.setHeader('content-type', 'application/json');
+      if (this.down) return res.writeHead(503).end('{"statusCode":503}');
+      if (req.method === 'POST' && url.pathname === '/internal/v1/organizations') return this.provision(req, res);
+      if (req.method !== 'GET' || url.pathname !== '/internal/v1/usage') return res.writeHead(404).end('{"statusCode":404}');
+      const orgIds = (url.searchParams.get('orgIds') ?? '').split(',');
+      const date = url.searchParams.get('date');
+      this.calls.push({ orgIds, date, token: req.headers[SERVICE_TOKEN_HEADER] as string | undefined });
+      const organizations = orgIds
+        .filter((id) => this.counts.has(id))
+        .map((orgId) => {
+          const { apiRequests, ...rest } = this.counts.get(orgId)!;
+          return { orgId, ...rest, apiRequests: { date, count: apiRequests }, lastPatient: { name: PATIENT_NAME, mobileNumber: PATIENT_PHONE } };
+        });
+      const unknown = orgIds.filter((id) => !this.counts.has(id));
+      return res.writeHead(200).end(JSON.stringify({ regionId: 'x', date, organizations, unknown, note: `${PATIENT_NAME} ${PATIENT_PHONE}` }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Enough of provisioning for a signup to complete (the admin-only case needs an org user's token). */
+  private provision(req: IncomingMessage, res: ServerResponse): void {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { organizationId: string; clinic: { id: string } };
+      res.writeHead(201).end(JSON.stringify({ organizationId: body.organizationId, clinicId: body.clinic.id, membershipId: randomUUID(), created: true }));
+    });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
+
+async function withAdmin<T>(work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: cpDb().adminUrl });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** An organization in the registry (the region side is the stub's). */
+async function insertOrg(regionId: string, plan: string, status = 'active'): Promise<string> {
+  const id = randomUUID();
+  const slug = unique('usage').toLowerCase();
+  await withAdmin((c) =>
+    c.query(
+      `INSERT INTO organizations (id, slug, name, region_id, plan, status, primary_clinic_id, primary_clinic_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'Main Clinic')`,
+      [id, slug, `Org ${slug}`, regionId, plan, status, randomUUID()],
+    ),
+  );
+  return id;
+}
+
+const counts = (n: number): Counts => ({ doctors: n, patients: n * 100, clinics: 1, staff: n + 1, storageBytes: n * 1_000_000, apiRequests: n * 50 });
+
+interface UsageDay extends Counts {
+  date: string;
+  regionId: string;
+  plan: string;
+}
+
+describe('usage history in the control plane', () => {
+  let cp: TestControlPlane;
+  let token: string;
+  const regions = { in: new UsageRegion(), ca: new UsageRegion(), us: new UsageRegion() };
+  let a: string; // in, trial
+  let b: string; // in, basic
+  let c: string; // ca, basic
+  let suspended: string; // in, trial, not collected
+  const at = (iso: string) => {
+    cp.app.get(UsageService).clock = () => new Date(iso);
+  };
+  const collect = () => cp.client.post<{ date: string; regions: { regionId: string; organizations: number; error?: string }[] }>('/v1/admin/usage/collect', {}, { token });
+
+  beforeAll(async () => {
+    await Promise.all(Object.values(regions).map((r) => r.start()));
+    cp = await startTestControlPlane({ REGION_API_URLS: JSON.stringify(Object.fromEntries(Object.entries(regions).map(([id, r]) => [id, r.url]))) });
+    token = (await cp.client.post<{ accessToken: string }>('/v1/auth/login', cp.platformAdmin)).body.accessToken;
+    [a, b, c, suspended] = [await insertOrg('in', 'trial'), await insertOrg('in', 'basic'), await insertOrg('ca', 'basic'), await insertOrg('in', 'trial', 'suspended')];
+    regions.in.counts.set(a, counts(1)).set(b, counts(2)).set(suspended, counts(9));
+    regions.ca.counts.set(c, counts(3));
+  });
+  afterAll(async () => {
+    await cp?.close();
+    await Promise.all(Object.values(regions).map((r) => r.stop()));
+  });
+
+  it('collects every active org of every region on demand, with the service credential, and keeps a row per org per day', async () => {
+    at('2031-03-01T10:00:00Z');
+    const res = await collect();
+    expect(res.status).toBe(200);
+    expect(res.body.date).toBe('2031-03-01');
+    expect(res.body.regions.find((r) => r.regionId === 'in')).toMatchObject({ organizations: 2 });
+    expect(res.body.regions.find((r) => r.regionId === 'ca')).toMatchObject({ organizations: 1 });
+    const asked = regions.in.calls.flatMap((call) => call.orgIds);
+    expect(asked).toEqual(expect.arrayContaining([a, b]));
+    expect(asked).not.toContain(suspended);
+    expect(regions.in.calls.every((call) => call.date === '2031-03-01' && typeof call.token === 'string' && call.token.length > 0)).toBe(true);
+
+    // Later the same day: the day's row is replaced, not added to.
+    regions.in.counts.set(a, counts(4));
+    at('2031-03-01T23:00:00Z');
+    expect((await collect()).status).toBe(200);
+    // The next two days, as the schedule would.
+    regions.in.counts.set(a, counts(5));
+    at('2031-03-02T01:00:00Z');
+    await collect();
+    regions.in.counts.set(a, counts(6));
+    at('2031-03-03T01:00:00Z');
+    await collect();
+
+    const usage = await cp.client.get<{ latest: UsageDay; series: UsageDay[] }>(`/v1/admin/organizations/${a}/usage?from=2031-03-01&to=2031-03-02`, { token });
+    expect(usage.status).toBe(200);
+    expect(usage.body.series.map((d) => [d.date, d.doctors, d.patients])).toEqual([
+      ['2031-03-01', 4, 400],
+      ['2031-03-02', 5, 500],
+    ]);
+    expect(usage.body.latest).toMatchObject({ date: '2031-03-03', regionId: 'in', plan: 'trial', ...counts(6) });
+    // Default range: the 30 days up to the clock's today.
+    const recent = await cp.client.get<{ series: UsageDay[] }>(`/v1/admin/organizations/${a}/usage`, { token });
+    expect(recent.body.series.map((d) => d.date)).toEqual(['2031-03-01', '2031-03-02', '2031-03-03']);
+  });
+
+  it('sums a day per region and per plan (the plan as it was that day)', async () => {
+    at('2031-04-01T10:00:00Z');
+    regions.in.counts.set(a, counts(1));
+    await collect();
+    await withAdmin((client) => client.query(`UPDATE organizations SET plan = 'premium' WHERE id = $1`, [a]));
+    const byRegion = await cp.client.get<{ groups: ({ key: string; organizations: number } & Counts)[] }>('/v1/admin/usage/aggregates?by=region&date=2031-04-01', { token });
+    expect(byRegion.status).toBe(200);
+    const region = Object.fromEntries(byRegion.body.groups.map((g) => [g.key, g]));
+    expect(region.in).toMatchObject({ organizations: 2, doctors: 3, patients: 300, staff: 5, storageBytes: 3_000_000, apiRequests: 150 });
+    expect(region.ca).toMatchObject({ organizations: 1, doctors: 3, patients: 300 });
+    const byPlan = await cp.client.get<{ groups: ({ key: string; organizations: number } & Counts)[] }>('/v1/admin/usage/aggregates?by=plan&date=2031-04-01', { token });
+    const plan = Object.fromEntries(byPlan.body.groups.map((g) => [g.key, g]));
+    expect(plan.trial).toMatchObject({ organizations: 1, doctors: 1 });
+    expect(plan.basic).toMatchObject({ organizations: 2, doctors: 5, patients: 500 });
+    expect(plan.premium).toBeUndefined();
+    expect((await cp.client.get('/v1/admin/usage/aggregates?by=clinic', { token })).status).toBe(400);
+  });
+
+  it('goes on with the other regions when one is down, and says which', async () => {
+    at('2031-05-01T10:00:00Z');
+    regions.ca.down = true;
+    try {
+      const res = await collect();
+      expect(res.status).toBe(200);
+      expect(res.body.regions.find((r) => r.regionId === 'ca')?.error).toMatch(/unavailable/);
+      expect(res.body.regions.find((r) => r.regionId === 'in')).toMatchObject({ organizations: 2 });
+    } finally {
+      regions.ca.down = false;
+    }
+  });
+
+  it('is for platform admins only', async () => {
+    const signup = await cp.client.post<{ accessToken: string }>('/v1/signup', signupBody({ regionId: 'us' }));
+    expect(signup.status).toBe(201);
+    expect((await cp.client.post('/v1/admin/usage/collect', {})).status).toBe(401);
+    expect((await cp.client.get(`/v1/admin/organizations/${a}/usage`, { token: signup.body.accessToken })).status).toBe(403);
+    expect((await cp.client.post('/v1/admin/usage/collect', {}, { token: signup.body.accessToken })).status).toBe(403);
+    expect((await cp.client.get(`/v1/admin/organizations/${randomUUID()}/usage`, { token })).status).toBe(404);
+  });
+
+  it('keeps no patient data: the control plane database holds neither the name nor the phone a region sent along', async () => {
+    at('2031-06-01T10:00:00Z');
+    expect((await collect()).status).toBe(200);
+    // Every row of every table, as text (query_to_xml), searched in the database for each needle.
+    const found = await withAdmin(async (client) => {
+      const tables = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows[0].n;
+      const hits: string[] = [];
+      // The scan itself works: it finds an org's id in the registry and the usage history.
+      for (const needle of [a, PATIENT_NAME, 'Zebulon', PATIENT_PHONE, '9876501234']) {
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT t.table_schema || '.' || t.table_name AS name
+             FROM information_schema.tables t
+            WHERE t.table_schema NOT IN ('pg_catalog', 'information_schema') AND t.table_type = 'BASE TABLE'
+              AND strpos(lower(query_to_xml(format('SELECT * FROM %I.%I', t.table_schema, t.table_name), true, false, '')::text), lower($1)) > 0`,
+          [needle],
+        );
+        hits.push(...rows.map((r) => `${r.name}: ${needle}`));
+      }
+      return { tables, hits };
+    });
+    expect(found.tables).toBeGreaterThan(5);
+    expect(found.hits).toEqual(expect.arrayContaining([`public.organizations: ${a}`, `public.usage_daily: ${a}`]));
+    expect(found.hits.filter((hit) => !hit.endsWith(a))).toEqual([]);
+    const stored = await withAdmin(async (client) => (await client.query('SELECT count(*)::int AS n FROM usage_daily WHERE organization_id = $1', [a])).rows[0].n as number);
+    expect(stored).toBeGreaterThanOrEqual(5);
+  });
+});

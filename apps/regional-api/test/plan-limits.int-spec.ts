@@ -107,4 +107,27 @@ describe('plan limits: one rule, enforced atomically in the region', () => {
       usage: { doctors: 2, patients: 2, clinics: 1, staff: 1 },
     });
   });
+
+  it('a plan below the usage is refused when asked (409 PLAN_BELOW_USAGE naming what exceeds), applied with the overage otherwise', async () => {
+    const org = await region.createOrg({ extraClinics: 1 });
+    const service = { headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } };
+    const mirror = () => withClient(testDb().adminUrl, async (c) => (await c.query<{ plan: string }>(`select plan from organizations where id = $1`, [org.orgId])).rows[0].plan);
+    const refused = await region.client.patch<Record<string, unknown>>(`/internal/v1/organizations/${org.orgId}`, { plan: 'trial', refuseBelowUsage: true }, service);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'PLAN_BELOW_USAGE',
+      message: 'The trial plan allows 1 clinic; the organization has 2 clinics',
+      exceeds: [{ key: 'maxClinics', max: 1, usage: 2 }],
+    });
+    expect(await mirror()).toBe('enterprise');
+    // A plan the usage fits is applied with no overage.
+    const fits = await region.client.patch<Record<string, unknown>>(`/internal/v1/organizations/${org.orgId}`, { plan: 'basic', refuseBelowUsage: true }, service);
+    expect(fits.status).toBe(200);
+    expect(fits.body).toEqual({ organizationId: org.orgId, overage: [] });
+    // The registry's decision (a sync, or a forced change) is applied, and the overage answered.
+    const forced = await region.client.patch<Record<string, unknown>>(`/internal/v1/organizations/${org.orgId}`, { plan: 'trial' }, service);
+    expect(forced.status).toBe(200);
+    expect(forced.body).toEqual({ organizationId: org.orgId, overage: [{ key: 'maxClinics', max: 1, usage: 2 }] });
+    expect(await mirror()).toBe('trial');
+  });
 });

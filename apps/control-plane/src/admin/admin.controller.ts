@@ -38,9 +38,13 @@ export class AdminController {
     return this.admin.setStatus(caller, id, 'active');
   }
 
+  /**
+   * A plan below the org's usage (as its region counts it) is refused, 409 PLAN_BELOW_USAGE naming
+   * what exceeds, unless forced; a forced change answers the overage.
+   */
   @Patch('organizations/:id/plan')
   changePlan(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangePlanDto) {
-    return this.admin.changePlan(caller, id, dto.plan);
+    return this.admin.changePlan(caller, id, dto.plan, dto.force === true);
   }
 
   @Patch('organizations/:id/domains')

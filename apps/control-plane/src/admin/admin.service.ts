@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { PLAN_LIMITS, Plan, PlanLimits } from '@medgenie/contracts';
+import { DomainError } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { KeysService } from '../keys/keys.service';
 import { Organization, OrgStatus } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { PlanOverage, RegionalClient } from '../regional/regional-client';
 import { ProvisioningService } from '../signup/provisioning.service';
 import { ListOrganizationsQuery } from './dto/admin.dto';
+
+const LIMIT_KEYS = ['maxDoctors', 'maxPatients', 'maxClinics'] as const;
+
+/** Whether `to` allows less of anything than `from` (null: unlimited). */
+function lowersALimit(from: PlanLimits | undefined, to: PlanLimits): boolean {
+  return LIMIT_KEYS.some((key) => to[key] !== null && (from === undefined || from[key] === null || (to[key] as number) < (from[key] as number)));
+}
 
 /** What platform admins do to organizations and keys; every action lands in the admin audit trail. */
 @Injectable()
@@ -16,6 +26,7 @@ export class AdminService {
     private readonly provisioning: ProvisioningService,
     private readonly keys: KeysService,
     private readonly audit: AdminAuditService,
+    private readonly regions: RegionalClient,
   ) {}
 
   async list(query: ListOrganizationsQuery) {
@@ -62,12 +73,32 @@ export class AdminService {
     return { ...(await this.organizations.get(id)), regionSynced, changed: true };
   }
 
-  async changePlan(caller: Principal, id: string, plan: string) {
+  /**
+   * A plan that lowers a limit is first put to the region, which holds the usage: it counts with
+   * the org row locked and refuses (409 PLAN_BELOW_USAGE, naming what exceeds) unless forced, in
+   * which case it applies the plan and answers the overage. Only then does the registry change
+   * (and the usual sync follows). A region that cannot be asked refuses a downgrade (503) unless
+   * forced. A plan that lowers nothing needs no count.
+   */
+  async changePlan(caller: Principal, id: string, plan: Plan, force = false) {
     const org = await this.organizations.get(id);
+    let overage: PlanOverage[] = [];
+    if (org.status !== 'provisioning' && lowersALimit(PLAN_LIMITS[org.plan as Plan], PLAN_LIMITS[plan])) {
+      try {
+        overage = (await this.regions.updateOrganization(org.regionId, id, { plan, refuseBelowUsage: !force })).overage ?? [];
+      } catch (err) {
+        if (!(force && err instanceof DomainError && err.code === ErrorCode.RegionUnavailable)) throw err;
+      }
+    }
     await this.organizations.update(id, { plan, regionSyncPending: org.status !== 'provisioning' });
     const regionSynced = org.status === 'provisioning' ? false : await this.provisioning.syncRegion(id);
-    await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, { from: org.plan, to: plan, regionSynced });
-    return { ...(await this.organizations.get(id)), regionSynced };
+    await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, {
+      from: org.plan,
+      to: plan,
+      regionSynced,
+      ...(force ? { forced: true, overage: overage.map((o) => `${o.key}:${o.usage}/${o.max}`).join(',') } : {}),
+    });
+    return { ...(await this.organizations.get(id)), regionSynced, ...(force ? { overage } : {}) };
   }
 
   async setDomains(caller: Principal, id: string, domains: string[]) {

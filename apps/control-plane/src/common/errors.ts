@@ -26,6 +26,8 @@ export const ErrorCode = {
   /** A request that passes the DTO's rules but not one that needs several fields together. */
   ValidationFailed: 'VALIDATION_FAILED',
   FlagNotFound: 'FLAG_NOT_FOUND',
+  /** A plan change below what the organization holds (names what exceeds); a platform admin may force it. */
+  PlanBelowUsage: 'PLAN_BELOW_USAGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -57,6 +59,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RoleRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.FlagNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PlanBelowUsage]: HttpStatus.CONFLICT,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

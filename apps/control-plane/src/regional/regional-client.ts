@@ -11,6 +11,13 @@ import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plan
 import { RegionsService } from '../regions/regions.service';
 import type { RegionUsageReport } from '../usage/usage.types';
 
+/** A limit of a plan that an org's usage is above, as the region counts it. */
+export interface PlanOverage {
+  key: string;
+  max: number;
+  usage: number;
+}
+
 /** The region could not be reached or failed on its side: the caller may retry later. */
 const regionUnavailable = (regionId: string, detail: string) => fail(ErrorCode.RegionUnavailable, `Region ${regionId} is unavailable (${detail})`, 5);
 
@@ -48,7 +55,7 @@ export class RegionalClient {
     if (res.status >= 500) throw regionUnavailable(regionId, `answered ${res.status}`);
     if (res.status >= 400) {
       let message = `answered ${res.status}`;
-      let refusal: { message?: string; code?: string; limit?: unknown; usage?: unknown } = {};
+      let refusal: { message?: string; code?: string; limit?: unknown; usage?: unknown; exceeds?: unknown } = {};
       try {
         refusal = JSON.parse(text) as typeof refusal;
         message = refusal.message ?? message;
@@ -58,6 +65,9 @@ export class RegionalClient {
       // The region decides plan limits (a doctor is a doctor profile there): its refusal is the caller's.
       if (res.status === 402 && refusal.code === ErrorCode.PlanLimitReached) {
         throw fail(ErrorCode.PlanLimitReached, message, undefined, { limit: refusal.limit, usage: refusal.usage });
+      }
+      if (res.status === 409 && refusal.code === ErrorCode.PlanBelowUsage) {
+        throw fail(ErrorCode.PlanBelowUsage, message, undefined, { exceeds: refusal.exceeds });
       }
       throw failRegionRejected(`Region ${regionId} refused: ${message}`, res.status);
     }
@@ -72,7 +82,12 @@ export class RegionalClient {
     return this.call(regionId, 'PUT', `/internal/v1/organizations/${orgId}/memberships/${userId}`, body);
   }
 
-  updateOrganization(regionId: string, orgId: string, body: { name?: string; plan?: string; status?: string }): Promise<unknown> {
+  /** With a plan, the region answers the limits the org is above (`overage`); `refuseBelowUsage` makes that a 409 PLAN_BELOW_USAGE. */
+  updateOrganization(
+    regionId: string,
+    orgId: string,
+    body: { name?: string; plan?: string; status?: string; refuseBelowUsage?: boolean },
+  ): Promise<{ organizationId: string; overage?: PlanOverage[] }> {
     return this.call(regionId, 'PATCH', `/internal/v1/organizations/${orgId}`, body);
   }
 

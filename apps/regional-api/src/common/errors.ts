@@ -68,6 +68,8 @@ export const ErrorCode = {
   UnknownClinic: 'UNKNOWN_CLINIC',
   /** A setting or action whose feature flag is off for the organization (names the flag). */
   FeatureDisabled: 'FEATURE_DISABLED',
+  /** A plan change below what the organization holds (names what exceeds); a platform admin may force it. */
+  PlanBelowUsage: 'PLAN_BELOW_USAGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -141,6 +143,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.UnknownClinic]: HttpStatus.BAD_REQUEST,
   [ErrorCode.FeatureDisabled]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PlanBelowUsage]: HttpStatus.CONFLICT,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */

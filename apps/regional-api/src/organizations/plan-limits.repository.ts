@@ -5,6 +5,12 @@ import { TransactionHost } from '@medgenie/database';
 export type LimitKey = 'maxPatients' | 'maxClinics' | 'maxDoctors';
 
 const LOCK_LIMIT = `select (limits ->> $2)::int as max from organizations where id = $1 for update`;
+const LOCK_ORG = `select 1 from organizations where id = $1 for update`;
+/** What each limit counts (the counts assertWithinLimit's callers make), in one statement. */
+const USAGE = `select
+    (select count(*)::int from doctors where organization_id = $1) as "maxDoctors",
+    (select count(*)::int from patients where organization_id = $1) as "maxPatients",
+    (select count(*)::int from clinics where organization_id = $1) as "maxClinics"`;
 
 /** The organization's plan limits, read for a create that they bound. */
 @Injectable()
@@ -19,5 +25,16 @@ export class PlanLimitsRepository {
     const sql = this.tx.sql;
     const [row] = await sql.query<{ max: number | null }>(LOCK_LIMIT, [sql.orgId, key]);
     return row?.max ?? null;
+  }
+
+  /**
+   * What each limit counts now, read after locking the organization row (a create waits for the
+   * rest of the transaction, so a plan change decided on these counts cannot be overtaken).
+   */
+  async lockUsage(): Promise<Record<LimitKey, number>> {
+    const sql = this.tx.sql;
+    await sql.query(LOCK_ORG, [sql.orgId]);
+    const [row] = await sql.query<Record<LimitKey, number>>(USAGE, [sql.orgId]);
+    return row;
   }
 }

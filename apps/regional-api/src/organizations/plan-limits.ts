@@ -36,3 +36,42 @@ export async function assertWithinLimit(
     throw fail(ErrorCode.PlanLimitReached, planLimitMessage(key, max), undefined, { limit: { key, max }, usage: current });
   }
 }
+
+/** A limit the organization's usage is above. */
+export interface Overage {
+  key: LimitKey;
+  max: number;
+  usage: number;
+}
+
+const LIMIT_KEYS = Object.keys(NOUNS) as LimitKey[];
+
+/** The limits of `limits` that `usage` is above (null: unlimited), in a fixed order. */
+export function overage(limits: Partial<Record<LimitKey, number | null>>, usage: Record<LimitKey, number>): Overage[] {
+  return LIMIT_KEYS.flatMap((key) => {
+    const max = limits[key];
+    return max !== null && max !== undefined && usage[key] > max ? [{ key, max, usage: usage[key] }] : [];
+  });
+}
+
+/** "The plan allows 1 clinic and 5 doctors; the organization has 2 clinics and 7 doctors". */
+export function planBelowUsageMessage(plan: string, over: Overage[]): string {
+  const noun = (key: LimitKey, n: number) => `${n} ${NOUNS[key][n === 1 ? 0 : 1]}`;
+  const list = (parts: string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]);
+  return `The ${plan} plan allows ${list(over.map((o) => noun(o.key, o.max)))}; the organization has ${list(over.map((o) => noun(o.key, o.usage)))}`;
+}
+
+/**
+ * The overage of the organization under `limits`, counted with the organization row locked; with
+ * `refuse`, a plan below the usage is refused (409 PLAN_BELOW_USAGE, with what exceeds in `exceeds`).
+ */
+export async function assertPlanFits(
+  limits: Pick<PlanLimitsRepository, 'lockUsage'>,
+  plan: string,
+  planLimits: Partial<Record<LimitKey, number | null>>,
+  refuse: boolean,
+): Promise<Overage[]> {
+  const over = overage(planLimits, await limits.lockUsage());
+  if (over.length > 0 && refuse) throw fail(ErrorCode.PlanBelowUsage, planBelowUsageMessage(plan, over), undefined, { exceeds: over });
+  return over;
+}

@@ -10,6 +10,7 @@ import {
 } from '@medgenie/contracts';
 import { UpdateOrganizationMirrorDto } from './provisioning.dto';
 import { ProvisioningService } from './provisioning.service';
+import { Overage } from '../organizations/plan-limits';
 
 /** Control plane -> region. Never routed by the gateway; authenticated by the service credential. */
 @ApiExcludeController()
@@ -30,7 +31,7 @@ export class ProvisioningController {
 
   @Patch(':orgId')
   @HttpCode(200)
-  update(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: UpdateOrganizationMirrorDto): Promise<{ organizationId: string }> {
+  update(@Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: UpdateOrganizationMirrorDto): Promise<{ organizationId: string; overage?: Overage[] }> {
     return this.provisioning.updateOrganization(orgId, dto);
   }
 

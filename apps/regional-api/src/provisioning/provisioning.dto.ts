@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
 
 export const ORG_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
@@ -8,4 +8,9 @@ export class UpdateOrganizationMirrorDto {
   @IsOptional() @IsString() @Length(1, 200) name?: string;
   @IsOptional() @IsIn(PLANS) plan?: Plan;
   @IsOptional() @IsIn(ORG_STATUSES) status?: (typeof ORG_STATUSES)[number];
+  /**
+   * With a plan: refuse it (409 PLAN_BELOW_USAGE) when the org holds more than it allows. A
+   * platform admin's change asks this; a sync of the registry's state (already decided) does not.
+   */
+  @IsOptional() @IsBoolean() refuseBelowUsage?: boolean;
 }

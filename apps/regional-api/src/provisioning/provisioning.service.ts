@@ -15,6 +15,8 @@ import { ErrorCode, fail } from '../common/errors';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { DoctorsService } from '../doctors/doctors.service';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { assertPlanFits, Overage } from '../organizations/plan-limits';
+import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 import { UpdateOrganizationMirrorDto } from './provisioning.dto';
 import { ORGANIZATION_SLUG_KEY, ProvisioningRepository } from './provisioning.repository';
 
@@ -31,6 +33,7 @@ export class ProvisioningService {
     private readonly clinics: ClinicsService,
     private readonly doctors: DoctorsService,
     private readonly audit: AuditService,
+    private readonly limits: PlanLimitsRepository,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
 
@@ -133,10 +136,13 @@ export class ProvisioningService {
     }
   }
 
-  async updateOrganization(orgId: string, dto: UpdateOrganizationMirrorDto): Promise<{ organizationId: string }> {
+  /** Follows the registry; a plan comes with its overage (the limits the org is above, if any). */
+  async updateOrganization(orgId: string, dto: UpdateOrganizationMirrorDto): Promise<{ organizationId: string; overage?: Overage[] }> {
     return this.inOrg(orgId, async () => {
       if (!(await this.provisioning.findOrganization())) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
       const plan = dto.plan ? (dto.plan as Plan) : null;
+      // Counted with the org row locked, so no create overtakes the decision.
+      const overage = plan ? await assertPlanFits(this.limits, plan, PLAN_LIMITS[plan], dto.refuseBelowUsage === true) : undefined;
       if (dto.name || dto.status || plan) {
         await this.provisioning.updateOrganization({
           name: dto.name || null,
@@ -151,7 +157,7 @@ export class ProvisioningService {
           details: { ...(dto.status ? { status: dto.status } : {}), ...(dto.plan ? { plan: dto.plan } : {}) },
         });
       }
-      return { organizationId: orgId };
+      return { organizationId: orgId, ...(overage ? { overage } : {}) };
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
 import { ORG_STATUSES } from '../../organizations/organization.entity';
 
@@ -18,6 +18,8 @@ export class ListOrganizationsQuery {
 
 export class ChangePlanDto {
   @IsIn(PLANS) plan: Plan;
+  /** Apply a plan below the org's usage anyway (answered with the overage). */
+  @IsOptional() @IsBoolean() force?: boolean;
 }
 
 export class AuditQuery {

@@ -21,6 +21,9 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { MedicinesModule } from './medicines/medicines.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { OrganizationsRepository } from './organizations/organizations.repository';
+import { Clock } from './organizations/trial';
+import { TrialInterceptor } from './organizations/trial.interceptor';
 import { PatientsModule } from './patients/patients.module';
 import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
@@ -66,6 +69,10 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
+        // Inside the request's transaction (after the one above): writes after the trial's end.
+        { provide: APP_INTERCEPTOR, useClass: TrialInterceptor },
+        Clock,
+        OrganizationsRepository,
       ],
     };
   }

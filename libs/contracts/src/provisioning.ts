@@ -5,6 +5,7 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -65,6 +66,11 @@ export class ProvisionOrganizationDto {
 
   @IsIn(PLANS)
   plan: Plan;
+
+  /** On the trial plan: when the trial ends (ISO 8601; the control plane's signup + 30 days). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  trialEndsAt?: string;
 
   @ValidateNested()
   @Type(() => ProvisionClinicDto)

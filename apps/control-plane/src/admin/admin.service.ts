@@ -90,7 +90,9 @@ export class AdminService {
         if (!(force && err instanceof DomainError && err.code === ErrorCode.RegionUnavailable)) throw err;
       }
     }
-    await this.organizations.update(id, { plan, regionSyncPending: org.status !== 'provisioning' });
+    // The trial ends 30 days after signup (seed 002); a paid plan has no trial end.
+    const trialEndsAt = plan === 'trial' ? (org.trialEndsAt ?? new Date(Date.now() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000)) : null;
+    await this.organizations.update(id, { plan, trialEndsAt, regionSyncPending: org.status !== 'provisioning' });
     const regionSynced = org.status === 'provisioning' ? false : await this.provisioning.syncRegion(id);
     await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, {
       from: org.plan,

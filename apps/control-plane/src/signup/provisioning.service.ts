@@ -36,6 +36,7 @@ export class ProvisioningService {
         slug: org.slug,
         name: org.name,
         plan: org.plan as Plan,
+        ...(org.trialEndsAt ? { trialEndsAt: org.trialEndsAt.toISOString() } : {}),
         clinic: { id: org.primaryClinicId, name: org.primaryClinicName },
         admin: { userId: admin.id, displayName: admin.name, email: admin.email },
       });
@@ -64,7 +65,12 @@ export class ProvisioningService {
     const org = await this.registry.findById(orgId);
     if (!org || org.status === 'provisioning') return false;
     try {
-      await this.regions.updateOrganization(org.regionId, org.id, { name: org.name, plan: org.plan, status: org.status });
+      await this.regions.updateOrganization(org.regionId, org.id, {
+        name: org.name,
+        plan: org.plan,
+        status: org.status,
+        trialEndsAt: org.trialEndsAt ? org.trialEndsAt.toISOString() : null,
+      });
     } catch {
       await this.registry.update(orgId, { regionSyncPending: true });
       return false;

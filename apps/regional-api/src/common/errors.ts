@@ -70,6 +70,8 @@ export const ErrorCode = {
   FeatureDisabled: 'FEATURE_DISABLED',
   /** A plan change below what the organization holds (names what exceeds); a platform admin may force it. */
   PlanBelowUsage: 'PLAN_BELOW_USAGE',
+  /** The organization's trial has ended: writes are refused, reads (and export) keep working. */
+  TrialExpired: 'TRIAL_EXPIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -144,6 +146,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.UnknownClinic]: HttpStatus.BAD_REQUEST,
   [ErrorCode.FeatureDisabled]: HttpStatus.FORBIDDEN,
   [ErrorCode.PlanBelowUsage]: HttpStatus.CONFLICT,
+  [ErrorCode.TrialExpired]: HttpStatus.PAYMENT_REQUIRED,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */

@@ -10,6 +10,7 @@ import { AmendmentReason1764000600000 } from './1764000600000-amendment-reason';
 import { RecordsStayInTheirClinic1764000700000 } from './1764000700000-records-stay-in-their-clinic';
 import { UsageDaily1764000900000 } from './1764000900000-usage-daily';
 import { OrganizationIntegrations1764001000000 } from './1764001000000-organization-integrations';
+import { OrganizationTrialEndsAt1764001100000 } from './1764001100000-organization-trial-ends-at';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -25,4 +26,5 @@ export const regionalMigrations = [
   RecordsStayInTheirClinic1764000700000,
   UsageDaily1764000900000,
   OrganizationIntegrations1764001000000,
+  OrganizationTrialEndsAt1764001100000,
 ];

@@ -10,6 +10,8 @@ export interface OrganizationRow {
   plan: string;
   status: string;
   limits: Record<string, number | null>;
+  /** When the trial ends (null: not on a trial). */
+  trialEndsAt: Date | null;
   branding: Branding;
   language: string;
   timezone: string;
@@ -32,7 +34,7 @@ export interface OrganizationSettingsPatch {
   timezone?: string;
 }
 
-const COLUMNS = `id, slug, name, plan, status, limits, branding, language, timezone,
+const COLUMNS = `id, slug, name, plan, status, limits, trial_ends_at as "trialEndsAt", branding, language, timezone,
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 const FIND_CURRENT = `select ${COLUMNS} from organizations where id = $1`;
@@ -48,6 +50,9 @@ const FIND_CURRENT_WITH_USAGE = `select ${COLUMNS}, json_build_object(
     'staff', (select count(*)::int from memberships where organization_id = $1 and role = 'staff')
   ) as usage
   from organizations where id = $1`;
+
+const TRIAL_ENDS_AT = `select trial_ends_at as "trialEndsAt" from organizations where id = $1`;
+const SET_TRIAL_ENDS_AT = `update organizations set trial_ends_at = $2 where id = $1`;
 
 /** The settings columns, and how each value is bound. */
 const SETTINGS: Record<keyof OrganizationSettingsPatch, (param: string) => string> = {
@@ -71,6 +76,18 @@ export class OrganizationsRepository {
     const sql = this.tx.sql;
     const [row] = await sql.query<OrganizationRow & { usage: OrganizationUsage }>(FIND_CURRENT_WITH_USAGE, [sql.orgId]);
     return row ?? null;
+  }
+
+  /** When the transaction's organization's trial ends (null: not on a trial, or no such org). */
+  async trialEndsAt(): Promise<Date | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.query<{ trialEndsAt: Date | null }>(TRIAL_ENDS_AT, [sql.orgId]);
+    return row?.trialEndsAt ?? null;
+  }
+
+  async setTrialEndsAt(endsAt: Date | null): Promise<void> {
+    const sql = this.tx.sql;
+    await sql.query(SET_TRIAL_ENDS_AT, [sql.orgId, endsAt]);
   }
 
   /** Writes the settings given (those undefined are left as they are; none given: no statement). */

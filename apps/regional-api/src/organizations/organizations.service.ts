@@ -7,6 +7,8 @@ import { UpdateOrganizationSettingsDto } from './dto/organization-settings.dto';
 import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository, OrganizationUsage } from './organizations.repository';
 
 export interface OrganizationView extends Pick<OrganizationRow, 'id' | 'slug' | 'name' | 'plan' | 'status' | 'limits'> {
+  /** Only while on a trial: when it ends. */
+  trialEndsAt?: Date;
   regionId: string;
   settings: Pick<OrganizationRow, 'branding' | 'language' | 'timezone'>;
   availableLanguages: string[];
@@ -72,6 +74,7 @@ export class OrganizationsService {
       plan: org.plan,
       status: org.status,
       limits: org.limits,
+      ...(org.trialEndsAt ? { trialEndsAt: org.trialEndsAt } : {}),
       regionId: this.config.regionId,
       settings: { branding: org.branding, language: org.language, timezone: org.timezone },
       availableLanguages: this.flags.languagesFor(org),

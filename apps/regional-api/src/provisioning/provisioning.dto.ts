@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
 
 export const ORG_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
@@ -13,4 +13,6 @@ export class UpdateOrganizationMirrorDto {
    * platform admin's change asks this; a sync of the registry's state (already decided) does not.
    */
   @IsOptional() @IsBoolean() refuseBelowUsage?: boolean;
+  /** When the trial ends (ISO 8601), or null: none. Absent: unchanged, except that a plan other than trial clears it. */
+  @ValidateIf((_, value) => value !== null && value !== undefined) @IsISO8601({ strict: true }) trialEndsAt?: string | null;
 }

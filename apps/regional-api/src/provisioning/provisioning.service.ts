@@ -16,6 +16,7 @@ import { RequestTransactions } from '../database/request-transaction.interceptor
 import { DoctorsService } from '../doctors/doctors.service';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { assertPlanFits, Overage } from '../organizations/plan-limits';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 import { UpdateOrganizationMirrorDto } from './provisioning.dto';
 import { ORGANIZATION_SLUG_KEY, ProvisioningRepository } from './provisioning.repository';
@@ -34,6 +35,7 @@ export class ProvisioningService {
     private readonly doctors: DoctorsService,
     private readonly audit: AuditService,
     private readonly limits: PlanLimitsRepository,
+    private readonly organizations: OrganizationsRepository,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
 
@@ -54,6 +56,7 @@ export class ProvisioningService {
           timezone,
         });
         if (!created) return this.existing(dto);
+        if (dto.plan === 'trial' && dto.trialEndsAt) await this.organizations.setTrialEndsAt(new Date(dto.trialEndsAt));
 
         const clinic = await this.clinics.add({ id: dto.clinic.id, name: dto.clinic.name, timezone, isPrimary: true });
         const membershipId = await this.upsertMember(dto.admin.userId, {
@@ -143,6 +146,9 @@ export class ProvisioningService {
       const plan = dto.plan ? (dto.plan as Plan) : null;
       // Counted with the org row locked, so no create overtakes the decision.
       const overage = plan ? await assertPlanFits(this.limits, plan, PLAN_LIMITS[plan], dto.refuseBelowUsage === true) : undefined;
+      // The trial's end follows the registry; a plan other than trial has none.
+      const trialEndsAt = plan && plan !== 'trial' ? null : dto.trialEndsAt;
+      if (trialEndsAt !== undefined) await this.organizations.setTrialEndsAt(trialEndsAt === null ? null : new Date(trialEndsAt));
       if (dto.name || dto.status || plan) {
         await this.provisioning.updateOrganization({
           name: dto.name || null,

@@ -111,7 +111,7 @@ export class ProvisioningService {
         details: { role: dto.role, clinicCount: dto.clinicIds.length },
       });
       // A doctor gets an empty profile at the clinics granted; the org admin fills in the details later.
-      // The plan's doctor limit was checked by the control plane before it called.
+      // The plan's doctor limit applies here (ensureProfile): a refusal rolls the membership back too.
       if (dto.role === 'doctor') await this.ensureDoctor(orgId, membershipId, dto.clinicIds);
       return { membershipId, created: !before };
     });

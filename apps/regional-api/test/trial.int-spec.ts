@@ -39,6 +39,14 @@ describe('the trial (seed 002): writes end with it, reads do not', () => {
       expect(res.status).toBe(402);
       expect(res.body.code).toBe('TRIAL_EXPIRED');
     }
+    // A route with its own transactions (an upload) is refused too, before anything streams in.
+    const upload = await region.client.request<{ code: string }>('POST', `/v1/dental/attachments?kind=photo&patientId=${created.body.id}&clinicId=${org.clinicIds[0]}`, {
+      token: org.admin.token,
+      payload: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(upload.status).toBe(402);
+    expect(upload.body.code).toBe('TRIAL_EXPIRED');
     expect((await region.client.get(`/v1/patients/${created.body.id}`, as)).status).toBe(200);
     expect((await region.client.get('/v1/patients', as)).status).toBe(200);
     expect((await region.client.get('/v1/organization', as)).status).toBe(200);

@@ -3,17 +3,11 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
+import { UsageRow } from '../src/usage/usage.repository';
 import { UsageService } from '../src/usage/usage.service';
 import { cpDb, signupBody, startTestControlPlane, TestControlPlane, unique } from './support';
 
-interface Counts {
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
-  apiRequests: number;
-}
+type Counts = Omit<UsageRow, 'orgId'>;
 
 // What a careless region might send along: none of it may reach the control plane's database.
 const PATIENT_NAME = 'Zebulon Quixotic';

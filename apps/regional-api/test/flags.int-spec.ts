@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestIssuer, TestOrg } from '@medgenie/testing';
+import { FlagDefinition, SEED_FLAG_DEFINITIONS, toUnleashFeatures } from '@medgenie/contracts';
 import { Flags } from '../src/flags/flags.service';
 import { startTestRegion, TestRegion } from './support';
 
@@ -17,41 +18,10 @@ import { startTestRegion, TestRegion } from './support';
 const TOKEN = 'flag-client-token-for-region-in-'.padEnd(48, 'x');
 const REFRESH_MS = 200;
 
-type Constraint = { contextName: 'regionId' | 'orgId' | 'clinicId' | 'plan'; operator: 'IN' | 'NOT_IN'; values: string[] };
-interface FlagDef {
-  name: string;
-  enabled: boolean;
-  strategies?: { constraints: Constraint[] }[];
-}
-
-/** As toUnleashFeatures in the control plane: each strategy a `default`, none -> one unconstrained. */
-function unleashFeatures(flags: FlagDef[]) {
-  return {
-    version: 2,
-    features: flags.map((flag) => ({
-      name: flag.name,
-      type: 'release',
-      enabled: flag.enabled,
-      stale: false,
-      impressionData: false,
-      strategies: (flag.strategies && flag.strategies.length > 0 ? flag.strategies : [{ constraints: [] }]).map((s) => ({
-        name: 'default',
-        parameters: {},
-        constraints: s.constraints.map((c) => ({ ...c, caseInsensitive: false, inverted: false })),
-      })),
-      variants: [],
-    })),
-  };
-}
-
+type FlagDef = Omit<FlagDefinition, 'strategies'> & { strategies?: FlagDefinition['strategies'] };
+const SEED: FlagDef[] = [...SEED_FLAG_DEFINITIONS];
+const unleashFeatures = (flags: FlagDef[]) => toUnleashFeatures(flags.map((flag) => ({ ...flag, strategies: flag.strategies ?? [] })));
 const inRegions = (...values: string[]): FlagDef['strategies'] => [{ constraints: [{ contextName: 'regionId', operator: 'IN', values }] }];
-const SEED: FlagDef[] = [
-  { name: 'hindi_language', enabled: true, strategies: inRegions('in') },
-  { name: 'french_language', enabled: true, strategies: inRegions('ca') },
-  { name: 'whatsapp_integration', enabled: true, strategies: inRegions('in', 'br', 'ae') },
-  { name: 'upi_payments', enabled: true, strategies: inRegions('in') },
-  { name: 'fax_integration', enabled: true, strategies: inRegions('ca', 'us') },
-];
 
 /** A stand-in for the control plane's `/api/client/*`, on a fixed port once started. */
 class FakeFlagServer {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toUnleashFeatures } from '@medgenie/contracts';
 import { TestIssuer, TestOrg } from '@medgenie/testing';
 import { withClient } from './db';
 import { startTestRegion, testDb, TestRegion } from './support';
@@ -215,24 +216,14 @@ describe('integration settings targeted by org (flags from a control plane)', ()
   const backupDir = mkdtempSync(join(tmpdir(), 'mg-integrations-flags-'));
 
   /** The Unleash client API's features, each on for the orgs listed (everyone when none are). */
-  const features = () => ({
-    version: 2,
-    features: flags.map((flag) => ({
-      name: flag.name,
-      type: 'release',
-      enabled: flag.enabled,
-      stale: false,
-      impressionData: false,
-      variants: [],
-      strategies: [
-        {
-          name: 'default',
-          parameters: {},
-          constraints: flag.orgs ? [{ contextName: 'orgId', operator: 'IN', values: flag.orgs, caseInsensitive: false, inverted: false }] : [],
-        },
-      ],
-    })),
-  });
+  const features = () =>
+    toUnleashFeatures(
+      flags.map((flag) => ({
+        name: flag.name,
+        enabled: flag.enabled,
+        strategies: flag.orgs ? [{ constraints: [{ contextName: 'orgId' as const, operator: 'IN' as const, values: flag.orgs }] }] : [],
+      })),
+    );
 
   async function eventually(probe: () => Promise<boolean>, what: string): Promise<void> {
     const deadline = Date.now() + 10_000;

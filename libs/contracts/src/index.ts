@@ -2,3 +2,5 @@ export * from './claims';
 export * from './plans';
 export * from './provisioning';
 export * from './roles';
+export * from './usage';
+export * from './flags';

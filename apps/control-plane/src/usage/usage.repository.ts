@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { UsageCounts } from '@medgenie/contracts';
 import { UsageAggregate, UsageDay } from './usage.types';
 
 /** A row to keep: the counts only (the region's answer is copied field by field, never as a whole). */
-export interface UsageRow {
+export interface UsageRow extends UsageCounts {
   orgId: string;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
   apiRequests: number;
 }
 

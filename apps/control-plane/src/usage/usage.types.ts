@@ -1,42 +1,18 @@
-/** One organization's counts as a region reports them (DESIGN §9 has no PHI in it: counts only). */
-export interface RegionOrgUsage {
-  orgId: string;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
-  apiRequests: { date: string; count: number };
-}
+import type { UsageCounts } from '@medgenie/contracts';
 
-export interface RegionUsageReport {
-  regionId: string;
-  date: string;
-  organizations: RegionOrgUsage[];
-  unknown: string[];
-}
+export type { OrgUsage as RegionOrgUsage, UsageReport as RegionUsageReport } from '@medgenie/contracts';
 
 /** A day of an organization's usage, as the control plane keeps it. */
-export interface UsageDay {
+export interface UsageDay extends UsageCounts {
   date: string;
   regionId: string;
   plan: string;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
   apiRequests: number;
   collectedAt: string;
 }
 
-export interface UsageAggregate {
+export interface UsageAggregate extends UsageCounts {
   key: string;
   organizations: number;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
   apiRequests: number;
 }

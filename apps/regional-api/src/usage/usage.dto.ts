@@ -16,21 +16,4 @@ export class UsageQueryDto {
   date?: string;
 }
 
-/** One organization's usage in a region. */
-export interface OrgUsage {
-  orgId: string;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
-  apiRequests: { date: string; count: number };
-}
-
-export interface UsageReport {
-  regionId: string;
-  date: string;
-  organizations: OrgUsage[];
-  /** Asked for but not held in this region. */
-  unknown: string[];
-}
+export type { OrgUsage, UsageReport } from '@medgenie/contracts';

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { UsageCounts } from '@medgenie/contracts';
 import { TransactionHost } from '@medgenie/database';
 
-/** One organization's counts, as the region reports them (no patient data). */
-export interface OrgCounts {
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
+/** One organization's counts, as the region reports them (no patient data), with its API requests on a day. */
+export interface OrgCounts extends UsageCounts {
   apiRequests: number;
 }
 

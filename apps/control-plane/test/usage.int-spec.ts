@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { UsageRow } from '../src/usage/usage.repository';
 import { UsageService } from '../src/usage/usage.service';
+import { StubRegion } from './stub-region';
 import { cpDb, signupBody, startTestControlPlane, TestControlPlane, unique } from './support';
 
 type Counts = Omit<UsageRow, 'orgId'>;
@@ -13,24 +11,27 @@ type Counts = Omit<UsageRow, 'orgId'>;
 const PATIENT_NAME = 'Zebulon Quixotic';
 const PATIENT_PHONE = '+919876501234';
 
-/** A region's usage route at its HTTP boundary: answers the counts it is given, with patient data attached. */
-class UsageRegion {
-  url = '';
+/**
+ * A region's usage report at its HTTP boundary: the stub region (provisioning, for the signups the
+ * admin-only case needs) answering `GET /internal/v1/usage` from `counts`, with patient data
+ * attached to its answer, which the control plane must never keep.
+ */
+class UsageRegion extends StubRegion {
   counts = new Map<string, Counts>();
-  calls: { orgIds: string[]; date: string | null; token: string | undefined }[] = [];
-  down = false;
-  private server?: Server;
+  usageCalls: { orgIds: string[]; date: string | null; token: string | undefined }[] = [];
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://stub');
-      res.setHeader('content-type', 'application/json');
-      if (this.down) return res.writeHead(503).end('{"statusCode":503}');
-      if (req.method === 'POST' && url.pathname === '/internal/v1/organizations') return this.provision(req, res);
-      if (req.method !== 'GET' || url.pathname !== '/internal/v1/usage') return res.writeHead(404).end('{"statusCode":404}');
+  set down(down: boolean) {
+    this.mode = down ? 'down' : 'up';
+  }
+
+  constructor() {
+    super();
+    this.answer = (call) => {
+      const url = new URL(call.url, 'http://stub');
+      if (call.method !== 'GET' || url.pathname !== '/internal/v1/usage') return undefined;
       const orgIds = (url.searchParams.get('orgIds') ?? '').split(',');
       const date = url.searchParams.get('date');
-      this.calls.push({ orgIds, date, token: req.headers[SERVICE_TOKEN_HEADER] as string | undefined });
+      this.usageCalls.push({ orgIds, date, token: call.serviceToken });
       const organizations = orgIds
         .filter((id) => this.counts.has(id))
         .map((orgId) => {
@@ -38,30 +39,8 @@ class UsageRegion {
           return { orgId, ...rest, apiRequests: { date, count: apiRequests }, lastPatient: { name: PATIENT_NAME, mobileNumber: PATIENT_PHONE } };
         });
       const unknown = orgIds.filter((id) => !this.counts.has(id));
-      return res.writeHead(200).end(JSON.stringify({ regionId: 'x', date, organizations, unknown, note: `${PATIENT_NAME} ${PATIENT_PHONE}` }));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  /** Enough of provisioning for a signup to complete (the admin-only case needs an org user's token). */
-  private provision(req: IncomingMessage, res: ServerResponse): void {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { organizationId: string; clinic: { id: string } };
-      res.writeHead(201).end(JSON.stringify({ organizationId: body.organizationId, clinicId: body.clinic.id, membershipId: randomUUID(), created: true }));
-    });
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+      return { status: 200, body: { regionId: 'x', date, organizations, unknown, note: `${PATIENT_NAME} ${PATIENT_PHONE}` } };
+    };
   }
 }
 
@@ -130,10 +109,10 @@ describe('usage history in the control plane', () => {
     expect(res.body.date).toBe('2031-03-01');
     expect(res.body.regions.find((r) => r.regionId === 'in')).toMatchObject({ organizations: 2 });
     expect(res.body.regions.find((r) => r.regionId === 'ca')).toMatchObject({ organizations: 1 });
-    const asked = regions.in.calls.flatMap((call) => call.orgIds);
+    const asked = regions.in.usageCalls.flatMap((call) => call.orgIds);
     expect(asked).toEqual(expect.arrayContaining([a, b]));
     expect(asked).not.toContain(suspended);
-    expect(regions.in.calls.every((call) => call.date === '2031-03-01' && typeof call.token === 'string' && call.token.length > 0)).toBe(true);
+    expect(regions.in.usageCalls.every((call) => call.date === '2031-03-01' && typeof call.token === 'string' && call.token.length > 0)).toBe(true);
 
     // Later the same day: the day's row is replaced, not added to.
     regions.in.counts.set(a, counts(4));

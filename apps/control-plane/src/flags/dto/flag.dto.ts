@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { FLAG_CONTEXT_FIELDS, FLAG_NAME_PATTERN, FLAG_OPERATORS, FlagContextField, FlagOperator } from '../flags.types';
@@ -45,16 +46,7 @@ export class PutFlagDto {
 }
 
 /** Changes what is given (at least one field): `{enabled}` alone turns a flag on or off, keeping its targeting. */
-export class PatchFlagDto {
-  @IsOptional() @IsBoolean() enabled?: boolean;
-  @IsOptional() @IsString() @Length(0, 500) @Matches(DESCRIPTION, { message: 'description must not contain control characters' }) description?: string;
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => FlagStrategyDto)
-  strategies?: FlagStrategyDto[];
-}
+export class PatchFlagDto extends PartialType(PutFlagDto) {}
 
 export class FlagMetricsQuery {
   /** How far back, in hours (default 24). */

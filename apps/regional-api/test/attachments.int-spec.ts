@@ -46,6 +46,36 @@ describe('dental attachments in the blob store', () => {
   });
   afterAll(() => region?.close());
 
+  it("keeps an org within its plan's storage (the trial's 1,000 MB): a file that does not fit is refused with 402, before it streams in and when it is recorded, and stores nothing", async () => {
+    const org = await region.createOrg({ plan: 'trial' });
+    const patient = await createPatient(region, org, 'Store');
+    const limits = await withClient(testDb().adminUrl, async (c) => (await c.query(`select limits from organizations where id = $1`, [org.orgId])).rows[0].limits);
+    expect(limits).toMatchObject({ maxStorageMb: 1000 });
+    const setMaxMb = (mb: number) => withClient(testDb().adminUrl, (c) => c.query(`update organizations set limits = limits || jsonb_build_object('maxStorageMb', $2::int) where id = $1`, [org.orgId, mb]));
+    const files = () => withClient(testDb().adminUrl, async (c) => (await c.query(`select count(*)::int as n, coalesce(sum(size_bytes), 0)::int as bytes from dental_attachments where organization_id = $1`, [org.orgId])).rows[0]);
+    const query = { patientId: patient, clinicId: org.clinicIds[0], kind: 'photo' };
+    await setMaxMb(1);
+    const first = await upload(region, org.admin.token, query, png(600 * 1024), 'image/png');
+    expect(first.status).toBe(201);
+    // Declared by Content-Length: refused before the file streams in.
+    const second = await upload(region, org.admin.token, query, png(600 * 1024), 'image/png');
+    expect(second.status).toBe(402);
+    expect(second.body).toMatchObject({ code: 'PLAN_LIMIT_REACHED', limit: { key: 'maxStorageMb', max: 1 }, usage: 600 * 1024 });
+    // Sent without a length (chunked): refused when it is recorded, on its real size.
+    const chunked = await region.app.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: `/v1/dental/attachments?${new URLSearchParams(query)}`,
+      headers: { authorization: `Bearer ${org.admin.token}`, 'content-type': 'image/png' },
+      payload: Readable.from([png(600 * 1024)]),
+    });
+    expect(chunked.statusCode).toBe(402);
+    expect(JSON.parse(chunked.body)).toMatchObject({ code: 'PLAN_LIMIT_REACHED', limit: { key: 'maxStorageMb', max: 1 } });
+    expect(await files()).toEqual({ n: 1, bytes: 600 * 1024 });
+    // What fits is still taken, and another org is not limited by this one's files.
+    expect((await upload(region, org.admin.token, query, png(100 * 1024), 'image/png')).status).toBe(201);
+    expect((await upload(region, b.admin.token, { patientId: patientB, clinicId: b.clinicIds[0], kind: 'photo' }, png(600 * 1024), 'image/png')).status).toBe(201);
+  });
+
   it('stores an upload in the org’s own container under a random name and serves it through a read-only SAS URL', async () => {
     const file = png(5 * 1024 * 1024 + 123); // several MiB: past the 1 MiB JSON limit, and more than one block
     const res = await upload(region, staff.token, { ...q(), fileName: '../../scans/Bite wing "left"<1>.png' }, file, 'image/png');

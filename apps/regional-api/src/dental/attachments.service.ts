@@ -8,6 +8,8 @@ import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { assertStorageWithin } from '../organizations/plan-limits';
+import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 import { RequestTransactions } from '../database/request-transaction.interceptor';
 import { answerFor, fingerprint, idempotencyKeyRef, ReplayedAnswer, storedAnswer } from '../idempotency/idempotency-key';
 import { ClinicalReferences } from './clinical-references';
@@ -93,6 +95,7 @@ export class AttachmentsService {
     private readonly blob: DentalBlobStore,
     private readonly transactions: RequestTransactions,
     private readonly idempotency: IdempotencyRepository,
+    private readonly limits: PlanLimitsRepository,
     @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {
     this.records = new PatientRecords(PATIENT_RECORD_KINDS.attachment, attachments, refs, audit);
@@ -123,6 +126,8 @@ export class AttachmentsService {
       if (stored) return stored;
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);
+      // A file that cannot fit the plan's storage is refused before it streams in.
+      if (Number.isFinite(declared)) await assertStorageWithin(this.limits, declared);
       return undefined;
     });
     if (completed) {
@@ -168,9 +173,11 @@ export class AttachmentsService {
       uploadedBy: this.context.userId,
     };
     const record = async (): Promise<AttachmentView> => {
-      // The patient or the caller's access may have changed while the file streamed in.
+      // The patient or the caller's access may have changed while the file streamed in; the storage
+      // limit is decided here, on the file's real size, with the organization row locked.
       await this.refs.patient(query.patientId);
       await this.refs.clinic(query.clinicId);
+      await assertStorageWithin(this.limits, attachment.sizeBytes);
       const recorded = await this.attachments.insert(attachment);
       await this.audit.record({
         action: 'attachment.upload',

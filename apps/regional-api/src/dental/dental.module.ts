@@ -15,6 +15,7 @@ import { ProceduresController } from './procedures.controller';
 import { ProceduresRepository } from './procedures.repository';
 import { ProceduresService } from './procedures.service';
 import { RawUploadParser } from './raw-upload.parser';
+import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 
 /** Dental records: observation templates, observations, procedures and attachments (in the blob store). */
 @Module({
@@ -32,6 +33,7 @@ import { RawUploadParser } from './raw-upload.parser';
     AttachmentsService,
     DentalBlobStore,
     RawUploadParser,
+    PlanLimitsRepository,
   ],
   exports: [ClinicalReferences, ObservationsService, ProceduresService, AttachmentsService, ObservationsRepository, ProceduresRepository, AttachmentsRepository],
 })

@@ -11,6 +11,7 @@ import { RecordsStayInTheirClinic1764000700000 } from './1764000700000-records-s
 import { UsageDaily1764000900000 } from './1764000900000-usage-daily';
 import { OrganizationIntegrations1764001000000 } from './1764001000000-organization-integrations';
 import { OrganizationTrialEndsAt1764001100000 } from './1764001100000-organization-trial-ends-at';
+import { StorageLimit1764001200000 } from './1764001200000-storage-limit';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -27,4 +28,5 @@ export const regionalMigrations = [
   UsageDaily1764000900000,
   OrganizationIntegrations1764001000000,
   OrganizationTrialEndsAt1764001100000,
+  StorageLimit1764001200000,
 ];

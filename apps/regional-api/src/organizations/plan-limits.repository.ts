@@ -6,6 +6,11 @@ export type LimitKey = 'maxPatients' | 'maxClinics' | 'maxDoctors';
 
 const LOCK_LIMIT = `select (limits ->> $2)::int as max from organizations where id = $1 for update`;
 const LOCK_ORG = `select 1 from organizations where id = $1 for update`;
+/** The storage limit and what the org's files take, the organization row locked first. */
+const LOCK_STORAGE = `with org as (select (limits ->> 'maxStorageMb')::int as max_mb from organizations where id = $1 for update)
+  select org.max_mb as "maxMb",
+         (select coalesce(sum(size_bytes), 0)::float8 from dental_attachments where organization_id = $1) as "usedBytes"
+    from org`;
 /** What each limit counts (the counts assertWithinLimit's callers make), in one statement. */
 const USAGE = `select
     (select count(*)::int from doctors where organization_id = $1) as "maxDoctors",
@@ -25,6 +30,17 @@ export class PlanLimitsRepository {
     const sql = this.tx.sql;
     const [row] = await sql.query<{ max: number | null }>(LOCK_LIMIT, [sql.orgId, key]);
     return row?.max ?? null;
+  }
+
+  /**
+   * The storage limit in MiB (null: unlimited) and the bytes the org's files take, read with the
+   * organization row locked for the rest of the transaction: uploads recorded at the same time
+   * queue on the row, so only what fits is recorded.
+   */
+  async lockStorage(): Promise<{ maxMb: number | null; usedBytes: number }> {
+    const sql = this.tx.sql;
+    const [row] = await sql.query<{ maxMb: number | null; usedBytes: number }>(LOCK_STORAGE, [sql.orgId]);
+    return row ?? { maxMb: null, usedBytes: 0 };
   }
 
   /**

@@ -37,6 +37,22 @@ export async function assertWithinLimit(
   }
 }
 
+const MIB = 1024 * 1024;
+
+/**
+ * Enforces the plan's storage limit (seed 002: the trial's 1,000 MB) for a file of `incomingBytes`:
+ * with the organization row locked, what the org's files take plus the new one must fit. The
+ * refusal is the same 402 PLAN_LIMIT_REACHED, with the limit in MiB and the usage in bytes.
+ */
+export async function assertStorageWithin(limits: Pick<PlanLimitsRepository, 'lockStorage'>, incomingBytes: number): Promise<void> {
+  const { maxMb, usedBytes } = await limits.lockStorage();
+  if (maxMb === null || usedBytes + incomingBytes <= maxMb * MIB) return;
+  throw fail(ErrorCode.PlanLimitReached, `Your plan allows ${maxMb} MB of stored files; upgrade or delete files to add more`, undefined, {
+    limit: { key: 'maxStorageMb', max: maxMb },
+    usage: usedBytes,
+  });
+}
+
 /** A limit the organization's usage is above. */
 export interface Overage {
   key: LimitKey;

@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ClsService } from 'nestjs-cls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import type { OrgRole } from '@medgenie/contracts';
@@ -25,7 +26,10 @@ interface MembershipRow {
   member_role: OrgRole;
   org_status: string;
   clinic_ids: string;
+  trial_ends_at: Date | null;
 }
+
+const TRIAL_ENDS_AT_KEY = 'mg.trialEndsAt';
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -54,7 +58,13 @@ export class RequestTransactions {
     private readonly scope: OrgScope,
     private readonly tx: TransactionHost,
     private readonly context: RequestContext,
+    private readonly cls: ClsService,
   ) {}
+
+  /** When the caller's organization's trial ends (null: not on a trial), as the request's begin read it. */
+  get trialEndsAt(): Date | null {
+    return this.cls.get<Date | null | undefined>(TRIAL_ENDS_AT_KEY) ?? null;
+  }
 
   /** `work` in the request's tenant transaction: the membership read and the role checked first. */
   async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
@@ -105,6 +115,7 @@ export class RequestTransactions {
     if (!row) throw fail(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
     if (row.org_status !== 'active') throw fail(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
     this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });
+    this.cls.set(TRIAL_ENDS_AT_KEY, row.trial_ends_at);
     if (roles && !roles.includes(row.member_role)) {
       throw fail(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }

@@ -12,6 +12,7 @@ import { UsageDaily1764000900000 } from './1764000900000-usage-daily';
 import { OrganizationIntegrations1764001000000 } from './1764001000000-organization-integrations';
 import { OrganizationTrialEndsAt1764001100000 } from './1764001100000-organization-trial-ends-at';
 import { StorageLimit1764001200000 } from './1764001200000-storage-limit';
+import { BeginRequestTrial1764001300000 } from './1764001300000-begin-request-trial';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -29,4 +30,5 @@ export const regionalMigrations = [
   OrganizationIntegrations1764001000000,
   OrganizationTrialEndsAt1764001100000,
   StorageLimit1764001200000,
+  BeginRequestTrial1764001300000,
 ];

@@ -51,7 +51,6 @@ const FIND_CURRENT_WITH_USAGE = `select ${COLUMNS}, json_build_object(
   ) as usage
   from organizations where id = $1`;
 
-const TRIAL_ENDS_AT = `select trial_ends_at as "trialEndsAt" from organizations where id = $1`;
 const SET_TRIAL_ENDS_AT = `update organizations set trial_ends_at = $2 where id = $1`;
 
 /** The settings columns, and how each value is bound. */
@@ -78,12 +77,6 @@ export class OrganizationsRepository {
     return row ?? null;
   }
 
-  /** When the transaction's organization's trial ends (null: not on a trial, or no such org). */
-  async trialEndsAt(): Promise<Date | null> {
-    const sql = this.tx.sql;
-    const [row] = await sql.query<{ trialEndsAt: Date | null }>(TRIAL_ENDS_AT, [sql.orgId]);
-    return row?.trialEndsAt ?? null;
-  }
 
   async setTrialEndsAt(endsAt: Date | null): Promise<void> {
     const sql = this.tx.sql;

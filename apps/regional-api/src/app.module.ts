@@ -22,8 +22,6 @@ import { MedicinesModule } from './medicines/medicines.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OrganizationsRepository } from './organizations/organizations.repository';
-import { Clock } from './organizations/trial';
-import { TrialInterceptor } from './organizations/trial.interceptor';
 import { PatientsModule } from './patients/patients.module';
 import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
@@ -69,9 +67,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
-        // Inside the request's transaction (after the one above): writes after the trial's end.
-        { provide: APP_INTERCEPTOR, useClass: TrialInterceptor },
-        Clock,
         OrganizationsRepository,
       ],
     };

@@ -4,6 +4,7 @@ import { createOrgPool, OrgScope, TransactionHost } from '@medgenie/database';
 import { ErrorCode, fail } from '../common/errors';
 import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { Clock } from '../organizations/trial';
 import { migrateRegionalDatabase } from './data-source';
 import { membershipPin } from './membership-pin';
 import { RequestTransactions } from './request-transaction.interceptor';
@@ -53,9 +54,10 @@ import { RequestTransactions } from './request-transaction.interceptor';
     },
     TransactionHost,
     RequestTransactions,
+    Clock,
     IdempotencyRepository,
   ],
-  exports: [OrgScope, TransactionHost, RequestTransactions, IdempotencyRepository],
+  exports: [OrgScope, TransactionHost, RequestTransactions, IdempotencyRepository, Clock],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(OrgScope) private readonly scope: OrgScope) {}

@@ -1,12 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ClsService } from 'nestjs-cls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import type { OrgRole } from '@medgenie/contracts';
 import { OrgScope, Tenant, TransactionHost } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
+import { Clock, trialExpired } from '../organizations/trial';
 import { ROLES_KEY } from '../common/roles.decorator';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -29,7 +29,8 @@ interface MembershipRow {
   trial_ends_at: Date | null;
 }
 
-const TRIAL_ENDS_AT_KEY = 'mg.trialEndsAt';
+/** The methods that change records: refused once the organization's trial has ended. */
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -58,18 +59,19 @@ export class RequestTransactions {
     private readonly scope: OrgScope,
     private readonly tx: TransactionHost,
     private readonly context: RequestContext,
-    private readonly cls: ClsService,
+    private readonly clock: Clock,
   ) {}
 
-  /** When the caller's organization's trial ends (null: not on a trial), as the request's begin read it. */
-  get trialEndsAt(): Date | null {
-    return this.cls.get<Date | null | undefined>(TRIAL_ENDS_AT_KEY) ?? null;
-  }
-
-  /** `work` in the request's tenant transaction: the membership read and the role checked first. */
-  async run<T>(work: () => Promise<T>, roles?: OrgRole[]): Promise<T> {
+  /**
+   * `work` in the request's tenant transaction: the membership read and the role checked first, and
+   * for a write (`write`), that the organization's trial has not ended (seed 002: 402
+   * TRIAL_EXPIRED; reads keep working), from the trial's end the same begin statement read.
+   */
+  async run<T>(work: () => Promise<T>, roles?: OrgRole[], write = false): Promise<T> {
     return this.scope.run(this.tenant(), async (sql, [membership]) => {
-      this.applyMembership(membership[0] as unknown as MembershipRow | undefined, roles);
+      const row = membership[0] as unknown as MembershipRow | undefined;
+      this.applyMembership(row, roles);
+      if (write) this.assertTrialOpen(row!);
       return this.tx.bind(sql, work);
     });
   }
@@ -87,9 +89,13 @@ export class RequestTransactions {
     return this.scope.run<T | ReplayedAnswer>(
       this.tenant(),
       async (sql, opened) => {
-        this.applyMembership(opened[0][0] as unknown as MembershipRow | undefined, roles);
+        const row = opened[0][0] as unknown as MembershipRow | undefined;
+        this.applyMembership(row, roles);
         const replay = settleClaim(opened[opened.length - 1][0] as unknown as IdempotencyKeyRow | undefined, claim, (id) => this.context.canAccessClinic(id));
-        return replay ?? this.tx.bind(sql, work);
+        if (replay) return replay;
+        // A keyed request is a POST or PATCH: a write (a replay of what was done before is not).
+        this.assertTrialOpen(row!);
+        return this.tx.bind(sql, work);
       },
       {
         with: claimKeyStatements(owner, claim),
@@ -115,11 +121,17 @@ export class RequestTransactions {
     if (!row) throw fail(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
     if (row.org_status !== 'active') throw fail(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
     this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });
-    this.cls.set(TRIAL_ENDS_AT_KEY, row.trial_ends_at);
     if (roles && !roles.includes(row.member_role)) {
       throw fail(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }
   }
+  private assertTrialOpen(row: MembershipRow): void {
+    const endsAt = row.trial_ends_at;
+    if (trialExpired(endsAt, this.clock.now())) {
+      throw fail(ErrorCode.TrialExpired, `The trial ended on ${endsAt!.toISOString().slice(0, 10)}; choose a plan to keep adding and changing records`);
+    }
+  }
+
 }
 
 /**
@@ -146,20 +158,21 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     const roles = this.reflector.getAllAndOverride<OrgRole[] | undefined>(ROLES_KEY, targets);
     const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
     const http = ctx.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const write = WRITES.has(request.method) && request.url.startsWith('/v1/');
     if (this.reflector.getAllAndOverride<boolean | undefined>(OWN_TRANSACTIONS_KEY, targets)) {
       // Such a route handles its own Idempotency-Key (it records it in its own transaction) and
       // may answer with a stored answer.
       return defer(async () => {
-        await this.transactions.run(async () => undefined, roles);
+        await this.transactions.run(async () => undefined, roles, write);
         const result = await handle();
         return result instanceof ReplayedAnswer ? replay(http.getResponse<FastifyReply>(), result) : result;
       });
     }
-    const request = http.getRequest<FastifyRequest>();
-    if (request.headers[IDEMPOTENCY_KEY_HEADER] === undefined) return defer(() => this.transactions.run(handle, roles));
+    if (request.headers[IDEMPOTENCY_KEY_HEADER] === undefined) return defer(() => this.transactions.run(handle, roles, write));
     return defer(async () => {
       const claim = jsonClaim(request);
-      if (!claim) return this.transactions.run(handle, roles);
+      if (!claim) return this.transactions.run(handle, roles, write);
       const reply = http.getResponse<FastifyReply>();
       // The status is the route's (set before interceptors run), or what the handler set.
       const answer = (result: unknown): StoredAnswer => storedAnswer(reply.statusCode, result);

@@ -94,7 +94,7 @@ describe('feature flags', () => {
   });
 
   describe('admin API', () => {
-    it("starts with seed 000's five flags and their region targeting", async () => {
+    it("starts with seed 000's five flags and their region targeting, and the maintenance flag off", async () => {
       const res = await cp.client.get<{ items: Flag[] }>('/v1/admin/flags', admin.token());
       expect(res.status).toBe(200);
       const byName = Object.fromEntries(res.body.items.map((f) => [f.name, f]));
@@ -110,6 +110,8 @@ describe('feature flags', () => {
         expect(byName[name].description.length).toBeGreaterThan(0);
       }
       expect((await cp.client.get<Flag>('/v1/admin/flags/hindi_language', admin.token())).body.strategies).toEqual(regionIn('in'));
+      // The gateway's maintenance switch is there too, off.
+      expect(byName.read_only_maintenance).toMatchObject({ enabled: false, strategies: [] });
     });
 
     it('creates, replaces, toggles and deletes a flag, each change in the audit trail', async () => {

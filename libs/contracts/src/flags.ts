@@ -82,3 +82,14 @@ export const SEED_FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   { name: 'upi_payments', enabled: true, strategies: inRegions('in') },
   { name: 'fax_integration', enabled: true, strategies: inRegions('ca', 'us') },
 ];
+
+/**
+ * The gateway's maintenance switch (not a seed 000 flag): where it is on (a region, an org, a
+ * plan, as its constraints say), the gateway refuses writes with 503 MAINTENANCE and Retry-After
+ * and lets reads through, marked `X-MedGenie-Read-Only: true` so an org's app can say why saving
+ * is off. Off until a platform admin turns it on.
+ */
+export const READ_ONLY_MAINTENANCE_FLAG = 'read_only_maintenance';
+
+/** The platform's own flags, beside seed 000's: the control plane's migration seeds the same. */
+export const PLATFORM_FLAG_DEFINITIONS: readonly FlagDefinition[] = [{ name: READ_ONLY_MAINTENANCE_FLAG, enabled: false, strategies: [] }];

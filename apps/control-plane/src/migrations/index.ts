@@ -2,5 +2,6 @@ import { ControlPlaneSchemaV11763900000000 } from './1763900000000-control-plane
 import { OrganizationSuspension1764600000000 } from './1764600000000-organization-suspension';
 import { FeatureFlags1764710000000 } from './1764710000000-feature-flags';
 import { UsageDaily1764820000000 } from './1764820000000-usage-daily';
+import { MaintenanceFlag1764830000000 } from './1764830000000-maintenance-flag';
 
-export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000];
+export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000, MaintenanceFlag1764830000000];

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { FlagsBackup } from '@medgenie/flags';
 import { loadRegionalConfig } from '../config/regional.config';
 import { DEFAULT_FLAG_DEFINITIONS } from './flag-defaults';
-import { FlagsBackup } from './flags-backup';
 import { Flags } from './flags.service';
 
 const env = (regionId: string, extra: Record<string, string> = {}) =>

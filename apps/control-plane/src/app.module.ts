@@ -7,6 +7,7 @@ import { HttpErrorFilter, loggingParams } from '@medgenie/http';
 import { TenancyModule } from '@medgenie/tenancy';
 import { AdminModule } from './admin/admin.module';
 import { ControlPlaneAuthGuard } from './common/auth.guard';
+import { ClockModule } from './common/clock';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from './config/control-plane.config';
 import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
@@ -29,6 +30,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ controlPlane: config })] }),
         { module: class ControlPlaneConfigModule {}, global: true, providers: [{ provide: CONTROL_PLANE_CONFIG, useValue: config }], exports: [CONTROL_PLANE_CONFIG] },
         LoggerModule.forRoot(loggingParams(logger)),
+        ClockModule,
         TenancyModule,
         DatabaseModule,
         KeysModule,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PLAN_LIMITS, Plan, PlanLimits } from '@medgenie/contracts';
 import { DomainError } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
+import { Clock } from '../common/clock';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { KeysService } from '../keys/keys.service';
@@ -27,6 +28,7 @@ export class AdminService {
     private readonly keys: KeysService,
     private readonly audit: AdminAuditService,
     private readonly regions: RegionalClient,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: ListOrganizationsQuery) {
@@ -91,7 +93,7 @@ export class AdminService {
       }
     }
     // The trial ends 30 days after signup (seed 002); a paid plan has no trial end.
-    const trialEndsAt = plan === 'trial' ? (org.trialEndsAt ?? new Date(Date.now() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000)) : null;
+    const trialEndsAt = plan === 'trial' ? (org.trialEndsAt ?? new Date(this.clock.now().getTime() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000)) : null;
     await this.organizations.update(id, { plan, trialEndsAt, regionSyncPending: org.status !== 'provisioning' });
     const regionSynced = org.status === 'provisioning' ? false : await this.provisioning.syncRegion(id);
     await this.audit.record(caller.userId, 'organization.plan.change', 'organization', id, {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PLAN_LIMITS } from '@medgenie/contracts';
 import { onViolation } from '@medgenie/database';
+import { Clock } from '../common/clock';
 import { ErrorCode, fail } from '../common/errors';
 import { IdentityService } from '../identity/identity.service';
 import { PasswordHasher } from '../identity/password-hasher';
@@ -31,6 +32,7 @@ export class SignupService {
     private readonly identity: IdentityService,
     private readonly provisioning: ProvisioningService,
     private readonly organizations: OrganizationsService,
+    private readonly clock: Clock,
   ) {}
 
   async signup(dto: SignupDto): Promise<SignupResult> {
@@ -59,7 +61,7 @@ export class SignupService {
           provisioningError: null,
           // The request itself makes the first attempt; the worker only steps in if that fails.
           nextProvisioningAt: new Date(Date.now() + 60_000),
-          trialEndsAt: new Date(Date.now() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000),
+          trialEndsAt: new Date(this.clock.now().getTime() + (PLAN_LIMITS.trial.trialDays ?? 30) * 86_400_000),
           regionSyncPending: false,
         },
         {

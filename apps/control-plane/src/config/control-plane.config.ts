@@ -9,6 +9,13 @@ const postgresUrl = z
 /** `{"in": "...", "ca": "..."}`: one value per region id. */
 const perRegion = (what: string) => jsonStringRecord(`region id -> ${what}`);
 
+/** Whole minutes from 0 to a day, as digits only ("1.5", "-1", "1e3" and "" are refused). */
+const minutesUpToADay = (meaningOfZero: string) =>
+  z
+    .string()
+    .refine((v) => /^\d{1,4}$/.test(v) && Number(v) <= 24 * 60, `must be a whole number of minutes from 0 (${meaningOfZero}) to 1440`)
+    .transform(Number);
+
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -45,6 +52,11 @@ const schema = z
       )
       .refine((r) => new Set(Object.values(r)).size === Object.keys(r).length, 'each token must be different')
       .optional(),
+    /**
+     * How often usage is collected from every active region; 0 turns the schedule off (collection
+     * on demand only). The first scheduled run comes one interval after start.
+     */
+    USAGE_COLLECT_INTERVAL_MINUTES: minutesUpToADay('off').default('60'),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -83,6 +95,7 @@ const schema = z
     gatewayServiceToken: env.GATEWAY_SERVICE_TOKEN,
     provisioningRetryMs: env.PROVISIONING_RETRY_MS,
     flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {} },
+    usage: { collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MINUTES * 60_000 },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,

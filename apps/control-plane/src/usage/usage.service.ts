@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ErrorCode, fail } from '../common/errors';
+import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { RegionalClient } from '../regional/regional-client';
 import { UsageRepository, UsageRow } from './usage.repository';
-import { usageCollectIntervalMs } from './usage.settings';
 import { UsageAggregate, UsageDay } from './usage.types';
 
 /** The most organizations asked of a region in one call (the region's own cap). */
@@ -32,10 +32,12 @@ export class UsageService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly usage: UsageRepository,
     private readonly regional: RegionalClient,
+    @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
+  /** Collects every `USAGE_COLLECT_INTERVAL_MINUTES` (0: never on a schedule). */
   onModuleInit(): void {
-    const interval = usageCollectIntervalMs();
+    const interval = this.config.usage.collectIntervalMs;
     if (!interval) return;
     this.timer = setInterval(() => {
       this.collect().catch((err: Error) => this.logger.warn(`usage collection failed: ${err.message}`));

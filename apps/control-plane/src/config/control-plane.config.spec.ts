@@ -1,0 +1,38 @@
+import { ConfigError, loadControlPlaneConfig } from './control-plane.config';
+
+const BASE = {
+  DATABASE_URL: 'postgres://app@127.0.0.1/medgenie_test',
+  KEY_ENCRYPTION_SECRET: 'k'.repeat(32),
+  REGION_SERVICE_TOKENS: '{}',
+  GATEWAY_SERVICE_TOKEN: 'g'.repeat(32),
+};
+
+const load = (env: Record<string, string>) => loadControlPlaneConfig({ ...BASE, ...env });
+
+function refusal(env: Record<string, string>): string {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('USAGE_COLLECT_INTERVAL_MINUTES', () => {
+  it('defaults to hourly', () => {
+    expect(load({}).usage.collectIntervalMs).toBe(60 * 60_000);
+  });
+
+  it.each([
+    ['0', 0],
+    ['15', 15 * 60_000],
+    ['1440', 24 * 60 * 60_000],
+  ])('takes %s minutes (0: off)', (raw, ms) => {
+    expect(load({ USAGE_COLLECT_INTERVAL_MINUTES: raw }).usage.collectIntervalMs).toBe(ms);
+  });
+
+  it.each(['', '-1', '1.5', '1e3', ' 5', 'hourly', '1441'])('refuses %j with a message naming the key and the rule', (raw) => {
+    expect(refusal({ USAGE_COLLECT_INTERVAL_MINUTES: raw })).toContain('USAGE_COLLECT_INTERVAL_MINUTES: must be a whole number of minutes from 0 (off) to 1440');
+  });
+});

@@ -36,3 +36,18 @@ describe('USAGE_COLLECT_INTERVAL_MINUTES', () => {
     expect(refusal({ USAGE_COLLECT_INTERVAL_MINUTES: raw })).toContain('USAGE_COLLECT_INTERVAL_MINUTES: must be a whole number of minutes from 0 (off) to 1440');
   });
 });
+
+describe('FLAG_METRICS_RETENTION_DAYS', () => {
+  it('defaults to 90 days', () => {
+    expect(load({}).flags.metricsRetentionDays).toBe(90);
+  });
+
+  it('takes a whole number of days from 1', () => {
+    expect(load({ FLAG_METRICS_RETENTION_DAYS: '1' }).flags.metricsRetentionDays).toBe(1);
+    expect(load({ FLAG_METRICS_RETENTION_DAYS: '400' }).flags.metricsRetentionDays).toBe(400);
+  });
+
+  it.each(['0', '-5', '2.5', 'forever', '3651'])('refuses %j', (raw) => {
+    expect(refusal({ FLAG_METRICS_RETENTION_DAYS: raw })).toMatch(/^ {2}FLAG_METRICS_RETENTION_DAYS: /m);
+  });
+});

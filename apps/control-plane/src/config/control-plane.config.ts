@@ -57,6 +57,8 @@ const schema = z
      * on demand only). The first scheduled run comes one interval after start.
      */
     USAGE_COLLECT_INTERVAL_MINUTES: minutesUpToADay('off').default('60'),
+    /** How many days of the SDKs' hourly flag evaluation counts are kept; older hours are pruned hourly. */
+    FLAG_METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -94,7 +96,7 @@ const schema = z
     },
     gatewayServiceToken: env.GATEWAY_SERVICE_TOKEN,
     provisioningRetryMs: env.PROVISIONING_RETRY_MS,
-    flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {} },
+    flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {}, metricsRetentionDays: env.FLAG_METRICS_RETENTION_DAYS },
     usage: { collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MINUTES * 60_000 },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
     platformAdmin:

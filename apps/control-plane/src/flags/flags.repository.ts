@@ -26,7 +26,8 @@ export interface FlagCount {
 
 /**
  * The flags' tables: definitions (feature_flags) and what the SDK instances report
- * (flag_client_instances, flag_metrics_hourly). Bound SQL, the rows typed by the entities.
+ * (flag_client_instances, flag_metrics_hourly, pruned by FlagMetricsRetention). Bound SQL, the rows
+ * typed by the entities.
  */
 @Injectable()
 export class FlagsRepository {
@@ -133,6 +134,13 @@ export class FlagsRepository {
         ORDER BY hour DESC, client, app_name`,
       [name, since],
     );
+  }
+
+  /** Deletes the hourly counts of hours before `cutoff`; answers how many rows went. */
+  async deleteMetricsBefore(cutoff: Date): Promise<number> {
+    // A DELETE answers [rows, count] through TypeORM.
+    const [, count]: [unknown[], number] = await this.dataSource.query(`DELETE FROM flag_metrics_hourly WHERE hour < $1`, [cutoff]);
+    return count;
   }
 
   /** The SDK instances, the most recently seen first. */

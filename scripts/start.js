@@ -533,6 +533,10 @@ async function main() {
     REGION_API_URLS: JSON.stringify(urls.regions),
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: audience,
+    // Its flags (read_only_maintenance) from the control plane, with the gateway's own client token.
+    FLAGS_URL: `${urls.controlPlane}/api`,
+    FLAGS_CLIENT_TOKEN: secrets.flagClientTokens.gateway,
+    FLAGS_BACKUP_DIR: path.join(paths.home, 'flags', 'gateway'),
   }, `http://127.0.0.1:${ports.gateway}/healthz`);
   log(`starting the gateway on http://127.0.0.1:${ports.gateway}`);
   await supervisor.waitUntilReady(gateway, 90_000);

@@ -54,6 +54,22 @@ const schema = z
     NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     CONTROL_PLANE_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+    /** Feature flags: the control plane's Unleash client API (its URL + /api). Without it and the token, the gateway evaluates no flags (all off). */
+    FLAGS_URL: z.string().url().optional(),
+    /** Secret: the gateway's flag client token (the control plane's UNLEASH_CLIENT_TOKENS["gateway"]). */
+    FLAGS_CLIENT_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** How often the SDK polls for flag definitions: a change reaches the gateway within this. */
+    FLAGS_REFRESH_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
+    /** How often the SDK reports evaluation counts to the control plane; 0 reports none. */
+    FLAGS_METRICS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** Where the SDK keeps the last definitions it fetched, to start from them with the control plane down. */
+    FLAGS_BACKUP_DIR: z.string().min(1).default('.medgenie/flags/gateway'),
+    /** The Retry-After of a write refused under read_only_maintenance. */
+    MAINTENANCE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  })
+  .refine((env) => (env.FLAGS_URL === undefined) === (env.FLAGS_CLIENT_TOKEN === undefined), {
+    path: ['FLAGS_CLIENT_TOKEN'],
+    message: 'FLAGS_URL and FLAGS_CLIENT_TOKEN go together: set both (flags from the control plane) or neither (no flags)',
   })
   .transform((env) => ({
     port: env.GATEWAY_PORT,
@@ -88,6 +104,13 @@ const schema = z
     health: { intervalMs: env.HEALTH_INTERVAL_MS, timeoutMs: env.HEALTH_TIMEOUT_MS, path: env.HEALTH_PATH, probeFailures: env.HEALTH_FAILURES, breakerThreshold: env.BREAKER_THRESHOLD },
     cache: { ttlMs: env.CACHE_TTL_MS, negativeTtlMs: env.NEGATIVE_CACHE_TTL_MS },
     logLevel: env.LOG_LEVEL,
+    flags: {
+      remote: env.FLAGS_URL !== undefined && env.FLAGS_CLIENT_TOKEN !== undefined ? { url: env.FLAGS_URL, clientToken: env.FLAGS_CLIENT_TOKEN } : undefined,
+      refreshIntervalMs: env.FLAGS_REFRESH_INTERVAL_MS,
+      metricsIntervalMs: env.FLAGS_METRICS_INTERVAL_MS,
+      backupDir: env.FLAGS_BACKUP_DIR,
+      maintenanceRetryAfterSeconds: env.MAINTENANCE_RETRY_AFTER_SECONDS,
+    },
   }));
 
 export type GatewayConfig = z.output<typeof schema>;
@@ -95,5 +118,5 @@ export type GatewayConfig = z.output<typeof schema>;
 export { ConfigError };
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return parseEnv('gateway', schema, env, ['CONTROL_PLANE_SERVICE_TOKEN', 'REDIS_URL']);
+  return parseEnv('gateway', schema, env, ['CONTROL_PLANE_SERVICE_TOKEN', 'REDIS_URL', 'FLAGS_CLIENT_TOKEN']);
 }

@@ -23,6 +23,8 @@ export const ErrorCode = {
   OrganizationProvisioning: 'ORGANIZATION_PROVISIONING',
   OrganizationBusy: 'ORGANIZATION_BUSY',
   RegionBusy: 'REGION_BUSY',
+  /** read_only_maintenance is on for the org: reads go on, writes wait for the end of the maintenance. */
+  Maintenance: 'MAINTENANCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -52,6 +54,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.OrganizationProvisioning]: 503,
   [ErrorCode.OrganizationBusy]: 503,
   [ErrorCode.RegionBusy]: 503,
+  [ErrorCode.Maintenance]: 503,
 };
 
 /**

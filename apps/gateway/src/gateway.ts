@@ -7,6 +7,8 @@ import type { GatewayConfig } from './config';
 import { errorBody, errorStatus, ErrorCode, sendError, sendJson } from './errors';
 import { ClientBodyError, hasBody, readBody, RequestBody } from './body';
 import { isInternalPath, normalizeTarget } from './paths';
+import type { FlagContext } from '@medgenie/flags';
+import { GatewayFlags } from './flags';
 import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
 import { normalizeHost, RegionDirectory } from './regions';
@@ -20,6 +22,8 @@ export interface Gateway {
   server: Server;
   registry: OrgRegistry;
   regions: RegionDirectory;
+  /** The gateway's feature flags (null without FLAGS_URL: none evaluated). */
+  flags: GatewayFlags | null;
   /** Starts listening; resolves with the port (useful with port 0). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -60,18 +64,26 @@ const NO_BODY: RequestBody = { kind: 'none' };
 /** Methods a client may send again without asking whether the first one took effect (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
+/** Methods that change nothing: what an org under read_only_maintenance may still send. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Who a proxied request is charged to: its org's authenticated budget, or the org's anonymous one. */
 interface Tenant {
   orgId: string;
   anonymous: boolean;
+  /** read_only_maintenance is on for the org: the answer says so (X-MedGenie-Read-Only). */
+  readOnly: boolean;
 }
+
+const READ_ONLY_HEADERS = { 'x-medgenie-read-only': 'true' };
 
 /**
  * The gateway (DESIGN.md §4): host or token -> org -> region -> proxy, with the rules in front:
  * internal paths never proxied (decided on the normalized path, which is what is forwarded);
  * unknown org 404; region mismatch 421; suspended 403; token of another org or region 403;
  * per-org rate limit 429 (anonymous callers have their own budget per address); a region that
- * is down 503 at once.
+ * is down 503 at once; an org under read_only_maintenance (a flag, evaluated with unleash-client)
+ * keeps its reads, marked X-MedGenie-Read-Only, and gets 503 MAINTENANCE for its writes.
  *
  * No organization can take another offline through it: bodies are read (small ones whole)
  * before any upstream connection is taken, slow or oversized ones are cut off (408, 413); each
@@ -96,6 +108,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const anonymousSlots = new KeyedSlots(config.concurrency.anonymous, config.concurrency.queueTimeoutMs, config.concurrency.anonymous * 4);
   const upstreams = new Upstreams(config);
   const log = pino({ level: config.logLevel, base: { service: 'gateway' } });
+  const flags = await GatewayFlags.start(config, log);
 
   /** A client error answered on a connection that is closed after it (the unread body is never drained). */
   const refuse = (res: ServerResponse, id: string, code: ErrorCode, message: string) => sendError(res, id, code, message, { headers: { connection: 'close' } });
@@ -147,7 +160,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     };
 
     try {
-      await proxy(request, res, { dispatcher: upstream.pool, requestId: id, path, host, body, done });
+      await proxy(request, res, { dispatcher: upstream.pool, requestId: id, path, host, body, done, responseHeaders: tenant?.readOnly ? READ_ONLY_HEADERS : undefined });
       upstreams.succeeded(upstream);
     } catch (err) {
       if (body.kind === 'stream' && body.watch.error) return answerClientBodyError(res, id, body.watch.error);
@@ -178,6 +191,21 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         { refinement },
       );
     }
+  };
+
+  /** Whether read_only_maintenance holds for this org (never, without flags). */
+  const readOnly = (context: FlagContext): boolean => flags !== null && flags.readOnly(context);
+
+  /**
+   * A write to an org under read_only_maintenance: 503 with Retry-After, before anything reaches
+   * the region (its body unread, so the connection closes after the answer).
+   */
+  const refusedForMaintenance = (request: IncomingMessage, res: ServerResponse, id: string, tenant: Tenant): boolean => {
+    if (!tenant.readOnly || READS.has(request.method ?? '')) return false;
+    const headers: Record<string, string> = { 'retry-after': String(config.flags.maintenanceRetryAfterSeconds), ...READ_ONLY_HEADERS };
+    if (hasBody(request)) headers.connection = 'close';
+    sendError(res, id, ErrorCode.Maintenance, 'This organization is read-only during maintenance: records can be read, not changed; retry later', { headers });
+    return true;
   };
 
   const tooMany = (res: ServerResponse, id: string, retryAfterMs: number, message = 'Too many requests for this organization') => {
@@ -239,7 +267,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }
       const decision = await limiter.take(claims.org);
       if (!decision.allowed) return tooMany(res, id, decision.retryAfterMs);
-      return forward(request, res, id, claims.region, forwardPath, rawHost, { orgId: claims.org, anonymous: false });
+      // No registry entry on an api host: the token's org and region, without a plan.
+      const tenant = { orgId: claims.org, anonymous: false, readOnly: readOnly({ userId: claims.sub, regionId: claims.region, orgId: claims.org }) };
+      if (refusedForMaintenance(request, res, id, tenant)) return;
+      return forward(request, res, id, claims.region, forwardPath, rawHost, tenant);
     }
 
     let org;
@@ -264,13 +295,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     if (claims && (claims.org !== org.organizationId || claims.region !== org.regionId)) {
       return sendError(res, id, ErrorCode.TokenOrganizationMismatch, 'This token belongs to another organization or region');
     }
+    const maintenance = readOnly({ userId: claims?.sub, regionId: org.regionId, orgId: org.organizationId, plan: org.plan });
     if (!claims) {
       if (!(await anonymousAllowed(org.organizationId))) return;
-      return forward(request, res, id, org.regionId, forwardPath, rawHost, { orgId: org.organizationId, anonymous: true });
+      const tenant = { orgId: org.organizationId, anonymous: true, readOnly: maintenance };
+      if (refusedForMaintenance(request, res, id, tenant)) return;
+      return forward(request, res, id, org.regionId, forwardPath, rawHost, tenant);
     }
     const decision = await limiter.take(org.organizationId);
     if (!decision.allowed) return tooMany(res, id, decision.retryAfterMs);
-    return forward(request, res, id, org.regionId, forwardPath, rawHost, { orgId: org.organizationId, anonymous: false });
+    const tenant = { orgId: org.organizationId, anonymous: false, readOnly: maintenance };
+    if (refusedForMaintenance(request, res, id, tenant)) return;
+    return forward(request, res, id, org.regionId, forwardPath, rawHost, tenant);
   };
 
   const handle = (request: IncomingMessage, res: ServerResponse) => {
@@ -311,6 +347,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     server,
     registry,
     regions,
+    flags,
     listen: (port, host) =>
       new Promise<number>((resolve, reject) => {
         server.once('error', reject);
@@ -321,6 +358,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }),
     close: async () => {
       regions.stop();
+      flags?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -43,6 +43,8 @@ export interface ProxyOptions {
   path: string;
   host: string;
   body: RequestBody;
+  /** Headers the gateway adds to the upstream's answer (e.g. X-MedGenie-Read-Only). */
+  responseHeaders?: Record<string, string>;
   /** Called once when the exchange is over (answered, failed or abandoned): gives back its slots. */
   done: () => void;
 }
@@ -82,6 +84,7 @@ export async function proxy(request: IncomingMessage, res: ServerResponse, optio
   const responseHeaders = dropHopByHop(upstream.headers as Record<string, string | string[]>);
   const upstreamLength = upstream.headers['content-length'];
   if (upstreamLength !== undefined) responseHeaders['content-length'] = upstreamLength as string;
+  if (options.responseHeaders) Object.assign(responseHeaders, options.responseHeaders);
   responseHeaders['x-request-id'] = options.requestId;
   res.writeHead(upstream.statusCode, responseHeaders);
   // Streamed as it arrives. Plain pipe with two listeners rather than stream.pipeline, which

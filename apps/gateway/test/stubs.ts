@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { FlagDefinition, toUnleashFeatures } from '@medgenie/contracts';
 import { TestIssuer } from '@medgenie/testing';
 
 async function listen(server: Server, port = 0): Promise<number> {
@@ -79,12 +81,19 @@ export interface StubOrg {
   plan: string;
 }
 
-/** The control plane at its HTTP boundary: region list, registry lookup, JWKS. */
+/** The control plane at its HTTP boundary: region list, registry lookup, JWKS, and the Unleash client API for flags. */
 export class StubControlPlane {
   port = 0;
   orgs = new Map<string, StubOrg>();
   lookups = 0;
   down = false;
+  /** The flag definitions served at /api/client/features, to the client token `flagToken` only. */
+  flags: FlagDefinition[] = [];
+  flagToken = '';
+  /** The flag endpoints answer 503 (the rest of the control plane still answers). */
+  flagsDown = false;
+  /** What the flag SDK sent: feature fetches (and how many got 304), registrations, metrics. */
+  flagCalls = { features: 0, notModified: 0, register: 0, metrics: 0 };
   /** Accepts connections and never answers (a control plane that hangs rather than fails). */
   hang = false;
   private server?: Server;
@@ -118,6 +127,7 @@ export class StubControlPlane {
       ]);
     }
     if (url.pathname === '/.well-known/jwks.json') return json(200, { keys: [this.issuer.publicJwk] });
+    if (url.pathname.startsWith('/api/client/')) return this.flagApi(req, res, url.pathname, json);
     if (url.pathname === '/internal/v1/registry/lookup') {
       if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
       this.lookups += 1;
@@ -131,6 +141,29 @@ export class StubControlPlane {
     }
     if (url.pathname.startsWith('/v1/')) return json(200, { controlPlane: true, path: url.pathname });
     return json(404, { statusCode: 404 });
+  }
+
+  private flagApi(req: IncomingMessage, res: ServerResponse, path: string, json: (status: number, body: unknown) => void): void {
+    if (this.flagsDown) return json(503, { statusCode: 503 });
+    if (!this.flagToken || req.headers.authorization !== this.flagToken) return json(401, { statusCode: 401 });
+    req.resume();
+    if (path === '/api/client/register') {
+      this.flagCalls.register += 1;
+      return void res.writeHead(202).end();
+    }
+    if (path === '/api/client/metrics') {
+      this.flagCalls.metrics += 1;
+      return void res.writeHead(202).end();
+    }
+    if (path !== '/api/client/features') return json(404, { statusCode: 404 });
+    this.flagCalls.features += 1;
+    const body = JSON.stringify(toUnleashFeatures(this.flags));
+    const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+    if (req.headers['if-none-match'] === etag) {
+      this.flagCalls.notModified += 1;
+      return void res.writeHead(304, { etag }).end();
+    }
+    res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
   }
 
   async stop(): Promise<void> {

@@ -222,6 +222,59 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     expect(patients.body.items.map((p) => p.firstName).sort()).toEqual(['Asha', 'Rohan']);
   });
 
+  it('puts one org in read-only maintenance with a flag: the control plane to the gateway and the region, and back', async () => {
+    const secrets = JSON.parse(readFileSync(join(home, 'secrets.json'), 'utf8')) as { platformAdminPassword: string };
+    const admin = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', {
+      body: { email: 'admin@medgenie.local', password: secrets.platformAdminPassword },
+    });
+    expect(admin.status).toBe(200);
+    const login = async (email: string, password: string) =>
+      (await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email, password } })).body.accessToken;
+    const apollo = await login('admin@apollo.example', 'Apollo-Demo-Pass-2025');
+    const mayo = await login('admin@mayo.example', 'Mayo-Demo-Pass-2025');
+    const apolloOrg = (JSON.parse(Buffer.from(apollo.split('.')[1], 'base64url').toString()) as { org: string }).org;
+    let n = 0;
+    /** A new patient each time (a write that lands before the flag does is a patient of its own). */
+    const patient = () => ({ firstName: 'Meera', lastName: 'Rao', mobileNumber: `+9198123${String(40000 + ++n).padStart(5, '0')}`, dateOfBirth: '1988-02-03', gender: 'female' });
+    const setFlag = (enabled: boolean) =>
+      call('console.localhost', 'PUT', '/v1/admin/flags/read_only_maintenance', {
+        token: admin.body.accessToken,
+        body: { enabled, strategies: [{ constraints: [{ contextName: 'orgId', operator: 'IN', values: [apolloOrg] }] }] },
+      });
+    /** Until apollo's write gets `status` (the gateway's next poll of the flags), or 20 s. */
+    const apolloWriteUntil = async (status: number) => {
+      const deadline = Date.now() + 20_000;
+      let res = await call<{ code?: string }>('apollo.in.localhost', 'POST', '/v1/patients', { token: apollo, body: patient() });
+      while (res.status !== status && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        res = await call<{ code?: string }>('apollo.in.localhost', 'POST', '/v1/patients', { token: apollo, body: patient() });
+      }
+      return res;
+    };
+
+    expect((await setFlag(true)).status).toBe(200);
+    try {
+      const refused = await apolloWriteUntil(503);
+      expect(refused).toMatchObject({ status: 503, body: { code: 'MAINTENANCE' } });
+      // Reads go on, and apollo's region sees the same flag for it.
+      expect((await call('apollo.in.localhost', 'GET', '/v1/patients', { token: apollo })).status).toBe(200);
+      // (The region polls on its own schedule: it may see the change a few seconds after the gateway.)
+      const deadline = Date.now() + 20_000;
+      let features = await call<Record<string, boolean>>('apollo.in.localhost', 'GET', '/v1/features', { token: apollo });
+      while (features.body.read_only_maintenance !== true && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        features = await call<Record<string, boolean>>('apollo.in.localhost', 'GET', '/v1/features', { token: apollo });
+      }
+      expect(features.body.read_only_maintenance).toBe(true);
+      // Another org writes as before.
+      const other = await call('mayo.us.localhost', 'POST', '/v1/patients', { token: mayo, body: { ...patient(), mobileNumber: '+12025550111' } });
+      expect(other.status).toBe(201);
+    } finally {
+      expect((await setFlag(false)).status).toBe(200);
+    }
+    expect((await apolloWriteUntil(201)).status).toBe(201);
+  });
+
   // Last: it takes region in down for a while.
   it('heals itself: region in’s Postgres killed (kill -9) comes back, its API restarts, and ca and the console keep serving', async () => {
     const login = async (email: string, password: string) => {

@@ -87,7 +87,9 @@ export class FlagClient {
     });
     this.unleash = unleash;
     unleash.on(UnleashEvents.Error, (err: unknown) => this.pollFailed(err));
-    unleash.on(UnleashEvents.Warn, (msg: unknown) => log.debug(`flag SDK: ${describe(msg)}`));
+    // A control plane that answers 5xx, 404 or 429 is only a warning to the SDK (it backs off and
+    // retries), but for this client's status it is as unreachable as one that does not answer.
+    unleash.on(UnleashEvents.Warn, (msg: unknown) => (/ responded \d{3}/.test(describe(msg)) ? this.pollFailed(msg) : log.debug(`flag SDK: ${describe(msg)}`)));
     // The first `changed` is the bootstrap's (or, when a fetch landed first, the bootstrap's echo of it).
     let bootstrapped = false;
     unleash.on(UnleashEvents.Changed, () => (bootstrapped ? this.pollSucceeded() : (bootstrapped = true)));

@@ -10,6 +10,8 @@ export interface RunningApi {
   label: string;
   baseUrl: string;
   pid: number;
+  /** The INTERNAL_SERVICE_TOKEN it was started with (for the service routes, /internal/v1/...). */
+  serviceToken: string;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export interface ApiOptions {
 
 /** Starts the regional API in a child process (compiled api-server.js next to this file). */
 export function startApi(options: ApiOptions): Promise<RunningApi> {
+  const serviceToken = randomBytes(24).toString('hex');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     REGION_ID: options.regionId,
@@ -31,7 +34,7 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
     JWKS_URL: options.issuer.jwksUrl,
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
-    INTERNAL_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+    INTERNAL_SERVICE_TOKEN: serviceToken,
     LOG_LEVEL: 'silent',
     MIGRATE_ON_START: 'false',
   };
@@ -58,6 +61,7 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
         label: options.label,
         baseUrl: `http://127.0.0.1:${msg.port}`,
         pid: child.pid!,
+        serviceToken,
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

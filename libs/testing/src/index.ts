@@ -1,4 +1,5 @@
 export * from './http-client';
+export * from './stripe-stand-in';
 export * from './test-azurite';
 export * from './test-database';
 export * from './test-issuer';

@@ -72,6 +72,11 @@ export const ErrorCode = {
   PlanBelowUsage: 'PLAN_BELOW_USAGE',
   /** The organization's trial has ended: writes are refused, reads (and export) keep working. */
   TrialExpired: 'TRIAL_EXPIRED',
+  /**
+   * The subscription is unpaid past its grace period (dunning, issue 13): writes are refused as after
+   * a trial, reads (and export) keep working; names `paymentOverdueSince`.
+   */
+  PaymentOverdue: 'PAYMENT_OVERDUE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -147,6 +152,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.FeatureDisabled]: HttpStatus.FORBIDDEN,
   [ErrorCode.PlanBelowUsage]: HttpStatus.CONFLICT,
   [ErrorCode.TrialExpired]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.PaymentOverdue]: HttpStatus.PAYMENT_REQUIRED,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 409/429/503, when given). */

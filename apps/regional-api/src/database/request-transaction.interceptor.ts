@@ -27,9 +27,10 @@ interface MembershipRow {
   org_status: string;
   clinic_ids: string;
   trial_ends_at: Date | null;
+  payment_overdue_since: Date | null;
 }
 
-/** The methods that change records: refused once the organization's trial has ended. */
+/** The methods that change records: refused once the organization's trial has ended, or while its payment is overdue. */
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 function parseClinicIds(setting: string): '*' | string[] {
@@ -64,14 +65,14 @@ export class RequestTransactions {
 
   /**
    * `work` in the request's tenant transaction: the membership read and the role checked first, and
-   * for a write (`write`), that the organization's trial has not ended (seed 002: 402
-   * TRIAL_EXPIRED; reads keep working), from the trial's end the same begin statement read.
+   * for a write (`write`), that the organization may write (`assertWritable`: its trial has not
+   * ended, its payment is not overdue; reads keep working), from what the same begin statement read.
    */
   async run<T>(work: () => Promise<T>, roles?: OrgRole[], write = false): Promise<T> {
     return this.scope.run(this.tenant(), async (sql, [membership]) => {
       const row = membership[0] as unknown as MembershipRow | undefined;
       this.applyMembership(row, roles);
-      if (write) this.assertTrialOpen(row!);
+      if (write) this.assertWritable(row!);
       return this.tx.bind(sql, work);
     });
   }
@@ -94,7 +95,7 @@ export class RequestTransactions {
         const replay = settleClaim(opened[opened.length - 1][0] as unknown as IdempotencyKeyRow | undefined, claim, (id) => this.context.canAccessClinic(id));
         if (replay) return replay;
         // A keyed request is a POST or PATCH: a write (a replay of what was done before is not).
-        this.assertTrialOpen(row!);
+        this.assertWritable(row!);
         return this.tx.bind(sql, work);
       },
       {
@@ -125,10 +126,24 @@ export class RequestTransactions {
       throw fail(ErrorCode.RoleRequired, `This action needs the role ${roles.join(' or ')}`);
     }
   }
-  private assertTrialOpen(row: MembershipRow): void {
+  /**
+   * The organization is read-only (reads and export keep working) once its trial has ended (seed
+   * 002: 402 TRIAL_EXPIRED), and while the control plane holds it for an unpaid subscription
+   * (issue 13, dunning: 402 PAYMENT_OVERDUE, until a paid invoice clears the hold).
+   */
+  private assertWritable(row: MembershipRow): void {
     const endsAt = row.trial_ends_at;
     if (trialExpired(endsAt, this.clock.now())) {
       throw fail(ErrorCode.TrialExpired, `The trial ended on ${endsAt!.toISOString().slice(0, 10)}; choose a plan to keep adding and changing records`);
+    }
+    const overdueSince = row.payment_overdue_since;
+    if (overdueSince !== null) {
+      throw fail(
+        ErrorCode.PaymentOverdue,
+        `The subscription is unpaid since ${overdueSince.toISOString().slice(0, 10)}; pay the open invoice (Billing) to keep adding and changing records`,
+        undefined,
+        { paymentOverdueSince: overdueSince.toISOString() },
+      );
     }
   }
 

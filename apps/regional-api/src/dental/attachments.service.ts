@@ -189,7 +189,8 @@ export class AttachmentsService {
       return attachmentView(recorded);
     };
     try {
-      if (!key) return await this.transactions.run(record);
+      // A write, checked again as the keyed path does: the org may have become read-only (trial, unpaid) while the file streamed in.
+      if (!key) return await this.transactions.run(record, undefined, true);
       const claim = { ...key, fingerprint: uploadFingerprint(request, contentType, sha256) };
       const result = await this.transactions.runIdempotent(claim, record, (view) => storedAnswer(HttpStatus.CREATED, view));
       // A duplicate recorded the attachment first: this copy of the file is not needed.

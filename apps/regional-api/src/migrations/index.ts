@@ -13,6 +13,7 @@ import { OrganizationIntegrations1764001000000 } from './1764001000000-organizat
 import { OrganizationTrialEndsAt1764001100000 } from './1764001100000-organization-trial-ends-at';
 import { StorageLimit1764001200000 } from './1764001200000-storage-limit';
 import { BeginRequestTrial1764001300000 } from './1764001300000-begin-request-trial';
+import { PaymentOverdueHold1764001600000 } from './1764001600000-payment-overdue-hold';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -31,4 +32,5 @@ export const regionalMigrations = [
   OrganizationTrialEndsAt1764001100000,
   StorageLimit1764001200000,
   BeginRequestTrial1764001300000,
+  PaymentOverdueHold1764001600000,
 ];

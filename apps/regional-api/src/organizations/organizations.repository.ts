@@ -12,6 +12,8 @@ export interface OrganizationRow {
   limits: Record<string, number | null>;
   /** When the trial ends (null: not on a trial). */
   trialEndsAt: Date | null;
+  /** Since when the subscription is unpaid (dunning; null: nothing overdue). Writes are refused while set. */
+  paymentOverdueSince: Date | null;
   branding: Branding;
   language: string;
   timezone: string;
@@ -34,7 +36,8 @@ export interface OrganizationSettingsPatch {
   timezone?: string;
 }
 
-const COLUMNS = `id, slug, name, plan, status, limits, trial_ends_at as "trialEndsAt", branding, language, timezone,
+const COLUMNS = `id, slug, name, plan, status, limits, trial_ends_at as "trialEndsAt",
+  payment_overdue_since as "paymentOverdueSince", branding, language, timezone,
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 const FIND_CURRENT = `select ${COLUMNS} from organizations where id = $1`;
@@ -52,6 +55,7 @@ const FIND_CURRENT_WITH_USAGE = `select ${COLUMNS}, json_build_object(
   from organizations where id = $1`;
 
 const SET_TRIAL_ENDS_AT = `update organizations set trial_ends_at = $2 where id = $1`;
+const SET_PAYMENT_OVERDUE_SINCE = `update organizations set payment_overdue_since = $2 where id = $1`;
 
 /** The settings columns, and how each value is bound. */
 const SETTINGS: Record<keyof OrganizationSettingsPatch, (param: string) => string> = {
@@ -81,6 +85,12 @@ export class OrganizationsRepository {
   async setTrialEndsAt(endsAt: Date | null): Promise<void> {
     const sql = this.tx.sql;
     await sql.query(SET_TRIAL_ENDS_AT, [sql.orgId, endsAt]);
+  }
+
+  /** Holds the organization read-only for an unpaid subscription since `since`, or lifts the hold (null). */
+  async setPaymentOverdueSince(since: Date | null): Promise<void> {
+    const sql = this.tx.sql;
+    await sql.query(SET_PAYMENT_OVERDUE_SINCE, [sql.orgId, since]);
   }
 
   /** Writes the settings given (those undefined are left as they are; none given: no statement). */

@@ -9,6 +9,8 @@ import { OrganizationRow, OrganizationSettingsPatch, OrganizationsRepository, Or
 export interface OrganizationView extends Pick<OrganizationRow, 'id' | 'slug' | 'name' | 'plan' | 'status' | 'limits'> {
   /** Only while on a trial: when it ends. */
   trialEndsAt?: Date;
+  /** Only while the subscription is unpaid past its grace period (writes refused with 402 PAYMENT_OVERDUE): since when. */
+  paymentOverdueSince?: Date;
   regionId: string;
   settings: Pick<OrganizationRow, 'branding' | 'language' | 'timezone'>;
   availableLanguages: string[];
@@ -75,6 +77,7 @@ export class OrganizationsService {
       status: org.status,
       limits: org.limits,
       ...(org.trialEndsAt ? { trialEndsAt: org.trialEndsAt } : {}),
+      ...(org.paymentOverdueSince ? { paymentOverdueSince: org.paymentOverdueSince } : {}),
       regionId: this.config.regionId,
       settings: { branding: org.branding, language: org.language, timezone: org.timezone },
       availableLanguages: this.flags.languagesFor(org),

@@ -15,4 +15,10 @@ export class UpdateOrganizationMirrorDto {
   @IsOptional() @IsBoolean() refuseBelowUsage?: boolean;
   /** When the trial ends (ISO 8601), or null: none. Absent: unchanged, except that a plan other than trial clears it. */
   @ValidateIf((_, value) => value !== null && value !== undefined) @IsISO8601({ strict: true }) trialEndsAt?: string | null;
+  /**
+   * Dunning (issue 13): since when the subscription is unpaid (ISO 8601), which holds the org
+   * read-only (402 PAYMENT_OVERDUE on writes) once its grace period is over; null lifts the hold (a
+   * paid invoice). Absent: unchanged.
+   */
+  @ValidateIf((_, value) => value !== null && value !== undefined) @IsISO8601({ strict: true }) paymentOverdueSince?: string | null;
 }

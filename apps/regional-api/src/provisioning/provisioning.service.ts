@@ -149,6 +149,9 @@ export class ProvisioningService {
       // The trial's end follows the registry; a plan other than trial has none.
       const trialEndsAt = plan && plan !== 'trial' ? null : dto.trialEndsAt;
       if (trialEndsAt !== undefined) await this.organizations.setTrialEndsAt(trialEndsAt === null ? null : new Date(trialEndsAt));
+      // The dunning hold follows the control plane: set once the grace period is over, lifted by a paid invoice.
+      const overdueSince = dto.paymentOverdueSince;
+      if (overdueSince !== undefined) await this.organizations.setPaymentOverdueSince(overdueSince === null ? null : new Date(overdueSince));
       if (dto.name || dto.status || plan) {
         await this.provisioning.updateOrganization({
           name: dto.name || null,
@@ -156,11 +159,17 @@ export class ProvisioningService {
           plan,
           limits: plan ? { ...PLAN_LIMITS[plan] } : null,
         });
+      }
+      if (dto.name || dto.status || plan || overdueSince !== undefined) {
         await this.audit.recordService(orgId, {
           action: 'organization.update',
           resourceType: 'organization',
           resourceId: orgId,
-          details: { ...(dto.status ? { status: dto.status } : {}), ...(dto.plan ? { plan: dto.plan } : {}) },
+          details: {
+            ...(dto.status ? { status: dto.status } : {}),
+            ...(dto.plan ? { plan: dto.plan } : {}),
+            ...(overdueSince !== undefined ? { paymentOverdueSince: overdueSince } : {}),
+          },
         });
       }
       return { organizationId: orgId, ...(overage ? { overage } : {}) };

@@ -241,6 +241,8 @@ function loadSecrets() {
   fill(secrets, 'keyEncryptionSecret', () => randomSecret(32));
   fill(secrets, 'gatewayServiceToken', () => randomSecret(32));
   fill(secrets, 'platformAdminPassword', () => randomSecret(18));
+  // Stripe's webhook signing secret, as `stripe listen` prints one: local webhooks are signed with it (state.json).
+  fill(secrets, 'stripeWebhookSecret', () => `whsec_${randomSecret(32)}`);
   if (changed) {
     writeJson(paths.secrets, secrets);
     log(`generated passwords, service tokens and secrets in ${rel(paths.secrets)}`);
@@ -493,6 +495,10 @@ async function main() {
     GATEWAY_SERVICE_TOKEN: secrets.gatewayServiceToken,
     PLATFORM_ADMIN_EMAIL,
     PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
+    STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
+    // Billing against Stripe's API needs a key of one's own (STRIPE_SECRET_KEY=sk_test_… npm start); without it platform admins set plans.
+    ...(process.env.STRIPE_SECRET_KEY ? { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY } : {}),
+    ...(process.env.STRIPE_API_BASE ? { STRIPE_API_BASE: process.env.STRIPE_API_BASE } : {}),
   }, `${urls.controlPlane}/readyz`);
   const regionalApis = REGIONS.map((region) => {
     const blobPort = ports[`azurite:${region}`];
@@ -519,7 +525,12 @@ async function main() {
   await Promise.all([controlPlane, ...regionalApis].map((service) => supervisor.waitUntilReady(service, 90_000)));
 
   writeJson(paths.state, {
-    controlPlane: { databaseUrl: db[CONTROL_PLANE].opsUrl, apiUrl: urls.controlPlane },
+    controlPlane: {
+      databaseUrl: db[CONTROL_PLANE].opsUrl,
+      apiUrl: urls.controlPlane,
+      platformAdmin: { email: PLATFORM_ADMIN_EMAIL, password: secrets.platformAdminPassword },
+      stripeWebhookSecret: secrets.stripeWebhookSecret,
+    },
     regions: Object.fromEntries(REGIONS.map((r) => [r, { databaseUrl: db[r].opsUrl, apiUrl: urls.regions[r], blobUrl: blobUrls[r] }])),
   });
 

@@ -12,7 +12,7 @@ export async function createControlPlaneApp(config: ControlPlaneConfig, options:
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']) });
   const logger = createServiceLogger({ service: 'control-plane', level: config.logLevel, stream: options.logStream });
   logRequests(adapter.getInstance(), logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { HttpErrorFilter, loggingParams } from '@medgenie/http';
 import { TenancyModule } from '@medgenie/tenancy';
 import { AdminModule } from './admin/admin.module';
+import { BillingModule } from './billing/billing.module';
 import { ControlPlaneAuthGuard } from './common/auth.guard';
 import { ClockModule } from './common/clock';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from './config/control-plane.config';
@@ -43,6 +44,7 @@ export class AppModule {
         AdminModule,
         FlagsModule,
         UsageModule,
+        BillingModule,
         HealthModule,
       ],
       providers: [

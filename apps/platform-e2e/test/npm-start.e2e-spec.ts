@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import Stripe from 'stripe';
 import { request } from 'undici';
 import { freePort } from '@medgenie/testing';
 
@@ -72,7 +73,9 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     for (const region of Object.values(state.regions) as Record<string, string>[]) {
       expect(Object.keys(region).sort()).toEqual(['apiUrl', 'blobUrl', 'databaseUrl']);
     }
-    expect(Object.keys(state.controlPlane).sort()).toEqual(['apiUrl', 'databaseUrl']);
+    expect(Object.keys(state.controlPlane).sort()).toEqual(['apiUrl', 'databaseUrl', 'platformAdmin', 'stripeWebhookSecret']);
+    expect(state.controlPlane.stripeWebhookSecret).toMatch(/^whsec_/);
+    expect(Object.keys(state.controlPlane.platformAdmin).sort()).toEqual(['email', 'password']);
 
     const suffix = Date.now().toString(36);
     const orgs: Record<string, { slug: string; token: string; organizationId: string }> = {};
@@ -223,10 +226,8 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
   });
 
   it('puts one org in read-only maintenance with a flag: the control plane to the gateway and the region, and back', async () => {
-    const secrets = JSON.parse(readFileSync(join(home, 'secrets.json'), 'utf8')) as { platformAdminPassword: string };
-    const admin = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', {
-      body: { email: 'admin@medgenie.local', password: secrets.platformAdminPassword },
-    });
+    const { platformAdmin } = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')).controlPlane as { platformAdmin: { email: string; password: string } };
+    const admin = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: platformAdmin });
     expect(admin.status).toBe(200);
     const login = async (email: string, password: string) =>
       (await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email, password } })).body.accessToken;
@@ -273,6 +274,47 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
       expect((await setFlag(false)).status).toBe(200);
     }
     expect((await apolloWriteUntil(201)).status).toBe(201);
+  });
+
+  it('takes a signed Stripe webhook on the console host: the subscription sets the org plan in its region', async () => {
+    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { controlPlane: { stripeWebhookSecret: string } };
+    const slug = `e2ebill${Date.now().toString(36)}`;
+    const signup = await call<{ organizationId: string; accessToken: string }>('console.localhost', 'POST', '/v1/signup', {
+      body: { organizationName: `Billing ${slug}`, slug, regionId: 'in', adminName: 'E2E', adminEmail: `${slug}@example.test`, adminPassword: 'correct horse battery staple', clinicName: 'Main' },
+    });
+    expect(signup.status).toBe(201);
+    const orgId = signup.body.organizationId;
+    const event = {
+      id: `evt_e2e_${slug}`,
+      object: 'event',
+      type: 'customer.subscription.created',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: `sub_e2e_${slug}`,
+          object: 'subscription',
+          customer: `cus_e2e_${slug}`,
+          status: 'active',
+          cancel_at_period_end: false,
+          metadata: { organizationId: orgId },
+          items: { object: 'list', data: [{ id: 'si_e2e', object: 'subscription_item', quantity: 1, current_period_end: Math.floor(Date.now() / 1000) + 30 * 86_400, price: { id: 'price_e2e', object: 'price', lookup_key: 'premium_inr_monthly', currency: 'inr', unit_amount: 999_900, recurring: { interval: 'month' } } }] },
+        },
+      },
+    };
+    const payload = JSON.stringify(event);
+    const signature = new Stripe('sk_test_e2e_signing_only').webhooks.generateTestHeaderString({ payload, secret: state.controlPlane.stripeWebhookSecret });
+    const post = (sig: string) =>
+      request(`http://127.0.0.1:${port}/v1/billing/webhook`, { method: 'POST', headers: { host: `console.localhost:${port}`, 'content-type': 'application/json', 'stripe-signature': sig }, body: payload });
+    const forged = await post(signature.replace(/v1=[0-9a-f]+/, `v1=${'0'.repeat(64)}`));
+    expect(forged.statusCode).toBe(400);
+    await forged.body.text();
+    const res = await post(signature);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toMatchObject({ outcome: 'applied' });
+    // The plan reaches the org's region: its own view of the org says premium.
+    const login = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email: `${slug}@example.test`, password: 'correct horse battery staple' } });
+    const org = await call<{ plan: string }>(`${slug}.in.localhost`, 'GET', '/v1/organization', { token: login.body.accessToken });
+    expect(org).toMatchObject({ status: 200, body: { plan: 'premium' } });
   });
 
   // Last: it takes region in down for a while.

@@ -4,3 +4,4 @@ export * from './provisioning';
 export * from './roles';
 export * from './usage';
 export * from './flags';
+export * from './billing';

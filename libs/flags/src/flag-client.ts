@@ -166,3 +166,32 @@ export function unleashContext(context: FlagContext): Context {
 function describe(value: unknown): string {
   return value instanceof Error ? value.message : String(value);
 }
+
+/**
+ * Flags evaluated once against definitions at hand (the control plane's own, read from its
+ * database), with a throwaway SDK instance that polls nothing: the same evaluation as every
+ * FlagClient, for a service that holds the definitions instead of fetching them.
+ */
+export async function evaluateDefinitions(definitions: ClientFeaturesResponse, names: readonly string[], context: FlagContext): Promise<Record<string, boolean>> {
+  const unleash = new Unleash({
+    url: NO_CONTROL_PLANE,
+    appName: 'definitions',
+    refreshInterval: 0,
+    disableMetrics: true,
+    storageProvider: new InMemStorageProvider<ClientFeaturesResponse>(),
+    bootstrap: { data: definitions.features },
+    skipInstanceCountWarning: true,
+  });
+  unleash.on(UnleashEvents.Error, () => undefined);
+  try {
+    await new Promise<void>((done) => {
+      if (unleash.isSynchronized()) return done();
+      unleash.once(UnleashEvents.Ready, () => done());
+      unleash.once(UnleashEvents.Synchronized, () => done());
+    });
+    const ctx = unleashContext(context);
+    return Object.fromEntries(names.map((name) => [name, unleash.isEnabled(name, ctx, false)]));
+  } finally {
+    unleash.destroy();
+  }
+}

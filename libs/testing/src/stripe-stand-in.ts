@@ -178,11 +178,12 @@ export class StripeStandIn {
     ['GET', /^\/v1\/invoices\/([^/]+)$/, (_p, [id]) => this.get(this.invoices, id, 'invoice')],
   ];
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free one; a stand-in restarted after stop() takes its old port back so clients keep their URL). */
+  async start(port = 0): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => resolve());
     });
     this.server = server;
     return this;

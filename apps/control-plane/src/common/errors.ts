@@ -28,6 +28,14 @@ export const ErrorCode = {
   FlagNotFound: 'FLAG_NOT_FOUND',
   /** A plan change below what the organization holds (names what exceeds); a platform admin may force it. */
   PlanBelowUsage: 'PLAN_BELOW_USAGE',
+  /** No Stripe key (or webhook secret) on this platform: platform admins set plans. */
+  BillingNotConfigured: 'BILLING_NOT_CONFIGURED',
+  /** A webhook whose Stripe-Signature does not match its raw body (or has none). */
+  WebhookSignatureInvalid: 'WEBHOOK_SIGNATURE_INVALID',
+  /** A plan that has no price to buy (trial, enterprise: by contract), or the one already held. */
+  PlanNotPurchasable: 'PLAN_NOT_PURCHASABLE',
+  /** Stripe did not answer, or refused the call: billing is unavailable for now. */
+  BillingProviderUnavailable: 'BILLING_PROVIDER_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,6 +68,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.FlagNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PlanBelowUsage]: HttpStatus.CONFLICT,
+  [ErrorCode.BillingNotConfigured]: HttpStatus.CONFLICT,
+  [ErrorCode.WebhookSignatureInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.PlanNotPurchasable]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

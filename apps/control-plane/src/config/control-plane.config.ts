@@ -71,6 +71,18 @@ const schema = z
     ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Secret: Stripe's API key. Without it billing answers 409 BILLING_NOT_CONFIGURED and platform admins set plans. */
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)').optional(),
+    /** Secret: the webhook endpoint's signing secret (whsec_…): webhooks are verified with it, with or without an API key. */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, 'must be a webhook signing secret (whsec_…)').optional(),
+    /** Where the SDK sends its API calls instead of https://api.stripe.com (a local stand-in for tests, or an egress proxy). */
+    STRIPE_API_BASE: z.string().url().optional(),
+    /** Days between a failed payment and the read-only hold, unless an invoice is paid meanwhile. */
+    BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+    /** How often the end of grace periods is checked. */
+    BILLING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Where Checkout and the customer portal send the org admin back to (the console's billing page). */
+    BILLING_RETURN_URL: z.string().url().optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -104,6 +116,14 @@ const schema = z
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
+    billing: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      apiBase: env.STRIPE_API_BASE,
+      graceDays: env.BILLING_GRACE_DAYS,
+      sweepIntervalMs: env.BILLING_SWEEP_INTERVAL_SECONDS * 1000,
+      returnUrl: env.BILLING_RETURN_URL ?? `${env.JWT_ISSUER.replace(/\/$/, '')}/billing`,
+    },
   }));
 
 export type ControlPlaneConfig = z.output<typeof schema>;
@@ -118,6 +138,8 @@ const SECRET_KEYS = [
   'UNLEASH_CLIENT_TOKENS',
   'PLATFORM_ADMIN_PASSWORD',
   'REDIS_URL',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
 ];
 
 export { ConfigError };

@@ -13,5 +13,6 @@ import { UnleashClientApiController } from './unleash-client-api.controller';
 @Module({
   controllers: [FlagsAdminController, UnleashClientApiController],
   providers: [FlagsService, FlagClientApiService, FlagsRepository, FlagClientGuard, FlagMetricsRetention, AdminAuditService, AdminAuditRepository],
+  exports: [FlagsService],
 })
 export class FlagsModule {}

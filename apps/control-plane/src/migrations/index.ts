@@ -3,5 +3,6 @@ import { OrganizationSuspension1764600000000 } from './1764600000000-organizatio
 import { FeatureFlags1764710000000 } from './1764710000000-feature-flags';
 import { UsageDaily1764820000000 } from './1764820000000-usage-daily';
 import { MaintenanceFlag1764830000000 } from './1764830000000-maintenance-flag';
+import { Billing1764850000000 } from './1764850000000-billing';
 
-export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000, MaintenanceFlag1764830000000];
+export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000, MaintenanceFlag1764830000000, Billing1764850000000];

@@ -38,6 +38,8 @@ export class Organization {
   /** Set while suspended: when, and the reason the platform admin gave (null if none). */
   @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt: Date | null;
   @Column({ name: 'suspension_reason', type: 'varchar', length: 500, nullable: true }) suspensionReason: string | null;
+  /** Set while unpaid past the grace period (billing): since when payment is overdue. The region makes the org read-only. */
+  @Column({ name: 'payment_overdue_since', type: 'timestamptz', nullable: true }) paymentOverdueSince: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

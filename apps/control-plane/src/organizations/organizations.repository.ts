@@ -72,13 +72,13 @@ export class OrganizationsRepository {
    * read (that change keeps the flag for the next pass). Raw: the org itself did not change, so
    * updated_at stays as it is (TypeORM's update would bump it).
    */
-  async clearSyncPendingIfUnchanged(seen: Pick<Organization, 'id' | 'status' | 'plan' | 'name'>): Promise<void> {
-    await this.dataSource.query('update organizations set region_sync_pending = false where id = $1 and status = $2 and plan = $3 and name = $4', [
-      seen.id,
-      seen.status,
-      seen.plan,
-      seen.name,
-    ]);
+  async clearSyncPendingIfUnchanged(seen: Pick<Organization, 'id' | 'status' | 'plan' | 'name' | 'trialEndsAt' | 'paymentOverdueSince'>): Promise<void> {
+    await this.dataSource.query(
+      `update organizations set region_sync_pending = false
+        where id = $1 and status = $2 and plan = $3 and name = $4
+          and trial_ends_at is not distinct from $5 and payment_overdue_since is not distinct from $6`,
+      [seen.id, seen.status, seen.plan, seen.name, seen.trialEndsAt, seen.paymentOverdueSince],
+    );
   }
 
   /** Replaces the org's custom domains, in one transaction. */

@@ -86,7 +86,7 @@ export class RegionalClient {
   updateOrganization(
     regionId: string,
     orgId: string,
-    body: { name?: string; plan?: string; status?: string; refuseBelowUsage?: boolean; trialEndsAt?: string | null },
+    body: { name?: string; plan?: string; status?: string; refuseBelowUsage?: boolean; trialEndsAt?: string | null; paymentOverdueSince?: string | null },
   ): Promise<{ organizationId: string; overage?: PlanOverage[] }> {
     return this.call(regionId, 'PATCH', `/internal/v1/organizations/${orgId}`, body);
   }

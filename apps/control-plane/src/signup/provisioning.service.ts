@@ -70,6 +70,7 @@ export class ProvisioningService {
         plan: org.plan,
         status: org.status,
         trialEndsAt: org.trialEndsAt ? org.trialEndsAt.toISOString() : null,
+        paymentOverdueSince: org.paymentOverdueSince ? org.paymentOverdueSince.toISOString() : null,
       });
     } catch {
       await this.registry.update(orgId, { regionSyncPending: true });

@@ -1,5 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import { FlagDefinition, toUnleashFeatures } from '@medgenie/contracts';
 import type { TestIssuer } from '@medgenie/testing';
 
 export interface StubOrg {
@@ -30,6 +32,9 @@ export class BenchControlPlane {
   readonly orgs = new Map<string, StubOrg>();
   lookups = 0;
   jwksRequests = 0;
+  /** The Unleash client API (flag definitions), for the client token `flagToken`; unset: not served. */
+  flags?: { token: string; definitions: FlagDefinition[] };
+  flagFetches = 0;
   private server?: Server;
 
   constructor(
@@ -71,6 +76,18 @@ export class BenchControlPlane {
         if (!org || !hostRegion) return json(404, { statusCode: 404 });
         return json(200, { ...org, name: org.slug, hostRegionId: hostRegion });
       }
+      case '/api/client/features': {
+        if (!this.flags || req.headers.authorization !== this.flags.token) return json(401, { statusCode: 401 });
+        this.flagFetches += 1;
+        const body = JSON.stringify(toUnleashFeatures(this.flags.definitions));
+        const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+        return void res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
+      }
+      case '/api/client/register':
+      case '/api/client/metrics':
+        req.resume();
+        return void res.writeHead(this.flags && req.headers.authorization === this.flags.token ? 202 : 401).end();
       default:
         return json(404, { statusCode: 404 });
     }

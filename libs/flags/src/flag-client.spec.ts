@@ -1,6 +1,6 @@
 import type { ClientFeaturesResponse } from 'unleash-client';
 import { SEED_FLAG_DEFINITIONS, toUnleashFeatures } from '@medgenie/contracts';
-import { evaluateDefinitions, unleashContext } from './flag-client';
+import { evaluateDefinitions, FlagClient, unleashContext } from './flag-client';
 
 const seed = toUnleashFeatures(SEED_FLAG_DEFINITIONS) as unknown as ClientFeaturesResponse;
 const ORG = '00000000-0000-4000-8000-000000000001';
@@ -34,5 +34,48 @@ describe('evaluateDefinitions (definitions at hand, the same SDK evaluation)', (
   it('builds the context the constraints read', () => {
     expect(unleashContext({ userId: 'u', regionId: 'in', orgId: ORG, plan: 'trial', clinicId: 'c' })).toEqual({ userId: 'u', properties: { regionId: 'in', orgId: ORG, plan: 'trial', clinicId: 'c' } });
     expect(unleashContext({ regionId: 'in', orgId: ORG })).toEqual({ properties: { regionId: 'in', orgId: ORG } });
+  });
+});
+
+describe('FlagClient', () => {
+  const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+  const started = async (defaults: ClientFeaturesResponse) => {
+    const client = new FlagClient({ appName: 'spec', refreshIntervalMs: 1_000, metricsIntervalMs: 0, backupDir: '/nonexistent', defaults, log: quiet });
+    await client.start();
+    return client;
+  };
+
+  it('answers from its definitions, the same again for the same context (remembered), per org', async () => {
+    const defs = toUnleashFeatures([{ name: 'upi_payments', enabled: true, strategies: [{ constraints: [{ contextName: 'orgId', operator: 'NOT_IN', values: [ORG] }] }] }]) as unknown as ClientFeaturesResponse;
+    const client = await started(defs);
+    try {
+      const other = '00000000-0000-4000-8000-000000000009';
+      const sdk = (client as unknown as { unleash: { isEnabled: () => boolean; count: () => void } }).unleash;
+      const evaluated = jest.spyOn(sdk, 'isEnabled');
+      const counted = jest.spyOn(sdk, 'count');
+      for (let i = 0; i < 3; i += 1) {
+        expect(client.isEnabled('upi_payments', { regionId: 'in', orgId: ORG })).toBe(false);
+        expect(client.isEnabled('upi_payments', { regionId: 'in', orgId: other })).toBe(true);
+      }
+      // Walked once per context; every answer still counted for the metrics (the SDK counts its own walks).
+      expect(evaluated).toHaveBeenCalledTimes(2);
+      expect(counted.mock.calls.filter(([name]) => name === 'upi_payments')).toHaveLength(6);
+    } finally {
+      client.stop();
+    }
+  });
+
+  it('does not remember answers of a definition that is not a function of the context (a random rollout)', async () => {
+    const defs = {
+      version: 2,
+      features: [{ name: 'coin', type: 'release', enabled: true, stale: false, impressionData: false, variants: [], strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'random', groupId: 'coin' }, constraints: [] }] }],
+    } as unknown as ClientFeaturesResponse;
+    const client = await started(defs);
+    try {
+      const answers = new Set(Array.from({ length: 200 }, () => client.isEnabled('coin', { regionId: 'in', orgId: ORG, userId: 'same-user' })));
+      expect(answers).toEqual(new Set([true, false]));
+    } finally {
+      client.stop();
+    }
   });
 });

@@ -44,6 +44,12 @@ const NO_CONTROL_PLANE = 'http://flags.invalid/api';
 /** How long start() waits for the SDK's `ready` (the bootstrap or the backup: local, no network). */
 const READY_WAIT_MS = 2_000;
 
+/** Answers remembered at most (one per flag and context seen since the definitions last changed). */
+const MAX_REMEMBERED = 50_000;
+
+/** Operators whose answer depends on the context alone (not on the time, say). */
+const PURE_OPERATORS = new Set(['IN', 'NOT_IN']);
+
 /**
  * One instance of the unmodified `unleash-client` SDK polling the control plane's Unleash client
  * API (DESIGN §7), for a region or the gateway. It starts from the last definitions it fetched
@@ -54,6 +60,15 @@ export class FlagClient {
   private unleash?: Unleash;
   /** Whether the last poll reached the control plane (logged on change only, not at every poll). */
   private reachable: boolean | undefined;
+  /**
+   * Answers given since the definitions last changed, by flag and context. MedGenie's flags are
+   * `default` strategies with IN / NOT_IN constraints, whose answer is a function of the context
+   * alone, so a request of an org (and user) already seen costs a map lookup instead of a walk of
+   * the strategies; the SDK still counts every evaluation for the metrics. Off while any definition
+   * uses another strategy or operator (a gradual rollout, a date).
+   */
+  private readonly answers = new Map<string, boolean>();
+  private remember = false;
 
   constructor(private readonly options: FlagClientOptions) {}
 
@@ -92,7 +107,11 @@ export class FlagClient {
     unleash.on(UnleashEvents.Warn, (msg: unknown) => (/ responded \d{3}/.test(describe(msg)) ? this.pollFailed(msg) : log.debug(`flag SDK: ${describe(msg)}`)));
     // The first `changed` is the bootstrap's (or, when a fetch landed first, the bootstrap's echo of it).
     let bootstrapped = false;
-    unleash.on(UnleashEvents.Changed, () => (bootstrapped ? this.pollSucceeded() : (bootstrapped = true)));
+    unleash.on(UnleashEvents.Changed, () => {
+      this.definitionsChanged(unleash);
+      if (bootstrapped) this.pollSucceeded();
+      else bootstrapped = true;
+    });
     unleash.on(UnleashEvents.Unchanged, () => this.pollSucceeded());
     await this.readyOrTimeout(unleash);
   }
@@ -116,7 +135,27 @@ export class FlagClient {
 
   /** Whether flag `name` is on for `context` (off for a name the SDK does not know). */
   isEnabled(name: string, context: FlagContext): boolean {
-    return this.sdk().isEnabled(name, unleashContext(context), false);
+    const sdk = this.sdk();
+    if (!this.remember) return sdk.isEnabled(name, unleashContext(context), false);
+    const key = `${name}\u0000${context.regionId}\u0000${context.orgId}\u0000${context.plan ?? ''}\u0000${context.clinicId ?? ''}\u0000${context.userId ?? ''}`;
+    const known = this.answers.get(key);
+    if (known !== undefined) {
+      sdk.count(name, known);
+      return known;
+    }
+    const answer = sdk.isEnabled(name, unleashContext(context), false);
+    if (this.answers.size >= MAX_REMEMBERED) this.answers.clear();
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  /** New definitions: the answers given are forgotten, and remembered again only if every definition allows it. */
+  private definitionsChanged(unleash: Unleash): void {
+    this.answers.clear();
+    const definitions = unleash.getFeatureToggleDefinitions() ?? [];
+    this.remember = definitions.every((feature) =>
+      (feature.strategies ?? []).every((strategy) => strategy.name === 'default' && (strategy.constraints ?? []).every((c) => PURE_OPERATORS.has(String(c.operator)) && !c.inverted)),
+    );
   }
 
   /** Every flag in `names`, and any other the control plane defines, for `context`, by name. */

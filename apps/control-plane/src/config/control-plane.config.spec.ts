@@ -51,3 +51,21 @@ describe('FLAG_METRICS_RETENTION_DAYS', () => {
     expect(refusal({ FLAG_METRICS_RETENTION_DAYS: raw })).toMatch(/^ {2}FLAG_METRICS_RETENTION_DAYS: /m);
   });
 });
+
+describe('billing (Stripe)', () => {
+  it('is off without a key (or with an empty one, as docker-compose passes it), with a 7-day grace and the console as the return page', () => {
+    for (const env of [{}, { STRIPE_SECRET_KEY: '' }]) {
+      expect(load(env).billing).toMatchObject({ secretKey: undefined, webhookSecret: undefined, graceDays: 7, returnUrl: 'https://console.medgenie.com/billing' });
+    }
+  });
+
+  it('takes a secret or restricted key and a webhook secret, and never echoes a bad one', () => {
+    expect(load({ STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }).billing).toMatchObject({ secretKey: 'sk_test_abc123', webhookSecret: 'whsec_abc' });
+    expect(load({ STRIPE_SECRET_KEY: 'rk_live_abc' }).billing.secretKey).toBe('rk_live_abc');
+    const message = refusal({ STRIPE_SECRET_KEY: 'pk_test_publishable_key_by_mistake' });
+    expect(message).toContain('STRIPE_SECRET_KEY: must be a Stripe secret or restricted key');
+    expect(message).not.toContain('pk_test_publishable_key_by_mistake');
+    expect(refusal({ STRIPE_WEBHOOK_SECRET: 'not-a-webhook-secret' })).toContain('STRIPE_WEBHOOK_SECRET');
+    expect(refusal({ BILLING_GRACE_DAYS: '61' })).toContain('BILLING_GRACE_DAYS');
+  });
+});

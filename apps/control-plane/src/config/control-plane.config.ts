@@ -71,8 +71,11 @@ const schema = z
     ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Secret: Stripe's API key. Without it billing answers 409 BILLING_NOT_CONFIGURED and platform admins set plans. */
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)').optional(),
+    /** Secret: Stripe's API key. Without it (or empty) billing answers 409 BILLING_NOT_CONFIGURED and platform admins set plans. */
+    STRIPE_SECRET_KEY: z
+      .union([z.literal(''), z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)')])
+      .optional()
+      .transform((v) => v || undefined),
     /** Secret: the webhook endpoint's signing secret (whsec_…): webhooks are verified with it, with or without an API key. */
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, 'must be a webhook signing secret (whsec_…)').optional(),
     /** Where the SDK sends its API calls instead of https://api.stripe.com (a local stand-in for tests, or an egress proxy). */

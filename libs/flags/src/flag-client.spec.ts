@@ -50,7 +50,7 @@ describe('FlagClient', () => {
     const client = await started(defs);
     try {
       const other = '00000000-0000-4000-8000-000000000009';
-      const sdk = (client as unknown as { unleash: { isEnabled: () => boolean; count: () => void } }).unleash;
+      const sdk = (client as unknown as { unleash: { isEnabled: (...args: unknown[]) => boolean; count: (name: string, enabled: boolean) => void } }).unleash;
       const evaluated = jest.spyOn(sdk, 'isEnabled');
       const counted = jest.spyOn(sdk, 'count');
       for (let i = 0; i < 3; i += 1) {

@@ -54,7 +54,7 @@ describe('FLAG_METRICS_RETENTION_DAYS', () => {
 
 describe('billing (Stripe)', () => {
   it('is off without a key (or with an empty one, as docker-compose passes it), with a 7-day grace and the console as the return page', () => {
-    for (const env of [{}, { STRIPE_SECRET_KEY: '' }]) {
+    for (const env of [{}, { STRIPE_SECRET_KEY: '' }] as Record<string, string>[]) {
       expect(load(env).billing).toMatchObject({ secretKey: undefined, webhookSecret: undefined, graceDays: 7, returnUrl: 'https://console.medgenie.com/billing' });
     }
   });

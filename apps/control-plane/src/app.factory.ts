@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { buildOpenApiDocument, createServiceLogger, createValidationPipe, logRequests, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardInput, logRequests, serveOpenApi } from '@medgenie/http';
 import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/control-plane.config';
@@ -12,6 +12,7 @@ export async function createControlPlaneApp(config: ControlPlaneConfig, options:
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']) });
   const logger = createServiceLogger({ service: 'control-plane', level: config.logLevel, stream: options.logStream });
   logRequests(adapter.getInstance(), logger);
+  guardInput(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());

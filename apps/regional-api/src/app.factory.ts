@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { buildOpenApiDocument, createServiceLogger, createValidationPipe, logRequests, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardInput, logRequests, serveOpenApi } from '@medgenie/http';
 import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { RegionalConfig } from './config/regional.config';
@@ -30,6 +30,7 @@ export async function createRegionalApp(config: RegionalConfig, options: { logSt
   });
   const logger = createServiceLogger({ service: 'regional-api', regionId: config.regionId, level: config.logLevel, stream: options.logStream });
   logRequests(adapter.getInstance(), logger);
+  guardInput(adapter.getInstance());
   const routes: RouteInfo[] = [];
   adapter.getInstance().addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -39,6 +40,8 @@ export async function createRegionalApp(config: RegionalConfig, options: { logSt
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Kept so the input guard can refuse a JSON body that is not valid UTF-8 (decoding would hide it).
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());

@@ -6,6 +6,8 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   AccountLocked: 'ACCOUNT_LOCKED',
+  /** Too many logins, refreshes or signups from one address, or logins for one account: try again after Retry-After. */
+  RateLimited: 'RATE_LIMITED',
   PasswordChangeRequired: 'PASSWORD_CHANGE_REQUIRED',
   InvalidRefreshToken: 'INVALID_REFRESH_TOKEN',
   RefreshTokenReused: 'REFRESH_TOKEN_REUSED',
@@ -14,6 +16,14 @@ export const ErrorCode = {
   SlugReserved: 'SLUG_RESERVED',
   EmailTaken: 'EMAIL_TAKEN',
   DomainTaken: 'DOMAIN_TAKEN',
+  /** A platform host name (a region's domain, anything under one, localhost): never a custom domain. */
+  DomainReserved: 'DOMAIN_RESERVED',
+  /** A custom domain the organization does not have. */
+  DomainNotFound: 'DOMAIN_NOT_FOUND',
+  /** The ownership TXT record was not found (names the record to publish). */
+  DomainNotVerified: 'DOMAIN_NOT_VERIFIED',
+  /** A slug that imitates an existing one (digit-for-letter, or a punycode label). */
+  SlugLookalike: 'SLUG_LOOKALIKE',
   UnknownRegion: 'UNKNOWN_REGION',
   OrganizationNotFound: 'ORGANIZATION_NOT_FOUND',
   OrganizationNotActive: 'ORGANIZATION_NOT_ACTIVE',
@@ -49,6 +59,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.AccountLocked]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.PasswordChangeRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.InvalidRefreshToken]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.RefreshTokenReused]: HttpStatus.UNAUTHORIZED,
@@ -57,6 +68,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.SlugReserved]: HttpStatus.BAD_REQUEST,
   [ErrorCode.EmailTaken]: HttpStatus.CONFLICT,
   [ErrorCode.DomainTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.DomainReserved]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.DomainNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.DomainNotVerified]: HttpStatus.CONFLICT,
+  [ErrorCode.SlugLookalike]: HttpStatus.CONFLICT,
   [ErrorCode.UnknownRegion]: HttpStatus.BAD_REQUEST,
   [ErrorCode.OrganizationNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.OrganizationNotActive]: HttpStatus.FORBIDDEN,
@@ -79,8 +94,15 @@ export const fail = errorCatalogue(ERROR_STATUS);
 
 /**
  * REGION_REJECTED, the one code whose status is not fixed: a region's own 409 is passed on as 409
- * (the same conflict, seen from here); any other refusal is the catalogued 502.
+ * (the same conflict, seen from here), its 400, 404 and 422 as 400 (the caller's input); any other
+ * refusal is the catalogued 502.
  */
 export function failRegionRejected(message: string, regionStatus: number): DomainError {
-  return regionStatus === HttpStatus.CONFLICT ? new DomainError(ErrorCode.RegionRejected, message, HttpStatus.CONFLICT) : fail(ErrorCode.RegionRejected, message);
+  if (regionStatus === HttpStatus.CONFLICT) return new DomainError(ErrorCode.RegionRejected, message, HttpStatus.CONFLICT);
+  // What the region found wrong with the caller's input (a clinic that is not the org's, a bad value) is the caller's 400, not a bad gateway.
+  if (CALLERS_INPUT.has(regionStatus)) return new DomainError(ErrorCode.RegionRejected, message, HttpStatus.BAD_REQUEST);
+  return fail(ErrorCode.RegionRejected, message);
 }
+
+/** The region's answers that mean "this input is wrong" (its 401/403 mean our credential is: a 502). */
+const CALLERS_INPUT = new Set<number>([HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.UNPROCESSABLE_ENTITY]);

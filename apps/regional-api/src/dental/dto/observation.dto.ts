@@ -1,5 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsInstant } from '@medgenie/http';
 import { ToInt } from '../../common/dto';
 import { CONDITIONS, Condition, SEVERITIES, Severity, SURFACES, Surface } from '../dental.constants';
 import { IsFdiTooth } from '../dental.validators';
@@ -18,7 +19,7 @@ export class CreateObservationDto {
   @IsOptional() @IsIn(CONDITIONS) condition?: Condition;
   @IsOptional() @IsIn(SEVERITIES) severity?: Severity | null;
   @IsOptional() @IsString() @MaxLength(4000) notes?: string | null;
-  @IsOptional() @IsDateString({ strict: true }) observedAt?: string;
+  @IsOptional() @IsInstant() observedAt?: string;
 }
 
 /** An observation stays with its patient, clinic and template; everything else may be corrected. */

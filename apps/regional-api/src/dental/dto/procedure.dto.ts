@@ -1,6 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '@medgenie/http';
 import { Trim } from '../../common/dto';
 import { PROCEDURE_CODE_PATTERN, PROCEDURE_STATUSES, ProcedureStatus, SURFACES, Surface } from '../dental.constants';
 import { IsFdiTooth } from '../dental.validators';
@@ -27,7 +28,7 @@ export class CreateProcedureDto {
   /** In the region's currency; at most 2 decimals. */
   @IsOptional() @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @Min(0) @Max(9_999_999_999.99) cost?: number;
   /** When it was done; defaults to now when the procedure is completed. */
-  @IsOptional() @IsDateString({ strict: true }) performedAt?: string | null;
+  @IsOptional() @IsInstant() performedAt?: string | null;
   @IsOptional() @IsString() @MaxLength(4000) notes?: string | null;
 }
 

@@ -184,6 +184,8 @@ describe('platform admin, members and the registry', () => {
     expect((await cp.client.get('/internal/v1/registry/lookup?host=nobody.in.localhost', { headers })).status).toBe(404);
     const domains = await cp.client.patch(`/v1/admin/organizations/${org.organizationId}/domains`, { domains: [`care.${org.slug}.example`] }, { token: adminToken });
     expect(domains.status).toBe(200);
+    // A custom domain serves only once verified (domains.int-spec.ts has the rules).
+    expect((await cp.client.post(`/v1/admin/organizations/${org.organizationId}/domains/care.${org.slug}.example/verify`, { force: true }, { token: adminToken })).status).toBe(200);
     const custom = await cp.client.get(`/internal/v1/registry/lookup?host=care.${org.slug}.example`, { headers });
     expect(custom.body).toMatchObject({ organizationId: org.organizationId, hostRegionId: null });
     const other = await signup('ca');

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
 import { AdminService } from './admin.service';
-import { AuditQuery, ChangePlanDto, ListOrganizationsQuery, SetDomainsDto, SuspendOrganizationDto } from './dto/admin.dto';
+import { AuditQuery, ChangePlanDto, DomainParams, ListOrganizationsQuery, SetDomainsDto, SuspendOrganizationDto, VerifyDomainDto } from './dto/admin.dto';
 
 @ApiTags('platform admin')
 @ApiBearerAuth()
@@ -47,9 +47,29 @@ export class AdminController {
     return this.admin.changePlan(caller, id, dto.plan, dto.force === true);
   }
 
+  /** Each custom domain, whether it is verified (only then does it serve) and the TXT record that verifies it. */
+  @Get('organizations/:id/domains')
+  domains(@Param('id', ParseUUIDPipe) id: string) {
+    return this.admin.domains(id);
+  }
+
+  /**
+   * Replaces the custom domains: 400 DOMAIN_RESERVED for a platform host name, 409 DOMAIN_TAKEN for
+   * another org's. Domains that stay keep their verification; new ones wait for theirs.
+   */
   @Patch('organizations/:id/domains')
   setDomains(@CurrentPrincipal() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SetDomainsDto) {
     return this.admin.setDomains(caller, id, dto.domains);
+  }
+
+  /**
+   * Checks the domain's TXT record `_medgenie-verify.<domain>` (409 DOMAIN_NOT_VERIFIED, naming the
+   * record, when it is not there); `force` marks it verified without looking. Idempotent.
+   */
+  @Post('organizations/:id/domains/:domain/verify')
+  @HttpCode(200)
+  verifyDomain(@CurrentPrincipal() caller: Principal, @Param() params: DomainParams, @Body() dto: VerifyDomainDto) {
+    return this.admin.verifyDomain(caller, params.id, params.domain, dto.force === true);
   }
 
   /** A new key signs from now on; the previous one stays published until its tokens expire. */

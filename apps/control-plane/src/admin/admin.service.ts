@@ -105,11 +105,21 @@ export class AdminService {
     return { ...(await this.organizations.get(id)), regionSynced, ...(force ? { overage } : {}) };
   }
 
+  async domains(id: string) {
+    return { organizationId: id, domains: await this.organizations.domains(id) };
+  }
+
   async setDomains(caller: Principal, id: string, domains: string[]) {
-    const unique = [...new Set(domains)];
-    await this.organizations.setDomains(id, unique);
-    await this.audit.record(caller.userId, 'organization.domains.set', 'organization', id, { domains: unique.join(',') });
-    return { organizationId: id, domains: unique };
+    const result = await this.organizations.setDomains(id, domains);
+    await this.audit.record(caller.userId, 'organization.domains.set', 'organization', id, { domains: result.map((d) => d.domain).join(',') });
+    return { organizationId: id, domains: result };
+  }
+
+  /** A verification that changes something is audited, with how it was verified (a forced one says so). */
+  async verifyDomain(caller: Principal, id: string, domain: string, force: boolean) {
+    const result = await this.organizations.verifyDomain(id, domain, force);
+    if (result.changed) await this.audit.record(caller.userId, 'organization.domain.verify', 'organization', id, { domain: result.domain, method: force ? 'forced' : 'dns' });
+    return { organizationId: id, ...result };
   }
 
   async rotateKeys(caller: Principal) {

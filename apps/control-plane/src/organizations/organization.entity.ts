@@ -12,10 +12,13 @@ export const ORGANIZATION_DOMAIN_KEY = 'organization_domains_pkey';
 @Entity({ name: 'organizations' })
 @Unique(ORGANIZATION_SLUG_KEY, ['slug'])
 @Index('organizations_region_status', ['regionId', 'status', 'plan'])
+@Index('organizations_slug_skeleton', ['slugSkeleton'])
 @Index('organizations_pending', ['nextProvisioningAt'], { where: "status = 'provisioning' or region_sync_pending" })
 export class Organization {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'organizations_pkey' }) id: string;
   @Column({ type: 'varchar', length: 63 }) slug: string;
+  /** The slug with look-alike characters folded (slug-lookalikes.ts): finds the slugs a new one could imitate. Null only for rows that predate it. */
+  @Column({ name: 'slug_skeleton', type: 'varchar', length: 63, nullable: true }) slugSkeleton: string | null;
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ name: 'region_id', type: 'varchar', length: 8 })
   @ForeignKey(() => Region, { name: 'organizations_region_id_fkey' })
@@ -44,7 +47,10 @@ export class Organization {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 
-/** A custom host name that serves an organization (besides <slug>.<region domain>). */
+/**
+ * A custom host name that serves an organization (besides <slug>.<region domain>), once verified:
+ * the org publishes TXT `_medgenie-verify.<domain>` = `medgenie-verify=<verificationToken>`.
+ */
 @Entity({ name: 'organization_domains' })
 @Index('organization_domains_org', ['organizationId'])
 export class OrganizationDomain {
@@ -54,5 +60,8 @@ export class OrganizationDomain {
   @Column({ name: 'organization_id', type: 'uuid' })
   @ForeignKey(() => Organization, { name: 'organization_domains_organization_id_fkey', onDelete: 'CASCADE' })
   organizationId: string;
+  @Column({ name: 'verification_token', type: 'varchar', length: 64 }) verificationToken: string;
+  /** Null until ownership is verified; the registry lookup ignores the domain until then. */
+  @Column({ name: 'verified_at', type: 'timestamptz', nullable: true }) verifiedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DomainVerifier } from './domain-verifier';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 import { RegistryController } from './registry.controller';
@@ -7,7 +8,7 @@ import { RegistryEvents } from './registry-events';
 @Global()
 @Module({
   controllers: [RegistryController],
-  providers: [OrganizationsRepository, OrganizationsService, RegistryEvents],
+  providers: [OrganizationsRepository, OrganizationsService, RegistryEvents, DomainVerifier],
   exports: [OrganizationsRepository, OrganizationsService, RegistryEvents],
 })
 export class OrganizationsModule {}

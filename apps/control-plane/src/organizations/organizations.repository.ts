@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { Organization, OrganizationDomain, OrgStatus } from './organization.entity';
 
 export interface OrganizationFilter {
@@ -38,9 +38,9 @@ export class OrganizationsRepository {
     return this.organizations.findOneBy({ slug });
   }
 
-  /** The org a custom domain serves, if any. */
+  /** The org a verified custom domain serves, if any (an unverified domain serves no one). */
   async findByCustomDomain(domain: string): Promise<Organization | null> {
-    const custom = await this.domains.findOneBy({ domain });
+    const custom = await this.domains.findOneBy({ domain, verifiedAt: Not(IsNull()) });
     return custom ? this.organizations.findOneBy({ id: custom.organizationId }) : null;
   }
 
@@ -81,12 +81,60 @@ export class OrganizationsRepository {
     );
   }
 
-  /** Replaces the org's custom domains, in one transaction. */
-  async replaceDomains(organizationId: string, domains: string[]): Promise<void> {
+  /** The org's custom domains, by name. */
+  listDomains(organizationId: string): Promise<OrganizationDomain[]> {
+    return this.domains.find({ where: { organizationId }, order: { domain: 'ASC' } });
+  }
+
+  findDomain(organizationId: string, domain: string): Promise<OrganizationDomain | null> {
+    return this.domains.findOneBy({ organizationId, domain });
+  }
+
+  /**
+   * Replaces the org's custom domains, in one transaction with the org's row locked (so two
+   * changes to one org do not interleave): domains that stay keep their token and verification,
+   * removed ones go, new ones are inserted unverified with `newToken()`. A domain another org holds
+   * violates the primary key (ORGANIZATION_DOMAIN_KEY).
+   */
+  async replaceDomains(organizationId: string, domains: string[], newToken: () => string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await m.getRepository(OrganizationDomain).delete({ organizationId });
-      if (domains.length) await m.getRepository(OrganizationDomain).insert(domains.map((domain) => ({ domain, organizationId })));
+      await m.query('select 1 from organizations where id = $1 for update', [organizationId]);
+      const repo = m.getRepository(OrganizationDomain);
+      const held = new Set((await repo.findBy({ organizationId })).map((d) => d.domain));
+      const removed = [...held].filter((d) => !domains.includes(d));
+      if (removed.length) await repo.delete({ organizationId, domain: In(removed) });
+      const added = domains.filter((d) => !held.has(d));
+      if (added.length) await repo.insert(added.map((domain) => ({ domain, organizationId, verificationToken: newToken(), verifiedAt: null })));
     });
+  }
+
+  /** Marks the org's domain verified now, unless it already is; the row as it then is. */
+  async markDomainVerified(organizationId: string, domain: string): Promise<OrganizationDomain | null> {
+    await this.domains.update({ organizationId, domain, verifiedAt: IsNull() }, { verifiedAt: () => 'now()' });
+    return this.findDomain(organizationId, domain);
+  }
+
+  /**
+   * The platform's own domains: every region's production and local domain (the region registry,
+   * retired regions included: their names stay the platform's).
+   */
+  async platformDomains(): Promise<string[]> {
+    const rows: { domain: string; local_domain: string }[] = await this.dataSource.query('select domain, local_domain from regions');
+    return rows.flatMap((r) => [r.domain.toLowerCase(), r.local_domain.toLowerCase()]);
+  }
+
+  /** Whether `<slug>.<some region's domain or local domain>` is someone's custom domain (a name kept from before the rules). */
+  async isSlugHostACustomDomain(slug: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `select 1 from organization_domains d join regions r on d.domain in ($1 || '.' || lower(r.domain), $1 || '.' || lower(r.local_domain)) limit 1`,
+      [slug],
+    );
+    return rows.length > 0;
+  }
+
+  /** The slugs whose skeleton is `skeleton` (the candidates a new slug could imitate). */
+  async slugsWithSkeleton(skeleton: string): Promise<string[]> {
+    return (await this.organizations.find({ select: { slug: true }, where: { slugSkeleton: skeleton } })).map((o) => o.slug);
   }
 
   /**

@@ -1,10 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { onViolation } from '@medgenie/database';
 import { ErrorCode, fail } from '../common/errors';
 import { RegionsService } from '../regions/regions.service';
-import { Organization, ORGANIZATION_DOMAIN_KEY, OrgStatus } from './organization.entity';
+import { isPlatformDomain, normalizeDomain, VERIFICATION_VALUE_PREFIX, verificationRecord } from './custom-domains';
+import { DomainVerifier } from './domain-verifier';
+import { Organization, ORGANIZATION_DOMAIN_KEY, OrganizationDomain, OrgStatus } from './organization.entity';
 import { OrganizationFilter, OrganizationsRepository } from './organizations.repository';
 import { RegistryEvents } from './registry-events';
+import { isDigitForLetterVariant, isPunycodeLabel, slugSkeleton } from './slug-lookalikes';
+
+/** A custom domain as platform admins see it: whether it serves yet, and the record that proves it. */
+export interface CustomDomainView {
+  domain: string;
+  verified: boolean;
+  verifiedAt: Date | null;
+  txtRecord: { type: 'TXT'; name: string; value: string };
+}
+
+function domainView(d: OrganizationDomain): CustomDomainView {
+  return { domain: d.domain, verified: d.verifiedAt !== null, verifiedAt: d.verifiedAt, txtRecord: verificationRecord(d.domain, d.verificationToken) };
+}
 
 export interface OrganizationLookup {
   organizationId: string;
@@ -24,6 +40,7 @@ export class OrganizationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly regions: RegionsService,
     private readonly events: RegistryEvents,
+    private readonly verifier: DomainVerifier,
   ) {}
 
   async get(id: string): Promise<Organization> {
@@ -56,15 +73,69 @@ export class OrganizationsService {
     return org;
   }
 
-  /** Replaces the org's custom domains (a domain serves one organization only); announces it. */
-  async setDomains(id: string, domains: string[]): Promise<void> {
+  async domains(id: string): Promise<CustomDomainView[]> {
+    await this.get(id);
+    return (await this.organizations.listDomains(id)).map(domainView);
+  }
+
+  /**
+   * Replaces the org's custom domains; announces it. A domain serves one organization only (409
+   * DOMAIN_TAKEN) and is never a platform host name (400 DOMAIN_RESERVED): a region's domain or
+   * local domain, anything under one (console., api., every org's <slug>.), or localhost. Domains
+   * that stay keep their verification; new ones serve only once verified (`verifyDomain`).
+   */
+  async setDomains(id: string, domains: string[]): Promise<CustomDomainView[]> {
     const org = await this.get(id);
+    const wanted = [...new Set(domains.map(normalizeDomain))];
+    const platform = await this.organizations.platformDomains();
+    const reserved = wanted.filter((d) => isPlatformDomain(d, platform));
+    if (reserved.length) throw fail(ErrorCode.DomainReserved, `${reserved.join(', ')}: a platform host name, never a custom domain`, undefined, { domains: reserved });
     try {
-      await this.organizations.replaceDomains(id, domains);
+      await this.organizations.replaceDomains(id, wanted, () => randomBytes(16).toString('hex'));
     } catch (err) {
       throw onViolation(err, { [ORGANIZATION_DOMAIN_KEY]: () => fail(ErrorCode.DomainTaken, 'A domain already serves another organization') });
     }
     await this.announce(org);
+    return this.domains(id);
+  }
+
+  /**
+   * Verifies the org's hold of a custom domain: its TXT record `_medgenie-verify.<domain>` must
+   * carry `medgenie-verify=<token>` (409 DOMAIN_NOT_VERIFIED names the record otherwise), unless
+   * forced. A verified domain is answered as it is (`changed: false`).
+   */
+  async verifyDomain(id: string, domain: string, force: boolean): Promise<CustomDomainView & { changed: boolean }> {
+    const org = await this.get(id);
+    const name = normalizeDomain(domain);
+    const held = await this.organizations.findDomain(id, name);
+    if (!held) throw fail(ErrorCode.DomainNotFound, `${name} is not a domain of this organization`);
+    if (held.verifiedAt) return { ...domainView(held), changed: false };
+    const record = verificationRecord(held.domain, held.verificationToken);
+    if (!force) {
+      const published = await this.verifier.txtRecords(record.name);
+      if (!published.some((v) => v.trim() === `${VERIFICATION_VALUE_PREFIX}${held.verificationToken}`)) {
+        throw fail(ErrorCode.DomainNotVerified, `No TXT record ${record.name} = "${record.value}" was found: publish it, then verify again`, undefined, { txtRecord: record });
+      }
+    }
+    const verified = await this.organizations.markDomainVerified(id, name);
+    if (!verified) throw fail(ErrorCode.DomainNotFound, `${name} is not a domain of this organization`);
+    await this.announce(org);
+    return { ...domainView(verified), changed: true };
+  }
+
+  /**
+   * Refuses a new slug that imitates another (409 SLUG_LOOKALIKE, naming the kind, not the org): a
+   * punycode label, or a digit-for-letter variant of an existing slug; and one whose
+   * `<slug>.<region domain>` is someone's custom domain (409 SLUG_TAKEN). The slug itself being
+   * taken is the unique key's to say.
+   */
+  async assertSlugAvailable(slug: string): Promise<void> {
+    if (isPunycodeLabel(slug)) throw fail(ErrorCode.SlugLookalike, `The name "${slug}" is a punycode (internationalized) label, which can imitate another organization's; choose another`);
+    const candidates = await this.organizations.slugsWithSkeleton(slugSkeleton(slug));
+    if (candidates.some((existing) => isDigitForLetterVariant(slug, existing))) {
+      throw fail(ErrorCode.SlugLookalike, `The name "${slug}" is a digit-for-letter look-alike of an existing organization's name; choose another`);
+    }
+    if (await this.organizations.isSlugHostACustomDomain(slug)) throw fail(ErrorCode.SlugTaken, `The name "${slug}" is taken`);
   }
 
   announce(org: Organization): Promise<void> {

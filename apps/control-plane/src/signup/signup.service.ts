@@ -11,6 +11,7 @@ import { USER_EMAIL_UNIQUE } from '../identity/user.entity';
 import { UsersRepository } from '../identity/users.repository';
 import { ORGANIZATION_SLUG_KEY } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { slugSkeleton } from '../organizations/slug-lookalikes';
 import { RegionsService } from '../regions/regions.service';
 import { SignupDto, SignupResult } from './dto/signup.dto';
 import { ProvisioningService } from './provisioning.service';
@@ -40,6 +41,7 @@ export class SignupService {
     const region = await this.regions.findActive(dto.regionId);
     if (!region) throw fail(ErrorCode.UnknownRegion, `There is no region "${dto.regionId}"`);
     assertAcceptablePassword(dto.adminPassword, dto.adminEmail);
+    await this.organizations.assertSlugAvailable(dto.slug);
     const passwordHash = await this.hasher.hash(dto.adminPassword);
 
     const orgId = randomUUID();
@@ -50,6 +52,7 @@ export class SignupService {
         {
           id: orgId,
           slug: dto.slug,
+          slugSkeleton: slugSkeleton(dto.slug),
           name: dto.organizationName,
           regionId: region.id,
           plan: 'trial',

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
 import { ORG_STATUSES } from '../../organizations/organization.entity';
 
@@ -26,12 +26,27 @@ export class AuditQuery {
   @IsOptional() @toInt() @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
+/** Host names as DNS treats them: case-insensitive, the trailing dot of a fully qualified name optional. */
+const normalizeDomain = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase().replace(/\.$/, '') : value);
+const HOST_NAME = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 export class SetDomainsDto {
-  /** Custom host names that serve this organization (besides <slug>.<region domain>). */
+  /** Custom host names that serve this organization (besides <slug>.<region domain>) once verified. */
+  @Transform(({ value }) => (Array.isArray(value) ? value.map(normalizeDomain) : value))
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { each: true, message: 'each domain must be a lower-case host name' })
+  @Matches(HOST_NAME, { each: true, message: 'each domain must be a host name' })
   domains: string[];
+}
+
+export class DomainParams {
+  @IsUUID() id: string;
+  @Transform(({ value }) => normalizeDomain(value)) @Matches(HOST_NAME, { message: 'domain must be a host name' }) domain: string;
+}
+
+export class VerifyDomainDto {
+  /** Mark it verified without looking up its TXT record (local use; recorded in the audit trail). */
+  @IsOptional() @IsBoolean() force?: boolean;
 }
 
 export class SuspendOrganizationDto {

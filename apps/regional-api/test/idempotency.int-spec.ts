@@ -20,7 +20,7 @@ const keyRows = (orgId: string, key?: string) =>
 
 let phone = 0;
 /** A mobile number no other test uses. */
-const mobile = () => `+9199${String(Date.now() % 10_000_000).padStart(7, '0')}${String((phone += 1) % 100).padStart(2, '0')}`;
+const mobile = () => `+9199${String(Date.now() % 1_000_000).padStart(6, '0')}${String((phone += 1) % 100).padStart(2, '0')}`;
 
 /**
  * Idempotency-Key on POST and PATCH (issue 10): a retry with the same key and body answers the first

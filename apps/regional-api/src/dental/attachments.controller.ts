@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../common/roles.decorator';
 import { OwnTransactions } from '../database/request-transaction.interceptor';
 import { ReplayedAnswer } from '../idempotency/idempotency-key';
@@ -42,6 +42,21 @@ export class AttachmentsController {
   @Get(':id/download-url')
   downloadUrl(@Param('id', ParseUUIDPipe) id: string): Promise<DownloadUrl> {
     return this.attachments.downloadUrl(id);
+  }
+
+  /**
+   * The file's bytes, to be saved, never rendered or sniffed: the Content-Type detected at upload,
+   * X-Content-Type-Options: nosniff, and Content-Disposition: attachment with the extension of
+   * that type. No transaction is held while the bytes flow.
+   */
+  @Get(':id/download')
+  @OwnTransactions()
+  @ApiProduces(...ATTACHMENT_CONTENT_TYPES)
+  async download(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    const file = await this.attachments.download(id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'private, no-store');
+    return new StreamableFile(file.body, { type: file.contentType, disposition: file.contentDisposition, length: file.sizeBytes });
   }
 
   @Delete(':id')

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { BlobStore, ContentMismatchError, UploadGuard, UploadTooLargeError } from '@medgenie/blob';
+import { BlobStore, BlobStoreUnavailableError, ContentMismatchError, UploadGuard, UploadTooLargeError } from '@medgenie/blob';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
@@ -70,10 +70,36 @@ function uploadFingerprint(request: FastifyRequest, contentType: string, sha256:
   return fingerprint(request.method, request.url, `${contentType}\n${sha256}`);
 }
 
-function contentDisposition(a: AttachmentRow): string {
-  const name = a.fileName ?? `${a.kind}-${a.id}.${ATTACHMENT_EXTENSIONS[a.contentType] ?? 'bin'}`;
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+/** RFC 5987 percent-encoding: encodeURIComponent leaves ' ( ) * ! as they are, which attr-char does not allow. */
+const rfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The name a download is saved under: the stored name (or `<kind>-<id>`) with the extension of the
+ * type detected at upload, whatever extension the caller gave it ("xray.exe" as a PNG is
+ * "xray.png"; "scan" as a PDF is "scan.pdf").
+ */
+export function downloadFileName(a: Pick<AttachmentRow, 'fileName' | 'kind' | 'id' | 'contentType'>): string {
+  const extension = ATTACHMENT_EXTENSIONS[a.contentType] ?? 'bin';
+  const base = (a.fileName ?? `${a.kind}-${a.id}`).replace(/\.[^.]*$/, '') || `${a.kind}-${a.id}`;
+  return `${base}.${extension}`;
+}
+
+/**
+ * `attachment` always (never rendered inline), with an ASCII `filename` (anything else, quotes and
+ * backslashes included, becomes '_') and the exact name as `filename*=UTF-8''` for non-ASCII names.
+ */
+export function contentDisposition(a: Pick<AttachmentRow, 'fileName' | 'kind' | 'id' | 'contentType'>): string {
+  const name = downloadFileName(a);
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return ascii === name ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(name)}`;
+}
+
+/** What the download route answers: the bytes and the headers that make a browser save, never sniff or render, them. */
+export interface AttachmentDownload {
+  body: Readable;
+  contentType: string;
+  contentDisposition: string;
+  sizeBytes: number;
 }
 
 /**
@@ -229,6 +255,38 @@ export class AttachmentsService {
       details: { expiresAt: expiresAt.toISOString() },
     });
     return { url, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * The file itself, through the API: its Content-Type is the one its bytes were checked against at
+   * upload (UploadGuard refuses a file whose first bytes are not its declared type), and the
+   * controller adds X-Content-Type-Options: nosniff. The bytes are read from the store over a
+   * read-only SAS URL for this one blob that lives a minute; no transaction is open while they flow.
+   */
+  async download(id: string): Promise<AttachmentDownload> {
+    const attachment = await this.transactions.run(async () => {
+      const found = await this.find(id);
+      await this.audit.record({ action: 'attachment.download', resourceType: 'dental_attachment', resourceId: id, clinicId: found.clinicId });
+      return found;
+    });
+    const url = this.blob.signer.readUrl(attachment.container, attachment.blobName, {
+      expiresOn: new Date(Date.now() + 60_000),
+      contentType: attachment.contentType,
+    });
+    const body = await this.blob.use(async () => {
+      let res: Response;
+      try {
+        res = await fetch(url, { signal: AbortSignal.timeout(this.config.blob.timeoutMs) });
+      } catch (err) {
+        throw new BlobStoreUnavailableError(err);
+      }
+      if (res.status !== 200 || !res.body) {
+        await res.body?.cancel();
+        throw new BlobStoreUnavailableError(new Error(`the blob store answered ${res.status}`));
+      }
+      return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    });
+    return { body, contentType: attachment.contentType, contentDisposition: contentDisposition(attachment), sizeBytes: attachment.sizeBytes };
   }
 
   /** The row and its blob go together: when the store cannot delete, the request fails and the row stays. */

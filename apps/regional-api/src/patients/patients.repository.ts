@@ -64,8 +64,11 @@ const INSERT_PATIENT = prepared(`insert into patients (organization_id, id, firs
 const FIND_PATIENT = prepared(`select ${COLUMNS} from patients where organization_id = $1 and id = $2`);
 const LIST_RECENT = prepared(`select ${COLUMNS} from patients where organization_id = $1
   order by created_at desc, id desc limit $2 offset $3`);
+/** Up to three spellings of a number ($4..$9: three prefix ranges), each a range on the mobile index (a BitmapOr). */
 const SEARCH_MOBILE = prepared(`select ${COLUMNS} from patients where organization_id = $1
-  and mobile_number >= $4 and mobile_number < $5 order by mobile_number, id limit $2 offset $3`);
+  and ((mobile_number >= $4 and mobile_number < $5) or (mobile_number >= $6 and mobile_number < $7)
+       or (mobile_number >= $8 and mobile_number < $9))
+  order by mobile_number, id limit $2 offset $3`);
 const SEARCH_ONE_NAME = prepared(`select ${COLUMNS} from patients where organization_id = $1
   and ((first_name_key >= $4 and first_name_key < $5) or (last_name_key >= $4 and last_name_key < $5))
   order by last_name_key, first_name_key, id limit $2 offset $3`);
@@ -138,16 +141,22 @@ export class PatientsRepository {
   }
 
   /**
-   * At most `limit` patients from `offset`: the newest first, or those matching `search` (the
-   * start of a mobile number, or a name: first, last, or "first last") in name or number order.
+   * At most `limit` patients from `offset`, in number order, whose mobile number starts with one of
+   * `prefixes` (1 to 3 spellings of one number, see phoneSearchPrefixes).
+   */
+  searchMobile(prefixes: readonly string[], limit: number, offset: number): Promise<PatientRow[]> {
+    const sql = this.tx.sql;
+    const three = [0, 1, 2].map((i) => prefixes[Math.min(i, prefixes.length - 1)]);
+    return sql.run<PatientRow>(SEARCH_MOBILE, [sql.orgId, limit, offset, ...three.flatMap((p) => [p, p + PREFIX_END])]);
+  }
+
+  /**
+   * At most `limit` patients from `offset`: the newest first, or those matching `search` (a name:
+   * first, last, or "first last") in name order.
    */
   async list(search: string | undefined, limit: number, offset: number): Promise<PatientRow[]> {
     const sql = this.tx.sql;
     const page = [sql.orgId, limit, offset];
-    if (search && /^\+?[\d\s()-]+$/.test(search)) {
-      const mobile = search.replace(/[\s()-]/g, '');
-      return sql.run<PatientRow>(SEARCH_MOBILE, [...page, mobile, mobile + PREFIX_END]);
-    }
     if (search) {
       const words = search.toLowerCase().split(/\s+/);
       if (words.length === 1) return sql.run<PatientRow>(SEARCH_ONE_NAME, [...page, words[0], words[0] + PREFIX_END]);

@@ -20,7 +20,7 @@ const core: CaseSet = {
     'GET /v1/memberships': { kind: 'collection' },
     'GET /v1/memberships/:id': { kind: 'foreign-id', resource: 'membership' },
 
-    'POST /v1/patients': { kind: 'collection', body: { firstName: 'Bea', lastName: 'Other', mobileNumber: '+15550001111' } },
+    'POST /v1/patients': { kind: 'collection', body: { firstName: 'Bea', lastName: 'Other', mobileNumber: '+12025550112' } },
     'GET /v1/patients': { kind: 'collection', listKey: 'items' },
     'GET /v1/patients/:id': { kind: 'foreign-id', resource: 'patient' },
     'PATCH /v1/patients/:id': { kind: 'foreign-id', resource: 'patient', body: { lastName: 'Hijacked' } },
@@ -61,7 +61,7 @@ const core: CaseSet = {
       'POST /v1/patients': {
         kind: 'org-wide',
         reason: 'patients are org-wide',
-        probe: { as: 'staff', body: { firstName: 'Clia', lastName: 'One', mobileNumber: '+15550002222' } },
+        probe: { as: 'staff', body: { firstName: 'Clia', lastName: 'One', mobileNumber: '+12025550113' } },
       },
       'GET /v1/patients': { kind: 'org-wide', reason: 'patients are org-wide', probe: { as: 'staff' } },
       'GET /v1/patients/:id': { kind: 'org-wide', reason: 'patients are org-wide', probe: { as: 'staff', resource: 'patient' } },

@@ -97,6 +97,7 @@ const dental: CaseSet = {
     ],
     'GET /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
     'GET /v1/dental/attachments/:id/download-url': { kind: 'foreign-id', resource: 'attachment' },
+    'GET /v1/dental/attachments/:id/download': { kind: 'foreign-id', resource: 'attachment' },
     'DELETE /v1/dental/attachments/:id': { kind: 'foreign-id', resource: 'attachment' },
 
     'POST /v1/case-studies': [
@@ -258,6 +259,10 @@ const dental: CaseSet = {
       ],
       'GET /v1/dental/attachments/:id': { kind: 'other-clinic-id', as: 'staff', resource: 'attachment' },
       'GET /v1/dental/attachments/:id/download-url': [
+        { kind: 'other-clinic-id', as: 'staff', resource: 'attachment' },
+        { kind: 'other-clinic-id', resource: 'attachment' },
+      ],
+      'GET /v1/dental/attachments/:id/download': [
         { kind: 'other-clinic-id', as: 'staff', resource: 'attachment' },
         { kind: 'other-clinic-id', resource: 'attachment' },
       ],

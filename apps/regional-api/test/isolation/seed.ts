@@ -28,7 +28,7 @@ export async function seedOrgMatrix(region: TestRegion): Promise<OrgMatrixSeed> 
     for (const [i, name] of names.entries()) {
       const res = await region.client.post<{ id: string }>(
         '/v1/patients',
-        { firstName: name, lastName: 'Common', mobileNumber: `+9190000000${i}` },
+        { firstName: name, lastName: 'Common', mobileNumber: `+91900000000${i}` },
         { token: org.admin.token },
       );
       if (res.status !== 201) throw new Error(`seeding a patient answered ${res.status}: ${JSON.stringify(res.body)}`);

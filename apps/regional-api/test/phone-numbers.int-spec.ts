@@ -123,5 +123,14 @@ describe('phone numbers stored in E.164 with the region’s country as the defau
       const found = await region.client.get<Page>(`/v1/patients?${new URLSearchParams({ search: '202-555-0111' })}`, { token: org.admin.token });
       expect(found.body.items.map((p) => p.id)).toEqual([res.body.id]);
     });
+
+    it("stores a clinic's phone as E.164 too, and refuses one that is not a number", async () => {
+      const clinic = await region.client.post<{ id: string; phone: string }>('/v1/clinics', { name: 'Midtown', phone: '(212) 555-0199' }, { token: org.admin.token });
+      expect(clinic.status).toBe(201);
+      expect(clinic.body.phone).toBe('+12125550199');
+      const changed = await region.client.patch<{ phone: string }>(`/v1/clinics/${clinic.body.id}`, { phone: '+1 415 555 0100' }, { token: org.admin.token });
+      expect(changed.body.phone).toBe('+14155550100');
+      expect((await region.client.patch(`/v1/clinics/${clinic.body.id}`, { phone: '1234567' }, { token: org.admin.token })).status).toBe(400);
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { onViolation } from '@medgenie/database';
 import { RequestContext } from '@medgenie/tenancy';
 import { AuditService } from '../audit/audit.service';
 import { ErrorCode, fail } from '../common/errors';
+import { normalizePhone, regionCountry } from '../common/phone';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
 import { assertWithinLimit } from '../organizations/plan-limits';
 import { PlanLimitsRepository } from '../organizations/plan-limits.repository';
 import { CLINIC_CODE_UNIQUE, ClinicPatch, ClinicRow, ClinicsRepository } from './clinics.repository';
@@ -62,7 +64,13 @@ export class ClinicsService {
     private readonly limits: PlanLimitsRepository,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
   ) {}
+
+  /** A clinic's phone as stored: E.164, read in the region's country when written nationally (as patients' numbers). */
+  private phone<T extends { phone?: string | null }>(dto: T): T {
+    return typeof dto.phone === 'string' ? { ...dto, phone: normalizePhone(dto.phone, 'phone', regionCountry(this.config.regionId)) } : dto;
+  }
 
   /** A clinic of the org in the work's scope, with the rules of `create` but no plan limit or audit: provisioning's first clinic. */
   async add(dto: CreateClinicDto & { id?: string }): Promise<ClinicRow> {
@@ -71,7 +79,7 @@ export class ClinicsService {
 
   async create(dto: CreateClinicDto): Promise<ClinicView> {
     await assertWithinLimit(this.limits, 'maxClinics', () => this.clinics.count());
-    const clinic = await insertClinic(this.clinics, dto);
+    const clinic = await insertClinic(this.clinics, this.phone(dto));
     await this.audit.record({ action: 'clinic.create', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id });
     return view(clinic);
   }
@@ -91,7 +99,7 @@ export class ClinicsService {
       throw fail(ErrorCode.ClinicIsPrimary, 'Make another clinic primary instead of un-marking this one');
     }
     if (dto.isPrimary && !clinic.isPrimary) await this.clinics.unmarkPrimary();
-    const { address, settings, ...scalars } = dto;
+    const { address, settings, ...scalars } = this.phone(dto);
     const patch: ClinicPatch = { ...scalars };
     if (address) patch.address = { ...clinic.address, ...address };
     if (settings) patch.settings = { ...clinic.settings, ...settings };

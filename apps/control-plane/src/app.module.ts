@@ -9,6 +9,7 @@ import { AdminModule } from './admin/admin.module';
 import { BillingModule } from './billing/billing.module';
 import { ControlPlaneAuthGuard } from './common/auth.guard';
 import { ClockModule } from './common/clock';
+import { ThrottleModule } from './common/throttle.guard';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from './config/control-plane.config';
 import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
@@ -32,6 +33,7 @@ export class AppModule {
         { module: class ControlPlaneConfigModule {}, global: true, providers: [{ provide: CONTROL_PLANE_CONFIG, useValue: config }], exports: [CONTROL_PLANE_CONFIG] },
         LoggerModule.forRoot(loggingParams(logger)),
         ClockModule,
+        ThrottleModule,
         TenancyModule,
         DatabaseModule,
         KeysModule,

@@ -54,6 +54,13 @@ export async function startTestControlPlane(env: Record<string, string> = {}): P
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     LOCKOUT_BASE_SECONDS: '2',
+    // Tests log in often from one address: generous limits, unless a test sets the real ones.
+    LOGIN_RATE_PER_ADDRESS: '100000',
+    LOGIN_BURST_PER_ADDRESS: '100000',
+    LOGIN_RATE_PER_ACCOUNT: '100000',
+    LOGIN_BURST_PER_ACCOUNT: '100000',
+    SIGNUP_RATE_PER_ADDRESS: '1000000',
+    SIGNUP_BURST_PER_ADDRESS: '100000',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -62,6 +62,19 @@ const schema = z
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
+    /**
+     * Throttling of the password and token routes, token buckets shared through Redis (each
+     * instance keeps its own when Redis is unset or down). Logins, password changes and refreshes
+     * per client address: a rate per minute and a burst.
+     */
+    LOGIN_RATE_PER_ADDRESS: z.coerce.number().positive().default(10),
+    LOGIN_BURST_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+    /** Logins and password changes per account (email, lower case), whatever the address: per minute, and a burst. */
+    LOGIN_RATE_PER_ACCOUNT: z.coerce.number().positive().default(5),
+    LOGIN_BURST_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    /** Signups per client address: per hour, and a burst. */
+    SIGNUP_RATE_PER_ADDRESS: z.coerce.number().positive().default(5),
+    SIGNUP_BURST_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
     PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
     /** Secret: the first platform admin's password, used only when that user does not exist yet. */
     PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
@@ -114,6 +127,11 @@ const schema = z
     flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {}, metricsRetentionDays: env.FLAG_METRICS_RETENTION_DAYS },
     usage: { collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MINUTES * 60_000 },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
+    throttle: {
+      loginPerAddress: { perSecond: env.LOGIN_RATE_PER_ADDRESS / 60, burst: env.LOGIN_BURST_PER_ADDRESS },
+      loginPerAccount: { perSecond: env.LOGIN_RATE_PER_ACCOUNT / 60, burst: env.LOGIN_BURST_PER_ACCOUNT },
+      signupPerAddress: { perSecond: env.SIGNUP_RATE_PER_ADDRESS / 3600, burst: env.SIGNUP_BURST_PER_ADDRESS },
+    },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },

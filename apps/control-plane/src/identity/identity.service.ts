@@ -8,11 +8,18 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import { ChangePasswordDto, LoginDto, TokenPair } from './dto/auth.dto';
 import { PasswordHasher } from './password-hasher';
 import { assertAcceptablePassword } from './password-policy';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+
+/**
+ * A spent refresh token presented again within this many seconds of its rotation, while its
+ * session has not moved on, lost a race with a concurrent refresh (two tabs, a retry): 401, and
+ * the session stays. Later, or once the session moved on, it is reuse.
+ */
+const REFRESH_RACE_WINDOW_SECONDS = 5;
 
 /** Identity: login with lockout, access tokens, rotating refresh tokens with reuse detection. */
 @Injectable()
@@ -34,21 +41,34 @@ export class IdentityService {
     return this.issue(user, randomUUID());
   }
 
+  /**
+   * Rotates a refresh token. Everything that can refuse (the user, the org, signing) runs before
+   * the token is spent, and spending it inserts its successor in the same statement, so a refresh
+   * that fails leaves the token usable. Of concurrent presentations exactly one wins; the others
+   * get 401 without ending the session. A token rotated earlier coming back (its session moved
+   * on since, or more than a few seconds ago) is reuse: the whole family is ended.
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const hash = sha256(refreshToken);
-    const used = await this.refreshTokens.spend(hash);
-    if (!used) {
-      const known = await this.refreshTokens.findByHash(hash);
-      if (known?.usedAt) {
+    const known = await this.refreshTokens.findByHash(hash);
+    if (!known || known.revokedAt || known.expiresAt.getTime() <= Date.now()) throw this.invalidRefresh();
+    if (known.usedAt) {
+      if (await this.refreshTokens.isReuse(hash, REFRESH_RACE_WINDOW_SECONDS)) {
         // A rotated-out token came back: someone holds a copy. End the whole session family.
         await this.refreshTokens.revokeFamily(known.familyId);
         throw fail(ErrorCode.RefreshTokenReused, 'This refresh token was already used; the session has been ended');
       }
-      throw fail(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
+      throw this.invalidRefresh(); // lost a race with a concurrent refresh of the same token
     }
-    const user = await this.users.findById(used.userId);
-    if (!user || user.status === 'disabled') throw fail(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
-    return this.issue(user, used.familyId);
+    const user = await this.users.findById(known.userId);
+    if (!user || user.status === 'disabled') throw this.invalidRefresh();
+    const next = await this.prepare(user, known.familyId);
+    if (!(await this.refreshTokens.rotate(hash, next.row))) throw this.invalidRefresh();
+    return next.pair;
+  }
+
+  private invalidRefresh(): DomainError {
+    return fail(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -64,31 +84,42 @@ export class IdentityService {
     await this.users.setPassword(user.id, await this.hasher.hash(dto.newPassword));
   }
 
-  /** Checks email and password with lockout and backoff; the same answer for unknown emails. */
+  /**
+   * Checks email and password with lockout and backoff; the same answer for unknown emails. The
+   * check is claimed before the password is verified, so once the account is locked no guess is
+   * verified, not even one already in flight, and the right password gets the locked answer too.
+   */
   private async checkPassword(email: string, password: string): Promise<User> {
     const user = await this.users.findByEmail(email);
     if (!user) {
       await this.hasher.verifyNothing(password);
       throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) throw this.locked(user.lockedUntil);
+    const claim = await this.users.claimPasswordCheck(user.id, this.config.lockout);
+    if (!claim.claimed) throw this.locked(claim.lockedUntil);
     if (!(await this.hasher.verify(user.passwordHash, password))) {
-      const lockedUntil = await this.users.recordFailedLogin(user.id, this.config.lockout);
-      if (lockedUntil && lockedUntil.getTime() > Date.now()) throw this.locked(lockedUntil);
+      if (claim.lockedUntil && claim.lockedUntil.getTime() > Date.now()) throw this.locked(claim.lockedUntil);
       throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
     if (user.status === 'disabled') throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
-    if (user.failedLogins > 0) await this.users.update(user.id, { failedLogins: 0, lockedUntil: null });
+    await this.users.clearFailedLogins(user.id);
     return user;
   }
 
-  private locked(until: Date): DomainError {
-    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  private locked(until: Date | null): DomainError {
+    const seconds = Math.max(1, Math.ceil(((until?.getTime() ?? 0) - Date.now()) / 1000));
     return fail(ErrorCode.AccountLocked, `Too many failed attempts; try again in ${seconds} s`, seconds);
   }
 
   /** Access token + a new refresh token in the given family. */
   async issue(user: User, familyId: string): Promise<TokenPair> {
+    const next = await this.prepare(user, familyId);
+    await this.refreshTokens.insert(next.row);
+    return next.pair;
+  }
+
+  /** The tokens for `user` in `familyId`, and the refresh token's row, not stored yet. */
+  private async prepare(user: User, familyId: string): Promise<{ pair: TokenPair; row: NewRefreshToken }> {
     const claims: Record<string, unknown> = { sub: user.id, role: user.role };
     if (user.organizationId) {
       const org = await this.organizations.findById(user.organizationId);
@@ -102,15 +133,13 @@ export class IdentityService {
     const ttl = this.config.tokens.accessTtlSeconds;
     const accessToken = await this.keys.sign(claims, ttl);
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
-    await this.refreshTokens.insert({
+    const row: NewRefreshToken = {
       id: randomUUID(),
       userId: user.id,
       familyId,
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + this.config.tokens.refreshTtlSeconds * 1000),
-      usedAt: null,
-      revokedAt: null,
-    });
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl };
+    };
+    return { pair: { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl }, row };
   }
 }

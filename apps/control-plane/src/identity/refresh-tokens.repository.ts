@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { RefreshToken } from './user.entity';
 
+/** A refresh token to store: live (unused, unrevoked). */
+export type NewRefreshToken = Pick<RefreshToken, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>;
+
 /** Refresh tokens, stored by the SHA-256 of the token (never the token). */
 @Injectable()
 export class RefreshTokensRepository {
@@ -16,22 +19,43 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Spends a live token (unused, unrevoked, unexpired) in one statement, so of two concurrent
-   * presentations only one gets it. Its user and family; null when there was no live token.
+   * Spends a live token (unused, unrevoked, unexpired) and inserts its successor in one
+   * statement: of concurrent presentations exactly one spends it, and when the insert fails the
+   * token stays unspent. False when there was no live token to spend.
    */
-  async spend(tokenHash: string): Promise<{ userId: string; familyId: string } | null> {
-    const [rows]: [{ user_id: string; family_id: string }[], number] = await this.dataSource.query(
-      `update refresh_tokens set used_at = now()
-        where token_hash = $1 and used_at is null and revoked_at is null and expires_at > now()
-        returning user_id, family_id`,
-      [tokenHash],
+  async rotate(tokenHash: string, next: NewRefreshToken): Promise<boolean> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `with spent as (
+         update refresh_tokens set used_at = now()
+          where token_hash = $1 and used_at is null and revoked_at is null and expires_at > now()
+          returning user_id, family_id)
+       insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+       select $2, user_id, family_id, $3, $4 from spent where user_id = $5 and family_id = $6
+       returning id`,
+      [tokenHash, next.id, next.tokenHash, next.expiresAt, next.userId, next.familyId],
     );
-    const used = rows[0];
-    return used ? { userId: used.user_id, familyId: used.family_id } : null;
+    return rows.length === 1;
   }
 
-  async insert(token: Omit<RefreshToken, 'createdAt'>): Promise<void> {
-    await this.tokens.insert(token);
+  /**
+   * Whether a spent token coming back is reuse rather than the loser of a concurrent refresh:
+   * it was spent more than `raceWindowSeconds` ago, or its session has moved on since (a later
+   * token of the family was spent or revoked).
+   */
+  async isReuse(tokenHash: string, raceWindowSeconds: number): Promise<boolean> {
+    const [row]: { reuse: boolean }[] = await this.dataSource.query(
+      `select t.used_at < now() - make_interval(secs => $2)
+              or exists (select 1 from refresh_tokens o
+                          where o.family_id = t.family_id and o.id <> t.id
+                            and (o.used_at > t.used_at or o.revoked_at is not null)) as reuse
+         from refresh_tokens t where t.token_hash = $1`,
+      [tokenHash, raceWindowSeconds],
+    );
+    return row?.reuse ?? false;
+  }
+
+  async insert(token: NewRefreshToken): Promise<void> {
+    await this.tokens.insert({ ...token, usedAt: null, revokedAt: null });
   }
 
   /** Revokes every live token of the family (the session). */

@@ -68,21 +68,31 @@ export class UsersRepository {
   }
 
   /**
-   * Counts a failed login in one statement (concurrent failures all count) and locks the account
-   * once `threshold` is reached, for `baseSeconds` doubling with every further failure, at most
-   * `maxSeconds`. The lock's end, or null when the account is not locked by it.
+   * Claims one password check, in one statement, before the password is verified: counts it as a
+   * failure until it proves right (`clearFailedLogins`), and refuses it while the account is
+   * locked. The claim that reaches `threshold` locks the account at once, for `baseSeconds`
+   * doubling with every further failure, at most `maxSeconds`, so checks in flight beyond the
+   * limit are refused before their password is looked at, however many arrive together.
+   * `claimed` false: the account was locked (until `lockedUntil`).
    */
-  async recordFailedLogin(id: string, policy: LockoutPolicy): Promise<Date | null> {
+  async claimPasswordCheck(id: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
     const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
       `update users set failed_logins = failed_logins + 1,
               locked_until = case when failed_logins + 1 >= $2
                                   then now() + make_interval(secs => least($3 * power(2, failed_logins + 1 - $2), $4))
                                   else locked_until end
-        where id = $1 returning locked_until`,
+        where id = $1 and (locked_until is null or locked_until <= now())
+        returning locked_until`,
       [id, policy.threshold, policy.baseSeconds, policy.maxSeconds],
     );
-    const until = rows[0]?.locked_until;
-    return until ? new Date(until) : null;
+    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
+    const current = await this.findById(id);
+    return { claimed: false, lockedUntil: current?.lockedUntil ?? null };
+  }
+
+  /** A password proved right: the failures (its own claim included) and any lock are forgotten. */
+  async clearFailedLogins(id: string): Promise<void> {
+    await this.users.update({ id }, { failedLogins: 0, lockedUntil: null });
   }
 
   /** Sets a new password (no longer a temporary one) and revokes every refresh token of the user, in one transaction. */

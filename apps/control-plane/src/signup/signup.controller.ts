@@ -1,18 +1,21 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@medgenie/auth';
+import { Throttle, ThrottleGuard } from '../common/throttle.guard';
 import { SignupDto, SignupResult } from './dto/signup.dto';
 import { SignupService } from './signup.service';
 
 @ApiTags('signup')
 @Public()
 @Controller('v1/signup')
+@UseGuards(ThrottleGuard)
 export class SignupController {
   constructor(private readonly signups: SignupService) {}
 
   /** 201 when the region holds the org; 202 (status provisioning) when it will once reachable. */
   @Post()
+  @Throttle('signup')
   async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<SignupResult> {
     const result = await this.signups.signup(dto);
     void reply.status(result.status === 'active' ? 201 : 202);

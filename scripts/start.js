@@ -496,6 +496,12 @@ async function main() {
     PLATFORM_ADMIN_EMAIL,
     PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
     STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
+    // On one machine every client is 127.0.0.1, so a per-address limit would be everyone's at once:
+    // they are raised here (the per-account limits and the lockout stay as deployed).
+    LOGIN_RATE_PER_ADDRESS: process.env.LOGIN_RATE_PER_ADDRESS ?? '600',
+    LOGIN_BURST_PER_ADDRESS: process.env.LOGIN_BURST_PER_ADDRESS ?? '600',
+    SIGNUP_RATE_PER_ADDRESS: process.env.SIGNUP_RATE_PER_ADDRESS ?? '600',
+    SIGNUP_BURST_PER_ADDRESS: process.env.SIGNUP_BURST_PER_ADDRESS ?? '600',
     // Billing against Stripe's API needs a key of one's own (STRIPE_SECRET_KEY=sk_test_… npm start); without it platform admins set plans.
     ...(process.env.STRIPE_SECRET_KEY ? { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY } : {}),
     ...(process.env.STRIPE_API_BASE ? { STRIPE_API_BASE: process.env.STRIPE_API_BASE } : {}),

@@ -127,8 +127,8 @@ async function ensureClinics(regionUrl, token, org) {
 
 /** Demo patients of every organization (a mobile number and first name identify a patient). */
 const DEMO_PATIENTS = [
-  { firstName: 'Asha', lastName: 'Verma', mobileNumber: '+15550100001', gender: 'female', dateOfBirth: '1988-03-14' },
-  { firstName: 'Rohan', lastName: 'Mehta', mobileNumber: '+15550100002', gender: 'male', dateOfBirth: '1975-11-02' },
+  { firstName: 'Asha', lastName: 'Verma', mobileNumber: '+12025550101', gender: 'female', dateOfBirth: '1988-03-14' },
+  { firstName: 'Rohan', lastName: 'Mehta', mobileNumber: '+12025550102', gender: 'male', dateOfBirth: '1975-11-02' },
 ];
 
 /** The first clinic's morning, `days` from today, as an ISO instant (the clinic's zone is the region's). */

@@ -221,7 +221,7 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     expect(doctors.body[0].clinics).toHaveLength(2);
     const keys = await call<{ items: { code: string }[] }>('apollo.in.localhost', 'GET', '/v1/short-keys?code=fever', { token });
     expect(keys.body.items.map((k) => k.code)).toEqual(['FEVER']);
-    const patients = await call<{ items: { firstName: string }[] }>('apollo.in.localhost', 'GET', '/v1/patients?search=%2B1555010000', { token });
+    const patients = await call<{ items: { firstName: string }[] }>('apollo.in.localhost', 'GET', '/v1/patients?search=%2B1202555010', { token });
     expect(patients.body.items.map((p) => p.firstName).sort()).toEqual(['Asha', 'Rohan']);
   });
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles.decorator';
-import { MembershipsService, MembershipView } from './memberships.service';
+import { MembershipsService, MembershipView, MeView } from './memberships.service';
 
 @ApiTags('memberships')
 @ApiBearerAuth()
@@ -18,5 +18,18 @@ export class MembershipsController {
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<MembershipView> {
     return this.memberships.get(id);
+  }
+}
+
+/** The caller, as this region knows them: any member of the organization. */
+@ApiTags('memberships')
+@ApiBearerAuth()
+@Controller('v1/me')
+export class MeController {
+  constructor(private readonly memberships: MembershipsService) {}
+
+  @Get()
+  me(): Promise<MeView> {
+    return this.memberships.me();
   }
 }

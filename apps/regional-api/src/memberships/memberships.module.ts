@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { MembershipsController } from './memberships.controller';
+import { MeController, MembershipsController } from './memberships.controller';
 import { MembershipsRepository } from './memberships.repository';
 import { MembershipsService } from './memberships.service';
 
-@Module({ controllers: [MembershipsController], providers: [MembershipsService, MembershipsRepository] })
+@Module({ controllers: [MembershipsController, MeController], providers: [MembershipsService, MembershipsRepository] })
 export class MembershipsModule {}

@@ -24,8 +24,25 @@ const COLUMNS = `id, user_id as "userId", role, display_name as "displayName", e
 
 const LIST = `select ${COLUMNS} from memberships where organization_id = $1 order by display_name asc, id asc`;
 const FIND = `select ${COLUMNS} from memberships where organization_id = $1 and id = $2`;
+/** The clinics the caller may access: row-level security narrows the rows to the membership's clinics. */
+const MY_CLINICS = `select id, name, code, is_primary as "isPrimary" from clinics where organization_id = $1 and is_active order by is_primary desc, name, id`;
+const MY_DOCTOR = `select id, specialization, license_number as "licenseNumber", is_active as "isActive" from doctors where organization_id = $1 and membership_id = $2`;
 const GRANTS = `select membership_id as "membershipId", clinic_id as "clinicId" from membership_clinics
   where organization_id = $1 and membership_id = any($2::uuid[])`;
+
+export interface MyClinicRow {
+  id: string;
+  name: string;
+  code: string;
+  isPrimary: boolean;
+}
+
+export interface MyDoctorRow {
+  id: string;
+  specialization: string | null;
+  licenseNumber: string | null;
+  isActive: boolean;
+}
 
 /** The memberships of the transaction's organization and the clinics they are granted. */
 @Injectable()
@@ -41,6 +58,19 @@ export class MembershipsRepository {
   async findById(id: string): Promise<MembershipRow | null> {
     const sql = this.tx.sql;
     const [row] = await sql.query<MembershipRow>(FIND, [sql.orgId, id]);
+    return row ?? null;
+  }
+
+  /** The active clinics the caller may access (all of them for an org admin), primary first. */
+  async accessibleClinics(): Promise<MyClinicRow[]> {
+    const sql = this.tx.sql;
+    return sql.query<MyClinicRow>(MY_CLINICS, [sql.orgId]);
+  }
+
+  /** The membership's doctor profile, if it has one. */
+  async doctorProfile(membershipId: string): Promise<MyDoctorRow | null> {
+    const sql = this.tx.sql;
+    const [row] = await sql.query<MyDoctorRow>(MY_DOCTOR, [sql.orgId, membershipId]);
     return row ?? null;
   }
 

@@ -1,15 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
-import { MembershipRow, MembershipsRepository } from './memberships.repository';
+import { REGIONAL_CONFIG, RegionalConfig } from '../config/regional.config';
+import { MembershipRow, MembershipsRepository, MyClinicRow, MyDoctorRow } from './memberships.repository';
 
 export interface MembershipView extends MembershipRow {
   /** '*' for org admins (every clinic), else the clinics granted. */
   clinicIds: '*' | string[];
 }
 
+/** `GET /v1/me`: who the caller is in this organization and region. */
+export interface MeView {
+  userId: string;
+  organizationId: string;
+  regionId: string;
+  membership: MembershipView;
+  /** The active clinics the caller may work in (every one for an org admin). */
+  clinics: MyClinicRow[];
+  /** The caller's doctor profile, or null. */
+  doctor: MyDoctorRow | null;
+}
+
 @Injectable()
 export class MembershipsService {
-  constructor(private readonly memberships: MembershipsRepository) {}
+  constructor(
+    private readonly memberships: MembershipsRepository,
+    private readonly context: RequestContext,
+    @Inject(REGIONAL_CONFIG) private readonly config: RegionalConfig,
+  ) {}
+
+  /** The caller's membership (the one the request's begin statement found active), clinics and doctor profile. */
+  async me(): Promise<MeView> {
+    const membershipId = this.context.membershipId;
+    const [membership, clinics, doctor] = [await this.get(membershipId), await this.memberships.accessibleClinics(), await this.memberships.doctorProfile(membershipId)];
+    return { userId: this.context.userId, organizationId: this.context.orgId, regionId: this.config.regionId, membership, clinics, doctor };
+  }
 
   async list(): Promise<MembershipView[]> {
     return this.withClinics(await this.memberships.list());

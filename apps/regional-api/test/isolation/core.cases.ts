@@ -17,6 +17,7 @@ const core: CaseSet = {
     'PATCH /v1/clinics/:id': { kind: 'foreign-id', resource: 'clinic', body: { name: 'Hijacked' } },
     'DELETE /v1/clinics/:id': { kind: 'foreign-id', resource: 'clinic' },
 
+    'GET /v1/me': { kind: 'own-org' },
     'GET /v1/memberships': { kind: 'collection' },
     'GET /v1/memberships/:id': { kind: 'foreign-id', resource: 'membership' },
 
@@ -53,6 +54,7 @@ const core: CaseSet = {
       'PATCH /v1/clinics/:id': { kind: 'forbidden', as: 'doctor', resource: 'clinic', body: { name: 'Hijacked' } },
       'DELETE /v1/clinics/:id': { kind: 'forbidden', as: 'staff', resource: 'clinic' },
 
+      'GET /v1/me': { kind: 'org-wide', reason: "the caller's own membership, with only the clinics RLS lets them see", probe: { as: 'staff' } },
       'GET /v1/memberships': { kind: 'forbidden', as: 'doctor' },
       'GET /v1/memberships/:id': { kind: 'forbidden', as: 'staff', resource: 'membership' },
 

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsISO8601,
@@ -106,6 +107,11 @@ export class ProvisionMembershipDto {
   @ArrayMaxSize(500)
   @IsUUID('4', { each: true })
   clinicIds: string[];
+
+  /** false: the membership is kept but reads nothing (a deactivated member); absent: active. */
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
 }
 
 export interface ProvisionMembershipResult {

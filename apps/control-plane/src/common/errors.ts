@@ -46,6 +46,10 @@ export const ErrorCode = {
   PlanNotPurchasable: 'PLAN_NOT_PURCHASABLE',
   /** Stripe did not answer, or refused the call: billing is unavailable for now. */
   BillingProviderUnavailable: 'BILLING_PROVIDER_UNAVAILABLE',
+  /** No member with this id in the caller's organization (another org's user is not found either). */
+  MemberNotFound: 'MEMBER_NOT_FOUND',
+  /** The change would leave the organization without an active org admin. */
+  LastOrgAdmin: 'LAST_ORG_ADMIN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -87,6 +91,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.WebhookSignatureInvalid]: HttpStatus.BAD_REQUEST,
   [ErrorCode.PlanNotPurchasable]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.MemberNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.LastOrgAdmin]: HttpStatus.CONFLICT,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

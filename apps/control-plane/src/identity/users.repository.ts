@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { RefreshToken, User, UserRole } from './user.entity';
 
 /** What a new identity is created with (the table's defaults fill the rest). */
@@ -60,6 +60,30 @@ export class UsersRepository {
 
   async update(id: string, patch: Partial<Pick<User, 'status' | 'failedLogins' | 'lockedUntil'>>): Promise<void> {
     await this.users.update({ id }, patch);
+  }
+
+  /** How many active org admins the organization has, not counting `exceptUserId`. */
+  countActiveOrgAdmins(organizationId: string, exceptUserId: string): Promise<number> {
+    return this.users.countBy({ organizationId, role: 'org_admin', status: 'active', id: Not(exceptUserId) });
+  }
+
+  /**
+   * A member's role, clinics or status change; with `endSessions`, every refresh token of the user
+   * is revoked in the same transaction (a deactivation, a removal).
+   */
+  async updateMember(id: string, patch: Partial<Pick<User, 'role' | 'clinicIds' | 'status'>>, endSessions: boolean): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (Object.keys(patch).length > 0) await m.getRepository(User).update({ id }, patch);
+      if (endSessions) await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    });
+  }
+
+  /** A temporary password (to be changed at next login): the lockout is cleared and every refresh token revoked, in one transaction. */
+  async setTemporaryPassword(id: string, passwordHash: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: true, passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null });
+      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    });
   }
 
   /** Removes an identity still provisioning (never one that became active meanwhile). */

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AdminAuditRepository } from '../audit/admin-audit.repository';
+import { AdminAuditService } from '../audit/admin-audit.service';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
-@Module({ controllers: [MembersController], providers: [MembersService] })
+@Module({ controllers: [MembersController], providers: [MembersService, AdminAuditService, AdminAuditRepository] })
 export class MembersModule {}

@@ -3,17 +3,28 @@ import { Injectable } from '@nestjs/common';
 import { onViolation } from '@medgenie/database';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
+import { AdminAuditService } from '../audit/admin-audit.service';
 import { PasswordHasher } from '../identity/password-hasher';
-import { USER_EMAIL_UNIQUE } from '../identity/user.entity';
+import { User, USER_EMAIL_UNIQUE } from '../identity/user.entity';
 import { UsersRepository } from '../identity/users.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RegionalClient } from '../regional/regional-client';
-import { CreatedMember, CreateMemberDto } from './dto/member.dto';
+import { CreatedMember, CreateMemberDto, MemberView, TemporaryPassword, UpdateMemberDto } from './dto/member.dto';
 
 /**
  * An org admin adds a doctor or staff member (seed 002, method 2): the identity here with a
  * temporary password, the membership in the org's region. If the region fails, the identity is
  * removed again, so there is never a user who can log in but belongs nowhere.
+ *
+ * Changes (role, clinics, deactivation, removal) go to the region first and to the identity here
+ * only once the region has taken them: a region that cannot be reached changes nothing (503). A
+ * deactivated or removed member is `disabled` here (login and refresh refuse it, its refresh tokens
+ * are revoked) and inactive in the region (its membership is kept for the audit trail and reads
+ * nothing). Removal deactivates the same way and keeps both rows: the identity stays `disabled` (so
+ * the audit trails' references keep a name; its email stays taken). The users table has no
+ * `removed` status, so a removed member can be reactivated like a deactivated one. No change may
+ * leave the organization without an active org admin (409 LAST_ORG_ADMIN); the check is not
+ * serialised against a concurrent change of another admin.
  */
 @Injectable()
 export class MembersService {
@@ -22,6 +33,7 @@ export class MembersService {
     private readonly hasher: PasswordHasher,
     private readonly organizations: OrganizationsService,
     private readonly regions: RegionalClient,
+    private readonly audit: AdminAuditService,
   ) {}
 
   async create(caller: Principal, dto: CreateMemberDto): Promise<CreatedMember> {
@@ -69,4 +81,75 @@ export class MembersService {
     const users = await this.users.listByOrganization(caller.orgId!);
     return users.map((u) => ({ userId: u.id, email: u.email, name: u.name, role: u.role, status: u.status, mustChangePassword: u.mustChangePassword }));
   }
+
+  async update(caller: Principal, userId: string, dto: UpdateMemberDto): Promise<MemberView> {
+    if (dto.role === undefined && dto.clinicIds === undefined && dto.active === undefined) {
+      throw fail(ErrorCode.ValidationFailed, 'Name at least one of role, clinicIds, active');
+    }
+    const member = await this.member(caller, userId);
+    const role = dto.role ?? (member.role as MemberRole);
+    const clinicIds = dto.clinicIds ? [...new Set(dto.clinicIds)] : member.clinicIds;
+    const active = dto.active ?? member.status !== 'disabled';
+    await this.keepAnAdmin(member, role === 'org_admin' && active);
+    await this.toRegion(member, { role, clinicIds, isActive: active });
+    const status = active ? 'active' : 'disabled';
+    await this.users.updateMember(member.id, { role, clinicIds, status }, !active);
+    const details: Record<string, string | number | boolean> = {};
+    if (role !== member.role) details.role = role;
+    if (dto.clinicIds) details.clinicCount = clinicIds.length;
+    if (status !== member.status) details.status = status;
+    await this.audit.record(caller.userId, active ? 'member.update' : 'member.deactivate', 'user', member.id, details);
+    return view({ ...member, role, clinicIds, status });
+  }
+
+  async remove(caller: Principal, userId: string): Promise<void> {
+    const member = await this.member(caller, userId);
+    await this.keepAnAdmin(member, false);
+    await this.toRegion(member, { role: member.role as MemberRole, clinicIds: member.clinicIds, isActive: false });
+    await this.users.updateMember(member.id, { status: 'disabled' }, true);
+    await this.audit.record(caller.userId, 'member.remove', 'user', member.id, { role: member.role });
+  }
+
+  /** A new temporary password, shown once: the member must change it at next login; their sessions end. */
+  async resetPassword(caller: Principal, userId: string): Promise<TemporaryPassword> {
+    const member = await this.member(caller, userId);
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    await this.users.setTemporaryPassword(member.id, await this.hasher.hash(temporaryPassword));
+    await this.audit.record(caller.userId, 'member.password_reset', 'user', member.id);
+    return { userId: member.id, temporaryPassword };
+  }
+
+  /** A member of the caller's organization; anyone else's user (or no user) is not found. */
+  private async member(caller: Principal, userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user || user.organizationId === null || user.organizationId !== caller.orgId) {
+      throw fail(ErrorCode.MemberNotFound, 'No member with this id in your organization');
+    }
+    return user;
+  }
+
+  /** Refuses a change that leaves `member` no active org admin when they are the org's last one. */
+  private async keepAnAdmin(member: User, staysActiveAdmin: boolean): Promise<void> {
+    if (staysActiveAdmin || member.role !== 'org_admin' || member.status !== 'active') return;
+    if ((await this.users.countActiveOrgAdmins(member.organizationId!, member.id)) === 0) {
+      throw fail(ErrorCode.LastOrgAdmin, 'The organization would be left without an active org admin');
+    }
+  }
+
+  private async toRegion(member: User, grant: { role: MemberRole; clinicIds: string[]; isActive: boolean }): Promise<void> {
+    const org = await this.organizations.get(member.organizationId!);
+    await this.regions.upsertMembership(org.regionId, org.id, member.id, {
+      role: grant.role,
+      displayName: member.name,
+      email: member.email,
+      clinicIds: grant.clinicIds,
+      isActive: grant.isActive,
+    });
+  }
+}
+
+type MemberRole = 'org_admin' | 'doctor' | 'staff';
+
+function view(u: Pick<User, 'id' | 'email' | 'name' | 'role' | 'status' | 'clinicIds' | 'mustChangePassword'>): MemberView {
+  return { userId: u.id, email: u.email, name: u.name, role: u.role, status: u.status, clinicIds: u.clinicIds, mustChangePassword: u.mustChangePassword };
 }

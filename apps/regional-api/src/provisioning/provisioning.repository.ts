@@ -15,6 +15,7 @@ export interface MembershipGrant {
   role: OrgRole;
   displayName: string;
   email: string | null;
+  isActive: boolean;
 }
 
 export const ORGANIZATION_SLUG_KEY = 'organizations_slug_key';
@@ -31,8 +32,8 @@ const KNOWN_CLINICS = `select count(*)::int as count from clinics where organiza
 const FIND_MEMBER = `select id, role from memberships where organization_id = $1 and user_id = $2`;
 const ROLE_OF = `select role from memberships where organization_id = $1 and id = $2`;
 const INSERT_MEMBER = `insert into memberships (organization_id, id, user_id, role, display_name, email, is_active)
-  values ($1, $2, $3, $4, $5, $6, true)`;
-const UPDATE_MEMBER = `update memberships set role = $3, display_name = $4, email = $5, is_active = true
+  values ($1, $2, $3, $4, $5, $6, $7)`;
+const UPDATE_MEMBER = `update memberships set role = $3, display_name = $4, email = $5, is_active = $6
   where organization_id = $1 and id = $2`;
 const CLEAR_GRANTS = `delete from membership_clinics where organization_id = $1 and membership_id = $2`;
 const GRANT = `insert into membership_clinics (organization_id, membership_id, clinic_id) select $1, $2, unnest($3::uuid[])`;
@@ -88,12 +89,12 @@ export class ProvisioningRepository {
 
   async insertMembership(id: string, userId: string, grant: MembershipGrant): Promise<void> {
     const sql = this.tx.sql;
-    await sql.query(INSERT_MEMBER, [sql.orgId, id, userId, grant.role, grant.displayName, grant.email]);
+    await sql.query(INSERT_MEMBER, [sql.orgId, id, userId, grant.role, grant.displayName, grant.email, grant.isActive]);
   }
 
   async updateMembership(id: string, grant: MembershipGrant): Promise<void> {
     const sql = this.tx.sql;
-    await sql.query(UPDATE_MEMBER, [sql.orgId, id, grant.role, grant.displayName, grant.email]);
+    await sql.query(UPDATE_MEMBER, [sql.orgId, id, grant.role, grant.displayName, grant.email, grant.isActive]);
   }
 
   /** The membership's clinics become exactly `clinicIds`. */

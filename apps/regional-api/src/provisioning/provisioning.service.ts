@@ -108,7 +108,7 @@ export class ProvisioningService {
         action: before ? 'membership.update' : 'membership.create',
         resourceType: 'membership',
         resourceId: membershipId,
-        details: { role: dto.role, clinicCount: dto.clinicIds.length },
+        details: { role: dto.role, clinicCount: dto.clinicIds.length, isActive: dto.isActive !== false },
       });
       // A doctor gets an empty profile at the clinics granted; the org admin fills in the details later.
       // The plan's doctor limit applies here (ensureProfile): a refusal rolls the membership back too.
@@ -125,7 +125,8 @@ export class ProvisioningService {
       throw fail(ErrorCode.UnknownClinic, 'clinicIds names a clinic this organization does not have');
     }
     const id = existing?.id ?? randomUUID();
-    const grant = { role: dto.role, displayName: dto.displayName, email: dto.email ?? null };
+    // A deactivated membership is kept (the audit trail refers to it) but reads nothing: mg_begin_request filters on is_active.
+    const grant = { role: dto.role, displayName: dto.displayName, email: dto.email ?? null, isActive: dto.isActive !== false };
     if (existing) await this.provisioning.updateMembership(id, grant);
     else await this.provisioning.insertMembership(id, userId, grant);
     await this.provisioning.replaceClinicGrants(id, clinicIds, existing !== null);

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { TokenPair } from '../src/identity/dto/auth.dto';
+import { UsersRepository } from '../src/identity/users.repository';
 import { cpDb, signupBody, startTestControlPlane, TestControlPlane } from './support';
 
 type Tokens = Pick<TokenPair, 'accessToken' | 'refreshToken'>;
@@ -129,6 +130,44 @@ describe('member management by org admins', () => {
     const third = await addMember(org, 'org_admin');
     expect((await cp.client.patch(`/v1/members/${third.userId}`, { active: false }, { token: secondToken })).status).toBe(200);
     expect((await cp.client.delete(`/v1/members/${second.userId}`, { token: secondToken })).status).toBe(409);
+  });
+
+  it('lets only one of two admins demoting each other at the same moment through', async () => {
+    const org = await signup();
+    const second = await addMember(org, 'org_admin');
+    const secondToken = (await login(second.email, second.password)).body.accessToken;
+    for (let round = 0; round < 3; round += 1) {
+      const [a, b] = await Promise.all([
+        cp.client.patch<{ code: string }>(`/v1/members/${second.userId}`, { role: 'staff' }, { token: org.accessToken }),
+        cp.client.patch<{ code: string }>(`/v1/members/${org.userId}`, { role: 'staff' }, { token: secondToken }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const admins = (await cp.client.get<{ userId: string; role: string; status: string }[]>('/v1/members', { token: a.status === 409 ? org.accessToken : secondToken })).body.filter(
+        (m) => m.role === 'org_admin' && m.status === 'active',
+      );
+      expect(admins).toHaveLength(1);
+      const survivor = admins[0].userId;
+      expect(survivor).toBe(a.status === 409 ? second.userId : org.userId);
+      // When the refused change had already reached the region (it passed the early check), it was put back there.
+      const put = lastPut(survivor);
+      if (put) expect(put.body).toMatchObject({ role: 'org_admin', isActive: true });
+      // Promote the other back for the next round.
+      const demoted = survivor === org.userId ? second.userId : org.userId;
+      const token = survivor === org.userId ? org.accessToken : secondToken;
+      expect((await cp.client.patch(`/v1/members/${demoted}`, { role: 'org_admin' }, { token })).status).toBe(200);
+    }
+  });
+
+  it('checks the last admin again with the admins locked, in the same transaction as the change', async () => {
+    const org = await signup();
+    const users = cp.app.get(UsersRepository);
+    // Alone: the change is refused and nothing is written.
+    expect(await users.updateMember(org.userId, { role: 'staff' }, false, org.organizationId)).toBe(false);
+    expect((await users.findById(org.userId))?.role).toBe('org_admin');
+    // With another active admin it goes through.
+    await addMember(org, 'org_admin');
+    expect(await users.updateMember(org.userId, { role: 'staff' }, false, org.organizationId)).toBe(true);
+    expect((await users.findById(org.userId))?.role).toBe('staff');
   });
 
   it("answers 404 for another organization's member", async () => {

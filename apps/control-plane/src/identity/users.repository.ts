@@ -69,12 +69,24 @@ export class UsersRepository {
 
   /**
    * A member's role, clinics or status change; with `endSessions`, every refresh token of the user
-   * is revoked in the same transaction (a deactivation, a removal).
+   * is revoked in the same transaction (a deactivation, a removal). With `keepAdminOf` (the org of
+   * an active admin who stops being one), the change is made only if another active admin remains,
+   * counted with their rows locked; false when it was refused.
    */
-  async updateMember(id: string, patch: Partial<Pick<User, 'role' | 'clinicIds' | 'status'>>, endSessions: boolean): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+  async updateMember(id: string, patch: Partial<Pick<User, 'role' | 'clinicIds' | 'status'>>, endSessions: boolean, keepAdminOf?: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      if (keepAdminOf !== undefined) {
+        // The org's active admins, this one included, locked in one order until this change commits:
+        // of two changes that would each leave the other admin alone, the second waits, sees the first
+        // and is refused (and locking the same rows in the same order cannot deadlock).
+        const admins = (await m.query(`select id from users where organization_id = $1 and role = 'org_admin' and status = 'active' order by id for update`, [
+          keepAdminOf,
+        ])) as { id: string }[];
+        if (!admins.some((a) => a.id !== id)) return false;
+      }
       if (Object.keys(patch).length > 0) await m.getRepository(User).update({ id }, patch);
       if (endSessions) await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      return true;
     });
   }
 

@@ -90,10 +90,11 @@ export class MembersService {
     const role = dto.role ?? (member.role as MemberRole);
     const clinicIds = dto.clinicIds ? [...new Set(dto.clinicIds)] : member.clinicIds;
     const active = dto.active ?? member.status !== 'disabled';
-    await this.keepAnAdmin(member, role === 'org_admin' && active);
+    const leavesAdmins = this.leavesAdmins(member, role === 'org_admin' && active);
+    await this.keepAnAdmin(member, leavesAdmins);
     await this.toRegion(member, { role, clinicIds, isActive: active });
     const status = active ? 'active' : 'disabled';
-    await this.users.updateMember(member.id, { role, clinicIds, status }, !active);
+    await this.commit(member, { role, clinicIds, status }, !active, leavesAdmins);
     const details: Record<string, string | number | boolean> = {};
     if (role !== member.role) details.role = role;
     if (dto.clinicIds) details.clinicCount = clinicIds.length;
@@ -104,9 +105,10 @@ export class MembersService {
 
   async remove(caller: Principal, userId: string): Promise<void> {
     const member = await this.member(caller, userId);
-    await this.keepAnAdmin(member, false);
+    const leavesAdmins = this.leavesAdmins(member, false);
+    await this.keepAnAdmin(member, leavesAdmins);
     await this.toRegion(member, { role: member.role as MemberRole, clinicIds: member.clinicIds, isActive: false });
-    await this.users.updateMember(member.id, { status: 'disabled' }, true);
+    await this.commit(member, { status: 'disabled' }, true, leavesAdmins);
     await this.audit.record(caller.userId, 'member.remove', 'user', member.id, { role: member.role });
   }
 
@@ -128,12 +130,27 @@ export class MembersService {
     return user;
   }
 
-  /** Refuses a change that leaves `member` no active org admin when they are the org's last one. */
-  private async keepAnAdmin(member: User, staysActiveAdmin: boolean): Promise<void> {
-    if (staysActiveAdmin || member.role !== 'org_admin' || member.status !== 'active') return;
-    if ((await this.users.countActiveOrgAdmins(member.organizationId!, member.id)) === 0) {
+  /** Whether the change takes an active org admin out of the org's admins. */
+  private leavesAdmins(member: User, staysActiveAdmin: boolean): boolean {
+    return !staysActiveAdmin && member.role === 'org_admin' && member.status === 'active';
+  }
+
+  /** Refuses early (before the region is asked) a change that leaves the org no active org admin. */
+  private async keepAnAdmin(member: User, leavesAdmins: boolean): Promise<void> {
+    if (leavesAdmins && (await this.users.countActiveOrgAdmins(member.organizationId!, member.id)) === 0) {
       throw fail(ErrorCode.LastOrgAdmin, 'The organization would be left without an active org admin');
     }
+  }
+
+  /**
+   * The change in the control plane, the admin rule checked again with the other admins' rows
+   * locked: two admins demoting each other at the same moment cannot both pass. The loser's region
+   * change, already made, is put back as it was.
+   */
+  private async commit(member: User, patch: Partial<Pick<User, 'role' | 'clinicIds' | 'status'>>, endSessions: boolean, leavesAdmins: boolean): Promise<void> {
+    if (await this.users.updateMember(member.id, patch, endSessions, leavesAdmins ? member.organizationId! : undefined)) return;
+    await this.toRegion(member, { role: member.role as MemberRole, clinicIds: member.clinicIds, isActive: member.status !== 'disabled' }).catch(() => undefined);
+    throw fail(ErrorCode.LastOrgAdmin, 'The organization would be left without an active org admin');
   }
 
   private async toRegion(member: User, grant: { role: MemberRole; clinicIds: string[]; isActive: boolean }): Promise<void> {

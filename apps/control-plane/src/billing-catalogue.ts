@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { syncCatalogue } from './billing/catalogue';
+import { stripeOptions } from './billing/stripe.provider';
 
 /**
  * `npm run billing:catalogue`: creates MedGenie's products and prices in the Stripe account of
@@ -12,12 +13,7 @@ async function main(): Promise<void> {
     process.stderr.write('STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_test_… to try it in test mode)\n');
     process.exit(78);
   }
-  const base = process.env.STRIPE_API_BASE ? new URL(process.env.STRIPE_API_BASE) : undefined;
-  const stripe = new Stripe(key, {
-    maxNetworkRetries: 2,
-    telemetry: false,
-    ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)), protocol: base.protocol.replace(':', '') as 'http' | 'https' } : {}),
-  });
+  const stripe = new Stripe(key, stripeOptions(process.env.STRIPE_API_BASE));
   const result = await syncCatalogue(stripe, (line) => process.stdout.write(`${line}\n`));
   const created = result.products.filter((p) => p.created).length + result.prices.filter((p) => p.created).length;
   process.stdout.write(`catalogue: ${result.products.length} products, ${result.prices.length} prices; ${created} created\n`);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { fuzzRoutes } from '@medgenie/testing';
 import { signupBody, startTestControlPlane, TestControlPlane } from './support';
 
 const SEED = 20261201;
@@ -36,31 +36,19 @@ describe('every route of the control plane under random input', () => {
       ...UNDOCUMENTED,
     ];
     expect(routes.length).toBeGreaterThan(25);
-    const param = fc.oneof(fc.uuid(), fc.constant(randomUUID()), fc.string({ maxLength: 40 }), fc.integer().map(String));
-    const query = fc.dictionary(fc.constantFrom('search', 'limit', 'offset', 'by', 'date', 'from', 'to', 'hours', 'host', 'slug', 'status', 'plan', 'regionId'), fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)), { maxKeys: 3 });
-    const body = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 }));
-    const failures: string[] = [];
-    let sent = 0;
-    for (const route of routes) {
-      await fc.assert(
-        fc.asyncProperty(fc.array(param, { minLength: 3, maxLength: 3 }), query, body, fc.constantFrom(...tokens), async (params, q, payload, token) => {
-          let i = 0;
-          const path = route.path.replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[i++ % params.length]) || 'x');
-          const search = new URLSearchParams(q).toString();
-          const url = `${path}${search ? `?${search}` : ''}`;
-          const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
-          sent += 1;
-          const res = await cp.client.request(route.method, url, {
-            token,
-            headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), 'stripe-signature': 't=1,v1=00' },
-            ...(hasBody ? { payload: JSON.stringify(payload) } : {}),
-          });
-          if (res.status >= 500) failures.push(`${route.method} ${url} ${hasBody ? JSON.stringify(payload).slice(0, 200) : ''} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-          return res.status < 500;
+    const { failures, sent } = await fuzzRoutes({
+      routes,
+      queryKeys: ['search', 'limit', 'offset', 'by', 'date', 'from', 'to', 'hours', 'host', 'slug', 'status', 'plan', 'regionId'],
+      seed: SEED,
+      runsPerRoute: RUNS_PER_ROUTE,
+      extra: fc.constantFrom(...tokens),
+      send: ({ method, url, payload, extra: token }) =>
+        cp.client.request(method, url, {
+          token,
+          headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), 'stripe-signature': 't=1,v1=00' },
+          payload,
         }),
-        { seed: SEED, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
-      ).catch(() => undefined);
-    }
+    });
     expect(failures).toEqual([]);
     expect(sent).toBe(routes.length * RUNS_PER_ROUTE);
   });

@@ -1,1 +1,2 @@
 export * from './slots';
+export * from './token-buckets';

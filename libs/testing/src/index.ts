@@ -4,3 +4,4 @@ export * from './test-azurite';
 export * from './test-database';
 export * from './test-issuer';
 export * from './test-org';
+export * from './random-input';

@@ -76,7 +76,7 @@ export class BillingWebhooks {
 
   /** Records `event` and applies it, unless it was recorded before. */
   async apply(event: Stripe.Event): Promise<WebhookOutcome> {
-    const objectId = idOf(event.data.object as { id?: string } as { id: string });
+    const objectId = idOf(event.data.object as { id: string });
     const result = await this.billing.inTransaction(async (m) => {
       const first = await this.billing.recordEvent(m, { id: event.id, type: event.type, organizationId: null, objectId, created: new Date(event.created * 1000), outcome: 'ignored' });
       if (!first) return null;

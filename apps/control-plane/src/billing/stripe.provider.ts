@@ -3,6 +3,18 @@ import Stripe from 'stripe';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { ErrorCode, fail } from '../common/errors';
 
+/** The SDK's options: bounded retries and timeout, and `apiBase` (a stand-in, a proxy) instead of api.stripe.com when given. */
+export function stripeOptions(apiBase: string | undefined): Stripe.StripeConfig {
+  const target = apiBase ? new URL(apiBase) : undefined;
+  return {
+    maxNetworkRetries: 2,
+    timeout: 10_000,
+    telemetry: false,
+    appInfo: { name: 'MedGenie control plane' },
+    ...(target ? { host: target.hostname, port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), protocol: target.protocol.replace(':', '') as 'http' | 'https' } : {}),
+  };
+}
+
 /**
  * The `stripe` SDK as this deployment has it: an API client when STRIPE_SECRET_KEY is set (pointed
  * at STRIPE_API_BASE when given), and the webhook verifier whenever STRIPE_WEBHOOK_SECRET is set,
@@ -15,14 +27,7 @@ export class StripeProvider {
 
   constructor(@Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig) {
     const { secretKey, apiBase } = config.billing;
-    const target = apiBase ? new URL(apiBase) : undefined;
-    const options: Stripe.StripeConfig = {
-      maxNetworkRetries: 2,
-      timeout: 10_000,
-      telemetry: false,
-      appInfo: { name: 'MedGenie control plane' },
-      ...(target ? { host: target.hostname, port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), protocol: target.protocol.replace(':', '') as 'http' | 'https' } : {}),
-    };
+    const options = stripeOptions(apiBase);
     this.client = secretKey ? new Stripe(secretKey, options) : null;
     // Webhook verification needs no key; the SDK wants one to construct, and this one is never sent.
     this.verifier = this.client ?? new Stripe('sk_test_webhook_verification_only', options);

@@ -16,6 +16,7 @@ import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { KeysModule } from './keys/keys.module';
+import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RegionalModule } from './regional/regional.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TenancyModule,
         DatabaseModule,
         KeysModule,
+        MailModule,
         RegionalModule,
         OrganizationsModule,
         IdentityModule,

@@ -50,6 +50,8 @@ export const ErrorCode = {
   MemberNotFound: 'MEMBER_NOT_FOUND',
   /** The change would leave the organization without an active org admin. */
   LastOrgAdmin: 'LAST_ORG_ADMIN',
+  /** A password reset token that is unknown, expired, already used or superseded by a newer one. */
+  ResetTokenInvalid: 'RESET_TOKEN_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -93,6 +95,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.MemberNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.LastOrgAdmin]: HttpStatus.CONFLICT,
+  [ErrorCode.ResetTokenInvalid]: HttpStatus.BAD_REQUEST,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

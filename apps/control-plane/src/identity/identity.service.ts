@@ -76,6 +76,11 @@ export class IdentityService {
     if (known) await this.refreshTokens.revokeFamily(known.familyId);
   }
 
+  /** Ends every session of the user (a password reset): each of their refresh tokens is revoked. */
+  async endAllSessions(userId: string): Promise<void> {
+    await this.refreshTokens.revokeAllOfUser(userId);
+  }
+
   /** A new password ends every session of the user. */
   async changePassword(dto: ChangePasswordDto): Promise<void> {
     const user = await this.checkPassword(dto.email, dto.currentPassword);

@@ -58,6 +58,11 @@ export class RefreshTokensRepository {
     await this.tokens.insert({ ...token, usedAt: null, revokedAt: null });
   }
 
+  /** Revokes every live token of the user (all of their sessions). */
+  async revokeAllOfUser(userId: string): Promise<void> {
+    await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
   /** Revokes every live token of the family (the session). */
   async revokeFamily(familyId: string): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });

@@ -1,11 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 
-/** Encrypts private keys at rest with AES-256-GCM under a key derived from the configured secret. */
+/**
+ * Encrypts private keys (and, with its own `purpose`, other secrets at rest such as queued mail)
+ * with AES-256-GCM under a key derived from the configured secret.
+ */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = scryptSync(secret, 'medgenie:signing-keys:v1', 32);
+  constructor(secret: string, purpose = 'medgenie:signing-keys:v1') {
+    this.key = scryptSync(secret, purpose, 32);
   }
 
   encrypt(plaintext: string): string {

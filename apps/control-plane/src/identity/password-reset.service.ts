@@ -55,9 +55,14 @@ export class PasswordResetService implements OnApplicationShutdown {
     this.inFlight.add(work);
   }
 
-  /** Requests still at work finish before the database goes away. */
-  async onApplicationShutdown(): Promise<void> {
+  /** Resolves once every request started so far is done (shutdown; tests). */
+  async settled(): Promise<void> {
     await Promise.all([...this.inFlight]);
+  }
+
+  /** Requests still at work finish before the database goes away. */
+  onApplicationShutdown(): Promise<void> {
+    return this.settled();
   }
 
   private async issue(email: string): Promise<void> {

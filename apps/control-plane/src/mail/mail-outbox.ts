@@ -83,6 +83,11 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
       });
   }
 
+  /** Resolves once no pass is running (every message queued so far has had its attempt; tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Sends every message due, batch by batch. */
   async drain(): Promise<void> {
     for (;;) {

@@ -14,6 +14,7 @@ import { UsersRepository } from '../identity/users.repository';
 import { MailOutbox } from '../mail/mail-outbox';
 import { signupAttemptMail, welcomeMail } from '../mail/mail-templates';
 import { ORGANIZATION_SLUG_KEY } from '../organizations/organization.entity';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { slugSkeleton } from '../organizations/slug-lookalikes';
 import { RegionsService } from '../regions/regions.service';
@@ -49,6 +50,7 @@ export class SignupService {
     private readonly clock: Clock,
     private readonly mail: MailOutbox,
     private readonly limiter: RateLimiter,
+    private readonly registry: OrganizationsRepository,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
@@ -58,7 +60,13 @@ export class SignupService {
     if (!region) throw fail(ErrorCode.UnknownRegion, `There is no region "${dto.regionId}"`);
     assertAcceptablePassword(dto.adminPassword, dto.adminEmail);
     await this.organizations.assertSlugAvailable(dto.slug);
-    const [passwordHash, owner] = await Promise.all([this.hasher.hash(dto.adminPassword), this.users.findByEmail(dto.adminEmail)]);
+    const [passwordHash, owner, slugHolder] = await Promise.all([
+      this.hasher.hash(dto.adminPassword),
+      this.users.findByEmail(dto.adminEmail),
+      this.registry.findBySlug(dto.slug),
+    ]);
+    // A taken slug is answered first, as before (the insert below still catches a concurrent one).
+    if (slugHolder) throw this.slugTaken(dto.slug);
     if (owner) return this.emailTaken(owner);
 
     const orgId = randomUUID();
@@ -104,7 +112,7 @@ export class SignupService {
         const winner = await this.users.findByEmail(dto.adminEmail);
         if (winner) return this.emailTaken(winner);
       }
-      throw onViolation(err, { [ORGANIZATION_SLUG_KEY]: () => fail(ErrorCode.SlugTaken, `The name "${dto.slug}" is taken`) });
+      throw onViolation(err, { [ORGANIZATION_SLUG_KEY]: () => this.slugTaken(dto.slug) });
     }
 
     // Announced at once: a gateway that cached this host as unknown drops that entry.
@@ -124,6 +132,10 @@ export class SignupService {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
     };
+  }
+
+  private slugTaken(slug: string) {
+    return fail(ErrorCode.SlugTaken, `The name "${slug}" is taken`);
   }
 
   /**

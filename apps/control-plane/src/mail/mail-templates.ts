@@ -18,7 +18,7 @@ function compose(kind: string, to: string, userId: string | null, subject: strin
     .join('\n');
   const html = `<!doctype html>\n<html><body style="font-family: sans-serif; line-height: 1.5">\n${body}\n<p style="color: #666">-- MedGenie</p>\n</body></html>\n`;
   // A name typed by a user can hold line breaks or control characters: never in a header.
-  return { kind, to, userId, subject: subject.replace(/[\u0000-\u001f\u007f]+/g, ' '), text, html };
+  return { kind, to, userId, subject: subject.replace(/\p{Cc}+/gu, ' '), text, html };
 }
 
 export function passwordResetMail(p: { to: string; userId: string; name: string; link: string; ttlMinutes: number }): OutgoingMail {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
@@ -32,7 +32,7 @@ export const PASSWORD_RESET_ACCEPTED = { message: 'If an account exists for this
  * session of the user.
  */
 @Injectable()
-export class PasswordResetService implements OnApplicationShutdown {
+export class PasswordResetService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PasswordResetService.name);
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -60,8 +60,8 @@ export class PasswordResetService implements OnApplicationShutdown {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Requests still at work finish before the database goes away. */
-  onApplicationShutdown(): Promise<void> {
+  /** Requests still at work finish before any module shuts down (the database, the mail queue). */
+  beforeApplicationShutdown(): Promise<void> {
     return this.settled();
   }
 

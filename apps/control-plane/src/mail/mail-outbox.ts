@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { KeyEncryption } from '../keys/key-encryption';
 import { MailOutboxRepository } from './mail-outbox.repository';
@@ -25,7 +25,7 @@ const MAX_BACKOFF_SECONDS = 3600;
  * content (links, temporary passwords) is ever logged.
  */
 @Injectable()
-export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailOutbox.name);
   private readonly sealing: KeyEncryption;
   private timer?: NodeJS.Timeout;
@@ -47,10 +47,11 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     this.kick(); // what an earlier run left
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any module shuts down (the database among them), the pass under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.idle();
   }
 
   /** Queues the message. Never throws: mail is never a reason to fail a request. */

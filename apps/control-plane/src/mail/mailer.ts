@@ -35,7 +35,8 @@ export class Mailer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.from = config.mail.from;
     if (config.mail.smtpUrl) {
       this.mode = 'smtp';
-      this.transport = createTransport(config.mail.smtpUrl);
+      // Short timeouts (nodemailer's are minutes): a relay that hangs delays the queue, and a shutdown, by seconds only.
+      this.transport = createTransport({ url: config.mail.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
     } else if (config.mail.outboxDir) {
       this.mode = 'outbox';
       this.outboxDir = config.mail.outboxDir;

@@ -14,17 +14,7 @@ import { UsersRepository } from './users.repository';
 @Global()
 @Module({
   controllers: [AuthController, PasswordResetController],
-  providers: [
-    IdentityService,
-    PasswordHasher,
-    PlatformAdminBootstrap,
-    UsersRepository,
-    RefreshTokensRepository,
-    PasswordResetService,
-    PasswordResetRepository,
-    AdminAuditService,
-    AdminAuditRepository,
-  ],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, PasswordResetService, PasswordResetRepository, AdminAuditService, AdminAuditRepository],
   exports: [IdentityService, PasswordHasher, UsersRepository],
 })
 export class IdentityModule {}

@@ -51,7 +51,8 @@ export class OrgRegistry {
         .then(() => (this.listening = true))
         .catch(() => undefined);
     });
-    subscriber.on('message', (_channel, message) => {
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== REGISTRY_CHANNEL) return; // the subscription carries other channels too
       try {
         const event = JSON.parse(message) as { organizationId?: string; slug?: string };
         void this.invalidate(event.organizationId, event.slug);

@@ -4,6 +4,8 @@ import { DomainError, errorCatalogue } from '@medgenie/http';
 /** Error codes of the control plane, one place to read them all. */
 export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
+  /** The token's session ended (logout, password change, deactivation, new role): sign in again. */
+  SessionEnded: 'SESSION_ENDED',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   AccountLocked: 'ACCOUNT_LOCKED',
   /** Too many logins, refreshes or signups from one address, or logins for one account: try again after Retry-After. */
@@ -61,6 +63,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.SessionEnded]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.AccountLocked]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,

@@ -59,6 +59,8 @@ const schema = z
     USAGE_COLLECT_INTERVAL_MINUTES: minutesUpToADay('off').default('60'),
     /** How many days of the SDKs' hourly flag evaluation counts are kept; older hours are pruned hourly. */
     FLAG_METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** How often ended sessions that could not be delivered yet (a region down) are retried; each is also sent the moment it ends. */
+    SESSION_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -126,6 +128,7 @@ const schema = z
     provisioningRetryMs: env.PROVISIONING_RETRY_MS,
     flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {}, metricsRetentionDays: env.FLAG_METRICS_RETENTION_DAYS },
     usage: { collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MINUTES * 60_000 },
+    sessions: { deliveryIntervalMs: env.SESSION_DELIVERY_INTERVAL_MS },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
     throttle: {
       loginPerAddress: { perSecond: env.LOGIN_RATE_PER_ADDRESS / 60, burst: env.LOGIN_BURST_PER_ADDRESS },

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
+import { EndedSessionsDelivery } from './ended-sessions.delivery';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { IdentityService } from './identity.service';
 import { PasswordHasher } from './password-hasher';
 import { PlatformAdminBootstrap } from './platform-admin.bootstrap';
@@ -9,7 +11,7 @@ import { UsersRepository } from './users.repository';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, EndedSessionsRepository, EndedSessionsDelivery],
   exports: [IdentityService, PasswordHasher, UsersRepository],
 })
 export class IdentityModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
-import { RefreshToken, User, UserRole } from './user.entity';
+import { DataSource, In, Not, Repository } from 'typeorm';
+import { EndedSessionsRepository } from './ended-sessions.repository';
+import { User, UserRole } from './user.entity';
 
 /** What a new identity is created with (the table's defaults fill the rest). */
 export type NewUser = Pick<
@@ -19,7 +20,10 @@ export interface LockoutPolicy {
 export class UsersRepository {
   private readonly users: Repository<User>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly endedSessions: EndedSessionsRepository,
+  ) {
     this.users = dataSource.getRepository(User);
   }
 
@@ -69,7 +73,7 @@ export class UsersRepository {
 
   /**
    * A member's role, clinics or status change; with `endSessions`, every refresh token of the user
-   * is revoked in the same transaction (a deactivation, a removal). With `keepAdminOf` (the org of
+   * is revoked (its sessions ended) in the same transaction (a deactivation, a removal). With `keepAdminOf` (the org of
    * an active admin who stops being one), the change is made only if another active admin remains,
    * counted with their rows locked; false when it was refused.
    */
@@ -85,16 +89,16 @@ export class UsersRepository {
         if (!admins.some((a) => a.id !== id)) return false;
       }
       if (Object.keys(patch).length > 0) await m.getRepository(User).update({ id }, patch);
-      if (endSessions) await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      if (endSessions) await this.endedSessions.endAllOfUser(id, m);
       return true;
     });
   }
 
-  /** A temporary password (to be changed at next login): the lockout is cleared and every refresh token revoked, in one transaction. */
+  /** A temporary password (to be changed at next login): the lockout is cleared and every session ended, in one transaction. */
   async setTemporaryPassword(id: string, passwordHash: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: true, passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null });
-      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      await this.endedSessions.endAllOfUser(id, m);
     });
   }
 
@@ -131,11 +135,11 @@ export class UsersRepository {
     await this.users.update({ id }, { failedLogins: 0, lockedUntil: null });
   }
 
-  /** Sets a new password (no longer a temporary one) and revokes every refresh token of the user, in one transaction. */
+  /** Sets a new password (no longer a temporary one) and ends every session of the user, in one transaction. */
   async setPassword(id: string, passwordHash: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() });
-      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      await this.endedSessions.endAllOfUser(id, m);
     });
   }
 }

@@ -109,6 +109,23 @@ describe('ended sessions in the control plane', () => {
     expect(pushed(org.organizationId)).toEqual([sidOf(org.accessToken)]);
   });
 
+  it('refuses to refresh a session that ended, even with a refresh token that escaped the revocation (rotated in meanwhile)', async () => {
+    const org = await signup();
+    const c = new Client({ connectionString: cpDb().adminUrl });
+    await c.connect();
+    try {
+      // What a refresh racing the end of its session leaves behind: the session recorded as ended, its newest token live.
+      const { rows } = await c.query<{ user_id: string }>('select user_id from refresh_tokens where family_id = $1 limit 1', [sidOf(org.accessToken)]);
+      await c.query(`insert into ended_sessions (session_id, user_id, expires_at, delivered_at) values ($1, $2, now() + interval '15 minutes', now())`, [
+        sidOf(org.accessToken),
+        rows[0].user_id,
+      ]);
+    } finally {
+      await c.end();
+    }
+    expect((await cp.client.post('/v1/auth/refresh', { refreshToken: org.refreshToken })).status).toBe(401);
+  });
+
   it("keeps retrying while the region is down, answers the logout meanwhile, and delivers once it is back", async () => {
     const org = await signup();
     const sid = sidOf(org.accessToken);

@@ -67,6 +67,8 @@ export class IdentityService {
     }
     const user = await this.users.findById(known.userId);
     if (!user || user.status === 'disabled') throw this.invalidRefresh();
+    // A token rotated in while its session was being ended escaped the revocation: its session has still ended.
+    if (await this.endedSessions.isEnded(known.familyId)) throw this.invalidRefresh();
     const next = await this.prepare(user, known.familyId);
     if (!(await this.refreshTokens.rotate(hash, next.row))) throw this.invalidRefresh();
     return next.pair;

@@ -122,7 +122,11 @@ export class IdentityService {
   private async checkPassword(email: string, password: string): Promise<User> {
     const user = await this.users.findByEmail(email);
     if (!user) {
+      // Counted and locked like an account, so neither the answer nor its timing says there is none.
+      const claim = await this.users.claimUnknownEmailCheck(sha256(email.toLowerCase()), this.config.lockout);
+      if (!claim.claimed) throw this.locked(claim.lockedUntil);
       await this.hasher.verifyNothing(password);
+      if (claim.lockedUntil && claim.lockedUntil.getTime() > Date.now()) throw this.locked(claim.lockedUntil);
       throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
     const claim = await this.users.claimPasswordCheck(user.id, this.config.lockout);

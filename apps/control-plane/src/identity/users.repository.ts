@@ -130,6 +130,31 @@ export class UsersRepository {
     return { claimed: false, lockedUntil: current?.lockedUntil ?? null };
   }
 
+  /**
+   * `claimPasswordCheck` for an email that has no account, by the same rule, keyed by the email's
+   * SHA-256: an unknown email locks after as many failures as a known one, so the lock tells
+   * nothing. Now and then forgets what has not been touched for a day.
+   */
+  async claimUnknownEmailCheck(emailHash: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
+    const rows = (await this.dataSource.query(
+      `insert into unknown_login_failures as f (email_hash, failed_logins, locked_until)
+       values ($1, 1, case when 1 >= $2::int then now() + make_interval(secs => least($3::float8, $4::float8)) end)
+       on conflict (email_hash) do update
+          set failed_logins = f.failed_logins + 1,
+              locked_until = case when f.failed_logins + 1 >= $2
+                                  then now() + make_interval(secs => least($3 * power(2, f.failed_logins + 1 - $2), $4))
+                                  else f.locked_until end,
+              updated_at = now()
+        where f.locked_until is null or f.locked_until <= now()
+       returning locked_until`,
+      [emailHash, policy.threshold, policy.baseSeconds, policy.maxSeconds],
+    )) as { locked_until: Date | null }[];
+    if (Math.random() < 0.01) await this.dataSource.query(`delete from unknown_login_failures where updated_at < now() - interval '1 day'`);
+    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
+    const [current] = (await this.dataSource.query(`select locked_until from unknown_login_failures where email_hash = $1`, [emailHash])) as { locked_until: Date | null }[];
+    return { claimed: false, lockedUntil: current?.locked_until ? new Date(current.locked_until) : null };
+  }
+
   /** A password proved right: the failures (its own claim included) and any lock are forgotten. */
   async clearFailedLogins(id: string): Promise<void> {
     await this.users.update({ id }, { failedLogins: 0, lockedUntil: null });

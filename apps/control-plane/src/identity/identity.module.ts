@@ -1,15 +1,22 @@
 import { Global, Module } from '@nestjs/common';
+import { AdminAuditRepository } from '../audit/admin-audit.repository';
+import { AdminAuditService } from '../audit/admin-audit.service';
 import { AuthController } from './auth.controller';
 import { IdentityService } from './identity.service';
+import { MfaEnrolmentGuard } from './mfa-enrolment.guard';
+import { MfaController } from './mfa.controller';
+import { MfaRepository } from './mfa.repository';
+import { MfaService } from './mfa.service';
 import { PasswordHasher } from './password-hasher';
 import { PlatformAdminBootstrap } from './platform-admin.bootstrap';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { Totp } from './totp';
 import { UsersRepository } from './users.repository';
 
 @Global()
 @Module({
-  controllers: [AuthController],
-  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository],
+  controllers: [AuthController, MfaController],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, MfaService, MfaRepository, MfaEnrolmentGuard, Totp, AdminAuditService, AdminAuditRepository],
   exports: [IdentityService, PasswordHasher, UsersRepository],
 })
 export class IdentityModule {}

@@ -132,6 +132,10 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect(Object.keys(plain.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
     expect((await cp.client.get('/v1/auth/mfa', { token: user.accessToken })).body).toEqual({ enabled: false, required: false, recoveryCodesLeft: 0 });
 
+    // Enrolment needs a caller: an access token (checked as on every route) or an enrolment token.
+    expect((await cp.client.post('/v1/auth/mfa/setup', {})).status).toBe(401);
+    expect((await cp.client.post('/v1/auth/mfa/setup', {}, { token: `${user.accessToken.slice(0, -4)}AAAA` })).status).toBe(401);
+    expect((await cp.client.post('/v1/auth/mfa/setup', { enrollmentToken: `mfe_${'x'.repeat(43)}` }, { token: user.accessToken })).status).toBe(401);
     const setup = await cp.client.post<{ secret: string; otpauthUri: string }>('/v1/auth/mfa/setup', {}, { token: user.accessToken });
     expect(setup.status).toBe(200);
     expect(setup.body.otpauthUri.startsWith(`otpauth://totp/MedGenie:${encodeURIComponent(user.email)}?`)).toBe(true);

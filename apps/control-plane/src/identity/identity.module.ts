@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AdminAuditRepository } from '../audit/admin-audit.repository';
 import { AdminAuditService } from '../audit/admin-audit.service';
+import { ControlPlaneAuthGuard } from '../common/auth.guard';
 import { AuthController } from './auth.controller';
 import { IdentityService } from './identity.service';
 import { MfaEnrolmentGuard } from './mfa-enrolment.guard';
@@ -16,7 +17,7 @@ import { UsersRepository } from './users.repository';
 @Global()
 @Module({
   controllers: [AuthController, MfaController],
-  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, MfaService, MfaRepository, MfaEnrolmentGuard, Totp, AdminAuditService, AdminAuditRepository],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, MfaService, MfaRepository, MfaEnrolmentGuard, ControlPlaneAuthGuard, Totp, AdminAuditService, AdminAuditRepository],
   exports: [IdentityService, PasswordHasher, UsersRepository],
 })
 export class IdentityModule {}

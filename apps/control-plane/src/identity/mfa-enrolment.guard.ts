@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import { ErrorCode, fail } from '../common/errors';
-import { KeysService } from '../keys/keys.service';
+import { ControlPlaneAuthGuard } from '../common/auth.guard';
+import { Principal } from '../common/principal';
 import { EnrollmentActor, MfaService } from './mfa.service';
 
 /** Who is enrolling: a signed-in user, or one holding the enrolment token login gave them. */
@@ -13,19 +13,25 @@ export interface MfaEnrolmentCaller {
 interface EnrolmentRequest {
   headers: Record<string, unknown>;
   body?: unknown;
+  principal?: Principal;
   mfaCaller?: MfaEnrolmentCaller;
 }
+
+/** A handler and a class with no metadata: what the control plane's guard sees as an ordinary authenticated route. */
+const AUTHENTICATED_ROUTE = () => undefined;
+class AuthenticatedRoutes {}
 
 /**
  * Authenticates MFA setup and activation (routes marked @Public, so the global guard leaves them to
  * this one): an enrolment token (`mfe_…`, as `enrollmentToken` in the body or as the bearer), which
- * opens these two routes and nothing else, or an access token of this control plane.
+ * opens these two routes and nothing else, or else an access token, checked by the control plane's
+ * own guard exactly as on any authenticated route (whatever it checks of a token, it checks here).
  */
 @Injectable()
 export class MfaEnrolmentGuard implements CanActivate {
   constructor(
     private readonly mfa: MfaService,
-    private readonly keys: KeysService,
+    private readonly auth: ControlPlaneAuthGuard,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -39,15 +45,10 @@ export class MfaEnrolmentGuard implements CanActivate {
       req.mfaCaller = { userId: enrollment.userId, enrollment };
       return true;
     }
-    if (!bearer) throw fail(ErrorCode.Unauthenticated, 'a bearer token (or an enrollmentToken) is required');
-    let sub: unknown;
-    try {
-      sub = (await this.keys.verify(bearer)).sub;
-    } catch {
-      throw fail(ErrorCode.Unauthenticated, 'invalid token');
-    }
-    if (typeof sub !== 'string') throw fail(ErrorCode.Unauthenticated, 'invalid token');
-    req.mfaCaller = { userId: sub };
+    // The same context, seen as a route without @Public: the global guard authenticates the bearer (or refuses it).
+    const asAuthenticatedRoute = Object.assign(Object.create(ctx) as ExecutionContext, { getHandler: () => AUTHENTICATED_ROUTE, getClass: () => AuthenticatedRoutes });
+    await this.auth.canActivate(asAuthenticatedRoute);
+    req.mfaCaller = { userId: req.principal!.userId };
     return true;
   }
 }

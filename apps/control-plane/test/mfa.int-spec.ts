@@ -417,6 +417,35 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect((await login(orgA.email, orgA.password)).body.accessToken).toBeDefined();
   });
 
+  it('lets an org admin reset a member’s lost MFA (own org only, never their own), which ends the member’s sessions', async () => {
+    const orgA = await signup();
+    const orgB = await signup();
+    const doctor = await addDoctor(orgA);
+    expect((await cp.client.put('/v1/organization/security', { mfaRequired: true }, { token: orgA.accessToken })).status).toBe(200);
+    const forced = await login(doctor.email, doctor.password);
+    const { secret } = await enrol({ enrollmentToken: forced.body.enrollmentToken });
+    const session = await loginMfa({ challengeToken: await challenge(doctor.email, doctor.password), code: nextCode(secret) });
+    expect(session.status).toBe(200);
+    const reset = (token: string, userId: string) => cp.client.delete<Failure>(`/v1/members/${userId}/mfa`, { token });
+
+    const fromB = await reset(orgB.accessToken, doctor.userId);
+    expect(fromB.status).toBe(404);
+    expect(fromB.body.code).toBe('MEMBER_NOT_FOUND');
+    expect((await reset(session.body.accessToken, doctor.userId)).status).toBe(403);
+    expect((await reset(orgA.accessToken, orgA.userId)).status).toBe(400);
+    expect((await reset(orgA.accessToken, 'not-a-uuid')).status).toBe(400);
+    // Nothing changed for the doctor yet.
+    expect((await cp.client.get('/v1/auth/mfa', { token: session.body.accessToken })).body).toMatchObject({ enabled: true });
+
+    expect((await reset(orgA.accessToken, doctor.userId)).status).toBe(204);
+    expect((await cp.client.post('/v1/auth/refresh', { refreshToken: session.body.refreshToken })).status).toBe(401);
+    expect((await login(doctor.email, doctor.password)).body.mfaEnrollmentRequired).toBe(true);
+    expect((await reset(orgA.accessToken, doctor.userId)).body.code).toBe('MFA_NOT_ENABLED');
+    expect(await query('select actor_user_id from admin_audit_events where action = $1 and target_id = $2', ['member.mfa_reset', doctor.userId])).toEqual([
+      { actor_user_id: orgA.userId },
+    ]);
+  });
+
   it('turns MFA off only with a proof, after which the password alone gives tokens again', async () => {
     const user = await signup();
     const { secret, recoveryCodes } = await enrol({ token: user.accessToken });

@@ -18,6 +18,6 @@ import { UsersRepository } from './users.repository';
 @Module({
   controllers: [AuthController, MfaController],
   providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, MfaService, MfaRepository, MfaEnrolmentGuard, ControlPlaneAuthGuard, Totp, AdminAuditService, AdminAuditRepository],
-  exports: [IdentityService, PasswordHasher, UsersRepository],
+  exports: [IdentityService, PasswordHasher, UsersRepository, MfaService],
 })
 export class IdentityModule {}

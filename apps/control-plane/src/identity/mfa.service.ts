@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@medgenie/http';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { ErrorCode, fail } from '../common/errors';
+import { Principal } from '../common/principal';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { KeyEncryption } from '../keys/key-encryption';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
@@ -161,6 +162,24 @@ export class MfaService {
     });
     await this.mfa.disable(user.id);
     await this.audit.record(user.id, 'mfa.disable', 'user', user.id);
+  }
+
+  /**
+   * An org admin turns a member's MFA off (a lost phone and lost recovery codes): the secret and the
+   * codes go, and the member's sessions end; where the org requires MFA, the member enrols again at
+   * the next login. Only a member of the admin's own org (anyone else: MEMBER_NOT_FOUND), and never
+   * the admin's own MFA (that needs a proof: DELETE /v1/auth/mfa).
+   */
+  async resetForMember(caller: Principal, userId: string): Promise<void> {
+    const member = await this.users.findById(userId);
+    if (!member || member.organizationId === null || member.organizationId !== caller.orgId) {
+      throw fail(ErrorCode.MemberNotFound, 'No member with this id in your organization');
+    }
+    if (member.id === caller.userId) throw fail(ErrorCode.ValidationFailed, 'Your own MFA is turned off with a proof: DELETE /v1/auth/mfa');
+    if (!member.mfaEnabledAt && !member.mfaPendingSecretEncrypted) throw fail(ErrorCode.MfaNotEnabled, 'MFA is not on for this member');
+    await this.mfa.disable(member.id);
+    await this.users.updateMember(member.id, {}, true);
+    await this.audit.record(caller.userId, 'member.mfa_reset', 'user', member.id);
   }
 
   /** Whether MFA is required of the user: a platform admin (unless configured off), or a member of an org that requires it. */

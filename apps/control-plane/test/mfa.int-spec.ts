@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { Client } from 'pg';
 import { Clock } from '../src/common/clock';
@@ -27,6 +28,7 @@ interface Account {
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STEP = 30;
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 
 /**
  * Issue 14's MFA, tried from the attacker's side: a stolen password alone gets no tokens, codes
@@ -274,6 +276,16 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect((await loginMfa({ challengeToken: fresh })).status).toBe(400);
     expect((await loginMfa({ challengeToken: fresh, code: codeOf(secret), recoveryCode: 'AAAA-BBBB-CCCC-DDDD' })).status).toBe(400);
     expect((await loginMfa({ challengeToken: fresh, code: codeOf(secret) })).status).toBe(200);
+
+    // Five minutes, stored hashed: once expired, the right code gets nothing.
+    const late = await challenge(user.email, user.password);
+    const [stored] = await query<{ expires_at: Date; created_at: Date }>('select expires_at, created_at from mfa_challenges where token_hash = $1', [sha256(late)]);
+    expect(stored.expires_at.getTime() - stored.created_at.getTime()).toBeGreaterThan(290_000);
+    expect(stored.expires_at.getTime() - stored.created_at.getTime()).toBeLessThanOrEqual(301_000);
+    expect(await query('select 1 from mfa_challenges where token_hash = $1', [late])).toHaveLength(0);
+    await query(`update mfa_challenges set expires_at = now() - interval '1 second' where token_hash = $1`, [sha256(late)]);
+    epoch += STEP;
+    expect((await loginMfa({ challengeToken: late, code: codeOf(secret) })).body.code).toBe('MFA_CHALLENGE_INVALID');
   });
 
   it('spends a recovery code once: of parallel uses one wins, and it never works again', async () => {

@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { KeysModule } from './keys/keys.module';
 import { MembersModule } from './members/members.module';
+import { OrganizationSecurityModule } from './organizations/organization-security.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RegionalModule } from './regional/regional.module';
 import { RegionsModule } from './regions/regions.module';
@@ -43,6 +44,7 @@ export class AppModule {
         SignupModule,
         RegionsModule,
         MembersModule,
+        OrganizationSecurityModule,
         AdminModule,
         FlagsModule,
         UsageModule,

@@ -52,6 +52,16 @@ export const ErrorCode = {
   MemberNotFound: 'MEMBER_NOT_FOUND',
   /** The change would leave the organization without an active org admin. */
   LastOrgAdmin: 'LAST_ORG_ADMIN',
+  /** A wrong, replayed or spent second factor (TOTP code, recovery code or password). */
+  MfaCodeInvalid: 'MFA_CODE_INVALID',
+  /** The MFA challenge (or enrolment) token is unknown, expired, used, or out of attempts: sign in again. */
+  MfaChallengeInvalid: 'MFA_CHALLENGE_INVALID',
+  MfaAlreadyEnabled: 'MFA_ALREADY_ENABLED',
+  MfaNotEnabled: 'MFA_NOT_ENABLED',
+  /** Activation without a pending secret (call setup first). */
+  MfaNotPending: 'MFA_NOT_PENDING',
+  /** MFA cannot be turned off: it is required for this user (platform admin, or the org requires it). */
+  MfaRequired: 'MFA_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -96,6 +106,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.MemberNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.LastOrgAdmin]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaCodeInvalid]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaChallengeInvalid]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaAlreadyEnabled]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaNotEnabled]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaNotPending]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaRequired]: HttpStatus.CONFLICT,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

@@ -69,3 +69,14 @@ describe('billing (Stripe)', () => {
     expect(refusal({ BILLING_GRACE_DAYS: '61' })).toContain('BILLING_GRACE_DAYS');
   });
 });
+
+describe('PLATFORM_ADMIN_MFA_REQUIRED', () => {
+  it('is on unless turned off', () => {
+    expect(load({}).mfa.platformAdminRequired).toBe(true);
+    expect(load({ PLATFORM_ADMIN_MFA_REQUIRED: 'false' }).mfa.platformAdminRequired).toBe(false);
+  });
+
+  it.each(['', 'no', '0', 'TRUE'])('refuses %j', (raw) => {
+    expect(refusal({ PLATFORM_ADMIN_MFA_REQUIRED: raw })).toContain('PLATFORM_ADMIN_MFA_REQUIRED');
+  });
+});

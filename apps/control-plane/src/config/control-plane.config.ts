@@ -80,6 +80,11 @@ const schema = z
     PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
     /** Secret: the first platform admin's password, used only when that user does not exist yet. */
     PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
+    /**
+     * Platform admins must sign in with a second factor (TOTP): one who has not enrolled gets only an
+     * enrolment token at login. On by default; the local platform (`npm start`) turns it off.
+     */
+    PLATFORM_ADMIN_MFA_REQUIRED: z.enum(['true', 'false']).default('true'),
     /** argon2id cost; the defaults are OWASP's (19 MiB, 2 passes, 1 lane). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
@@ -137,6 +142,7 @@ const schema = z
     },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
+    mfa: { platformAdminRequired: env.PLATFORM_ADMIN_MFA_REQUIRED === 'true' },
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,

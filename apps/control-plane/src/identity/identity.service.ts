@@ -6,6 +6,8 @@ import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plan
 import { KeysService } from '../keys/keys.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { ChangePasswordDto, LoginDto, TokenPair } from './dto/auth.dto';
+import { MfaChallengeAnswer, MfaEnrollmentAnswer } from './dto/mfa.dto';
+import { MfaService } from './mfa.service';
 import { EndedSessionsDelivery } from './ended-sessions.delivery';
 import { EndedSessionsRepository } from './ended-sessions.repository';
 import { PasswordHasher } from './password-hasher';
@@ -35,13 +37,21 @@ export class IdentityService {
     private readonly endedSessions: EndedSessionsRepository,
     private readonly delivery: EndedSessionsDelivery,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
+    private readonly mfa: MfaService,
   ) {}
 
-  async login(dto: LoginDto): Promise<TokenPair> {
+  /**
+   * Tokens for a right password, unless a second factor is due (mfa.service.ts): a user with MFA
+   * gets a challenge instead (POST /v1/auth/login/mfa), one who must have MFA and has not enrolled an
+   * enrolment token. A temporary password is changed first.
+   */
+  async login(dto: LoginDto): Promise<TokenPair | MfaChallengeAnswer | MfaEnrollmentAnswer> {
     const user = await this.checkPassword(dto.email, dto.password);
     if (user.mustChangePassword) {
       throw fail(ErrorCode.PasswordChangeRequired, 'Change the temporary password first (POST /v1/auth/password)');
     }
+    const secondStep = await this.mfa.loginStep(user);
+    if (secondStep) return secondStep;
     return this.issue(user, randomUUID());
   }
 

@@ -1,11 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 
-/** Encrypts private keys at rest with AES-256-GCM under a key derived from the configured secret. */
+/**
+ * Encrypts secrets at rest (signing keys' private halves, users' TOTP secrets) with AES-256-GCM
+ * under a key derived from the configured secret, one key per purpose.
+ */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = scryptSync(secret, 'medgenie:signing-keys:v1', 32);
+  constructor(secret: string, purpose: 'signing-keys' | 'mfa' = 'signing-keys') {
+    this.key = scryptSync(secret, `medgenie:${purpose}:v1`, 32);
   }
 
   encrypt(plaintext: string): string {

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       GATEWAY_SERVICE_TOKEN: randomBytes(24).toString('hex'),
       PLATFORM_ADMIN_EMAIL: email,
       PLATFORM_ADMIN_PASSWORD: password,
+      // The bench measures password logins: no second factor.
+      PLATFORM_ADMIN_MFA_REQUIRED: 'false',
       LOG_LEVEL: 'silent',
     }),
   );

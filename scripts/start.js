@@ -500,6 +500,9 @@ async function main() {
     GATEWAY_SERVICE_TOKEN: secrets.gatewayServiceToken,
     PLATFORM_ADMIN_EMAIL,
     PLATFORM_ADMIN_PASSWORD: secrets.platformAdminPassword,
+    // state.json's platform admin signs in with email and password (DESIGN §9): locally, no second
+    // factor is required of platform admins; production keeps PLATFORM_ADMIN_MFA_REQUIRED on (the default).
+    PLATFORM_ADMIN_MFA_REQUIRED: process.env.PLATFORM_ADMIN_MFA_REQUIRED ?? 'false',
     STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
     // Mail (reset links, temporary passwords) lands in .medgenie/outbox as .eml files, unless SMTP_URL names a relay.
     CONSOLE_URL: issuer,

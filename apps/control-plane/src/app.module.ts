@@ -18,6 +18,7 @@ import { IdentityModule } from './identity/identity.module';
 import { KeysModule } from './keys/keys.module';
 import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
+import { OrganizationSecurityModule } from './organizations/organization-security.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RegionalModule } from './regional/regional.module';
 import { RegionsModule } from './regions/regions.module';
@@ -45,6 +46,7 @@ export class AppModule {
         SignupModule,
         RegionsModule,
         MembersModule,
+        OrganizationSecurityModule,
         AdminModule,
         FlagsModule,
         UsageModule,

@@ -55,6 +55,44 @@ describe('identity', () => {
     expect(unknown.body.message).toBe(wrong.body.message);
   });
 
+  it('answers an unknown email as it answers a known one through a whole guessing run: the same statuses, codes and messages, the lock included', async () => {
+    const { email } = await newAccount();
+    const unknownEmail = `nobody-${email}`;
+    const run = async (address: string) => {
+      const answers: string[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        const res = await cp.client.post<{ code: string; message: string }>('/v1/auth/login', { email: address, password: `wrong password ${i}` });
+        answers.push(`${res.status} ${res.body.code} ${res.body.message.replace(/\d+ s/, 'N s')}`);
+      }
+      return answers;
+    };
+    const [known, unknown] = await Promise.all([run(email), run(unknownEmail)]);
+    expect(known.slice(4)).toEqual(Array(3).fill('429 ACCOUNT_LOCKED Too many failed attempts; try again in N s'));
+    expect(unknown).toEqual(known);
+  });
+
+  it('spends about the same time on an unknown email as on a wrong password for a known one', async () => {
+    const { email } = await newAccount();
+    const time = async (address: string) => {
+      const started = process.hrtime.bigint();
+      const res = await cp.client.post('/v1/auth/login', { email: address, password: 'not the password at all' });
+      expect(res.status).toBe(401);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    // Interleaved, four of each (under the lock threshold), each address fresh per pair.
+    for (let i = 0; i < 4; i += 1) {
+      known.push(await time(email));
+      unknown.push(await time(`nobody-${i}-${email}`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ratio = median(unknown) / median(known);
+    // Both verify an argon2 hash; a path that skipped it would be several times faster.
+    expect(ratio).toBeGreaterThan(0.33);
+    expect(ratio).toBeLessThan(3);
+  });
+
   it('locks an account after repeated failures, with growing backoff, and refuses even the right password meanwhile', async () => {
     const { email } = await newAccount();
     for (let i = 0; i < 4; i += 1) {

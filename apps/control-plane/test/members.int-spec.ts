@@ -10,6 +10,7 @@ interface Org {
   userId: string;
   accessToken: string;
   email: string;
+  password: string;
 }
 interface Member {
   userId: string;
@@ -28,9 +29,9 @@ describe('member management by org admins', () => {
 
   async function signup(): Promise<Org> {
     const body = signupBody();
-    const res = await cp.client.post<Omit<Org, 'email'>>('/v1/signup', body);
+    const res = await cp.client.post<Omit<Org, 'email' | 'password'>>('/v1/signup', body);
     expect(res.status).toBe(201);
-    return { ...res.body, email: body.adminEmail };
+    return { ...res.body, email: body.adminEmail, password: body.adminPassword };
   }
 
   /** Adds a member and gives them their own password, so they can log in. */
@@ -123,11 +124,15 @@ describe('member management by org admins', () => {
     // With a second admin, the first may step down; then the second is the last.
     const second = await addMember(org, 'org_admin');
     expect((await patch(org, org.userId, { role: 'staff' })).status).toBe(200);
+    // A new role ends the member's sessions: the token that named them org admin is refused at once.
+    const stale = await cp.client.get<{ code: string }>('/v1/members', { token: org.accessToken });
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('SESSION_ENDED');
     const secondToken = (await login(second.email, second.password)).body.accessToken;
     const self = await cp.client.patch<{ code: string }>(`/v1/members/${second.userId}`, { active: false }, { token: secondToken });
     expect(self.status).toBe(409);
     // A deactivated admin does not count as one.
-    const third = await addMember(org, 'org_admin');
+    const third = await addMember({ ...org, accessToken: secondToken }, 'org_admin');
     expect((await cp.client.patch(`/v1/members/${third.userId}`, { active: false }, { token: secondToken })).status).toBe(200);
     expect((await cp.client.delete(`/v1/members/${second.userId}`, { token: secondToken })).status).toBe(409);
   });
@@ -135,14 +140,16 @@ describe('member management by org admins', () => {
   it('lets only one of two admins demoting each other at the same moment through', async () => {
     const org = await signup();
     const second = await addMember(org, 'org_admin');
-    const secondToken = (await login(second.email, second.password)).body.accessToken;
     for (let round = 0; round < 3; round += 1) {
+      // A role change ends the member's sessions, so each round signs both admins in afresh.
+      const firstToken = (await login(org.email, org.password)).body.accessToken;
+      const secondToken = (await login(second.email, second.password)).body.accessToken;
       const [a, b] = await Promise.all([
-        cp.client.patch<{ code: string }>(`/v1/members/${second.userId}`, { role: 'staff' }, { token: org.accessToken }),
+        cp.client.patch<{ code: string }>(`/v1/members/${second.userId}`, { role: 'staff' }, { token: firstToken }),
         cp.client.patch<{ code: string }>(`/v1/members/${org.userId}`, { role: 'staff' }, { token: secondToken }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
-      const admins = (await cp.client.get<{ userId: string; role: string; status: string }[]>('/v1/members', { token: a.status === 409 ? org.accessToken : secondToken })).body.filter(
+      const admins = (await cp.client.get<{ userId: string; role: string; status: string }[]>('/v1/members', { token: a.status === 409 ? secondToken : firstToken })).body.filter(
         (m) => m.role === 'org_admin' && m.status === 'active',
       );
       expect(admins).toHaveLength(1);
@@ -153,7 +160,7 @@ describe('member management by org admins', () => {
       if (put) expect(put.body).toMatchObject({ role: 'org_admin', isActive: true });
       // Promote the other back for the next round.
       const demoted = survivor === org.userId ? second.userId : org.userId;
-      const token = survivor === org.userId ? org.accessToken : secondToken;
+      const token = survivor === org.userId ? firstToken : secondToken;
       expect((await cp.client.patch(`/v1/members/${demoted}`, { role: 'org_admin' }, { token })).status).toBe(200);
     }
   });

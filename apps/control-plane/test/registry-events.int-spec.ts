@@ -6,7 +6,7 @@ describe('registry change events on Redis', () => {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   let cp: TestControlPlane;
   let subscriber: Redis;
-  const events: Record<string, string>[] = [];
+  const events: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     subscriber = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -36,6 +36,25 @@ describe('registry change events on Redis', () => {
     await cp.client.post(`/v1/admin/organizations/${orgId}/suspend`, {}, { token: admin.body.accessToken });
     expect(await waitFor(() => events.some((e) => e.organizationId === orgId && e.status === 'suspended'))).toBe(true);
     expect(events.find((e) => e.organizationId === orgId)).toMatchObject({ type: 'organization.changed', regionId: 'ca' });
+  });
+
+  it('names the custom domains a change starts or stops serving, so gateways forget "unknown host" for them', async () => {
+    const res = await cp.client.post<{ organizationId: string }>('/v1/signup', signupBody({ regionId: 'in' }));
+    const orgId = res.body.organizationId;
+    const admin = await cp.client.post<{ accessToken: string }>('/v1/auth/login', cp.platformAdmin);
+    const token = admin.body.accessToken;
+    const first = `first-${Date.now().toString(36)}.example.org`;
+    const second = `second-${Date.now().toString(36)}.example.org`;
+    const withDomains = () => events.filter((e) => e.organizationId === orgId && Array.isArray(e.domains)).map((e) => [...(e.domains as string[])].sort());
+
+    expect((await cp.client.patch(`/v1/admin/organizations/${orgId}/domains`, { domains: [first] }, { token })).status).toBe(200);
+    expect(await waitFor(() => withDomains().length === 1)).toBe(true);
+    expect((await cp.client.post(`/v1/admin/organizations/${orgId}/domains/${first}/verify`, { force: true }, { token })).status).toBe(200);
+    expect(await waitFor(() => withDomains().length === 2)).toBe(true);
+    // Replaced: the event names the domain that stops serving and the one that starts.
+    expect((await cp.client.patch(`/v1/admin/organizations/${orgId}/domains`, { domains: [second] }, { token })).status).toBe(200);
+    expect(await waitFor(() => withDomains().length === 3)).toBe(true);
+    expect(withDomains()).toEqual([[first], [first], [first, second].sort()]);
   });
 
   it('keeps working when Redis is down: changes still apply, publishing is skipped', async () => {

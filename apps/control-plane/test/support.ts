@@ -51,6 +51,8 @@ export async function startTestControlPlane(env: Record<string, string> = {}): P
     PROVISIONING_RETRY_MS: '600000', // tests drive the worker with tick()
     PLATFORM_ADMIN_EMAIL: platformAdmin.email,
     PLATFORM_ADMIN_PASSWORD: platformAdmin.password,
+    // Tests sign the platform admin in with its password; mfa.int-spec.ts turns the requirement on.
+    PLATFORM_ADMIN_MFA_REQUIRED: 'false',
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     LOCKOUT_BASE_SECONDS: '2',

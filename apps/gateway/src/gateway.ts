@@ -11,11 +11,12 @@ import type { FlagContext } from '@medgenie/flags';
 import { GatewayFlags } from './flags';
 import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
+import { EndedSessions } from './ended-sessions';
 import { normalizeHost, RegionDirectory } from './regions';
 import { OrgEntry, OrgRegistry, RegistryUnavailableError } from './registry';
 import { RateLimiter } from './rate-limit';
 import { KeyedSlots, Release } from '@medgenie/limits';
-import { TokenVerifier } from './tokens';
+import { TokenCheck, TokenVerifier } from './tokens';
 import { isTimeout, isUpstreamFault, neverSent, Upstreams } from './upstreams';
 
 export interface Gateway {
@@ -101,7 +102,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const regions = new RegionDirectory(config);
   const registry = new OrgRegistry(config, regions, redis);
   if (subscriber) registry.subscribe(subscriber);
-  const tokens = new TokenVerifier(config);
+  const endedSessions = new EndedSessions();
+  if (subscriber && redis) endedSessions.subscribe(subscriber, redis);
+  const tokens = new TokenVerifier(config, endedSessions);
   const limiter = new RateLimiter(config.rateLimit.rps, config.rateLimit.burst, redis);
   const anonymousLimiter = new RateLimiter(config.anonRateLimit.rps, config.anonRateLimit.burst, redis, 'mg:rl:anon:');
   const orgSlots = new KeyedSlots(config.concurrency.perOrg, config.concurrency.queueTimeoutMs, config.concurrency.perOrg * 4);
@@ -262,7 +265,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
     if (kind.kind === 'api') {
       if (!claims?.org || !claims.region) {
-        if (await anonymousAllowed('api')) sendError(res, id, ErrorCode.Unauthenticated, 'api hosts need a bearer token of an organization');
+        if (await anonymousAllowed('api')) sendError(res, id, ErrorCode.Unauthenticated, tokenRefusal(checked, 'api hosts need a bearer token of an organization'));
         return;
       }
       const decision = await limiter.take(claims.org);
@@ -289,7 +292,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       return sendError(res, id, ErrorCode.OrganizationProvisioning, 'This organization is being set up', { headers: { 'retry-after': '2' } });
     }
     if (checked && !checked.ok) {
-      if (await anonymousAllowed(org.organizationId)) sendError(res, id, ErrorCode.Unauthenticated, 'invalid token');
+      if (await anonymousAllowed(org.organizationId)) sendError(res, id, ErrorCode.Unauthenticated, tokenRefusal(checked, 'invalid token'));
       return;
     }
     if (claims && (claims.org !== org.organizationId || claims.region !== org.regionId)) {
@@ -368,4 +371,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       subscriber?.disconnect();
     },
   };
+}
+
+/** Why a bearer token was refused: an ended session says so (the client signs in again rather than retrying). */
+function tokenRefusal(checked: TokenCheck | undefined, otherwise: string): string {
+  return checked && !checked.ok && checked.ended ? 'This session has ended (signed out, password changed or access changed); sign in again' : otherwise;
 }

@@ -51,18 +51,20 @@ export class OrgRegistry {
         .then(() => (this.listening = true))
         .catch(() => undefined);
     });
-    subscriber.on('message', (_channel, message) => {
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== REGISTRY_CHANNEL) return; // the subscription carries other channels too
       try {
-        const event = JSON.parse(message) as { organizationId?: string; slug?: string };
-        void this.invalidate(event.organizationId, event.slug);
+        const event = JSON.parse(message) as { organizationId?: string; slug?: string; domains?: unknown };
+        const domains = Array.isArray(event.domains) ? event.domains.filter((d): d is string => typeof d === 'string') : [];
+        void this.invalidate(event.organizationId, event.slug, domains);
       } catch {
         // not ours
       }
     });
   }
 
-  async invalidate(organizationId?: string, slug?: string): Promise<void> {
-    const hosts = new Set<string>(slug ? this.regions.hostsForSlug(slug) : []);
+  async invalidate(organizationId?: string, slug?: string, domains: readonly string[] = []): Promise<void> {
+    const hosts = new Set<string>([...(slug ? this.regions.hostsForSlug(slug) : []), ...domains.map((d) => d.toLowerCase())]);
     for (const [host, cached] of this.local) {
       if (cached.value?.organizationId === organizationId || hosts.has(host)) hosts.add(host);
     }

@@ -1,14 +1,17 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { GatewayConfig } from './config';
+import type { EndedSessions } from './ended-sessions';
 
 export interface TokenClaims {
   org?: string;
   region?: string;
   sub?: string;
   role?: string;
+  sid?: string;
 }
 
-export type TokenCheck = { ok: true; claims: TokenClaims; verified: boolean } | { ok: false };
+/** `ended`: a valid token of a session the control plane ended (logout, password change, deactivation). */
+export type TokenCheck = { ok: true; claims: TokenClaims; verified: boolean } | { ok: false; ended?: boolean };
 
 /**
  * Verifies bearer tokens against the control plane's JWKS (keys cached without expiry: a new kid
@@ -25,7 +28,10 @@ export class TokenVerifier {
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
   private static readonly MAX_CACHED = 10_000;
 
-  constructor(private readonly config: GatewayConfig) {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly endedSessions?: EndedSessions,
+  ) {
     this.jwks = createRemoteJWKSet(new URL(`${config.controlPlane.url}/.well-known/jwks.json`), {
       timeoutDuration: config.controlPlane.timeoutMs,
       cooldownDuration: 10_000,
@@ -34,6 +40,12 @@ export class TokenVerifier {
   }
 
   async check(token: string): Promise<TokenCheck> {
+    const checked = await this.verify(token);
+    if (checked.ok && typeof checked.claims.sid === 'string' && this.endedSessions?.has(checked.claims.sid)) return { ok: false, ended: true };
+    return checked;
+  }
+
+  private async verify(token: string): Promise<TokenCheck> {
     const cached = this.verified.get(token);
     if (cached) {
       if (cached.expiresAt > Date.now()) return { ok: true, claims: cached.claims, verified: true };

@@ -102,6 +102,16 @@ describe('gateway faults', () => {
       newcomer.slug = slug;
       await publisher.publish(REGISTRY_CHANNEL, JSON.stringify({ type: 'organization.changed', organizationId: newcomer.organizationId, slug }));
       expect(await waitFor(async () => (await gw.get(`${slug}.ca.localhost`, '/v1/x')).status === 200)).toBe(true);
+
+      // A custom domain asked for before it was verified is remembered as nobody's; the event of its
+      // verification names it, and the gateway forgets that at once (not after the negative TTL).
+      const domain = `clinic-${Date.now().toString(36)}.example.org`;
+      expect((await gw.get(domain, '/v1/x')).status).toBe(404);
+      expect((await gw.get(domain, '/v1/x')).status).toBe(404);
+      gw.cp.customDomains.set(domain, newcomer.organizationId);
+      expect((await gw.get(domain, '/v1/x')).status).toBe(404); // still the cached answer
+      await publisher.publish(REGISTRY_CHANNEL, JSON.stringify({ type: 'organization.changed', organizationId: newcomer.organizationId, slug, domains: [domain] }));
+      expect(await waitFor(async () => (await gw.get(domain, '/v1/x')).status === 200)).toBe(true);
     } finally {
       publisher.disconnect();
       await gw.close();

@@ -85,6 +85,8 @@ export interface StubOrg {
 export class StubControlPlane {
   port = 0;
   orgs = new Map<string, StubOrg>();
+  /** Verified custom domains: domain -> organization id. */
+  customDomains = new Map<string, string>();
   lookups = 0;
   down = false;
   /** The flag definitions served at /api/client/features, to the client token `flagToken` only. */
@@ -132,6 +134,8 @@ export class StubControlPlane {
       if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
       this.lookups += 1;
       const host = url.searchParams.get('host') ?? '';
+      const custom = this.orgs.get(this.customDomains.get(host) ?? '');
+      if (custom) return json(200, { ...custom, name: custom.slug, hostRegionId: null });
       const [label, ...rest] = host.split('.');
       const domain = rest.join('.');
       const hostRegion = { 'us.localhost': 'us', 'in.localhost': 'in', 'ca.localhost': 'ca', 'medgenie.com': 'us', 'medgenie.in': 'in', 'medgenie.ca': 'ca' }[domain];

@@ -77,7 +77,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
       return org;
     },
     tokenFor: (org, overrides = {}) =>
-      issuer.mint({ sub: randomUUID(), org: org.organizationId, region: org.regionId, role: 'org_admin', ...overrides }),
+      issuer.mint({ sub: randomUUID(), org: org.organizationId, region: org.regionId, role: 'org_admin', sid: randomUUID(), ...overrides }),
     get: async (host, path, options = {}) => {
       const res = await request(`${url}${path}`, {
         headers: { host, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.headers ?? {}) },

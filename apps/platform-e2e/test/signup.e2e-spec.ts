@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { call, databases, Platform, startPlatform } from './platform';
+import { request } from 'undici';
+import { call, databases, Platform, startGateway, startPlatform } from './platform';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -147,5 +148,57 @@ describe('signup across the control plane and two real regions', () => {
 
     await call(cp(), 'POST', `/v1/admin/organizations/${res.body.organizationId}/reactivate`, { token: admin.body.accessToken });
     expect((await call(region, 'GET', '/v1/patients', { token })).status).toBe(200);
+  });
+
+  it('ends a session in the region, at the gateway and in the control plane within 5 s: logout, then a password change', async () => {
+    const body = signupBody('in');
+    const first = await call<Signup>(cp(), 'POST', '/v1/signup', { body });
+    expect(first.status).toBe(201);
+    const second = await call<Signup>(cp(), 'POST', '/v1/auth/login', { body: { email: body.adminEmail, password: PASSWORD } });
+    expect(second.status).toBe(200);
+    const gateway = await startGateway(platform);
+    try {
+      const host = `${body.slug}.in.localhost`;
+      // undici's request, not fetch: fetch drops a Host header.
+      const viaGateway = async (token: string) => {
+        const res = await request(`${gateway.url}/v1/patients`, { headers: { host, authorization: `Bearer ${token}` } });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      const everywhere = async (token: string) => [
+        (await call(platform.regions.in.url, 'GET', '/v1/patients', { token })).status,
+        await viaGateway(token),
+        (await call(cp(), 'GET', '/v1/members', { token })).status,
+      ];
+      /** How long until every layer refuses the token (401), polled; fails past 5 s. */
+      const refusedWithin = async (token: string): Promise<number> => {
+        const started = Date.now();
+        for (;;) {
+          const statuses = await everywhere(token);
+          if (statuses.every((s) => s === 401)) return Date.now() - started;
+          if (Date.now() - started > 5_000) throw new Error(`still accepted after 5 s: ${statuses.join(', ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      };
+      expect(await everywhere(first.body.accessToken)).toEqual([200, 200, 200]);
+      expect(await everywhere(second.body.accessToken)).toEqual([200, 200, 200]);
+
+      expect((await call(cp(), 'POST', '/v1/auth/logout', { body: { refreshToken: first.body.refreshToken } })).status).toBe(204);
+      expect(await refusedWithin(first.body.accessToken)).toBeLessThan(5_000);
+      const ended = await call<{ message: string }>(platform.regions.in.url, 'GET', '/v1/patients', { token: first.body.accessToken });
+      expect(ended.body.message).toMatch(/session has ended/);
+      expect((await call(cp(), 'POST', '/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(401);
+      // The other session of the same user goes on.
+      expect(await everywhere(second.body.accessToken)).toEqual([200, 200, 200]);
+
+      const newPassword = 'a brand new passphrase 7';
+      expect((await call(cp(), 'POST', '/v1/auth/password', { body: { email: body.adminEmail, currentPassword: PASSWORD, newPassword } })).status).toBe(204);
+      expect(await refusedWithin(second.body.accessToken)).toBeLessThan(5_000);
+      const again = await call<{ accessToken: string }>(cp(), 'POST', '/v1/auth/login', { body: { email: body.adminEmail, password: newPassword } });
+      expect(again.status).toBe(200);
+      expect(await everywhere(again.body.accessToken)).toEqual([200, 200, 200]);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -26,6 +26,7 @@ import { PatientsModule } from './patients/patients.module';
 import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 import { RedisModule } from './redis/redis.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { ShortKeysModule } from './short-keys/short-keys.module';
 import { UsageModule } from './usage/usage.module';
 
@@ -62,6 +63,7 @@ export class AppModule {
         DentalModule,
         CaseStudiesModule,
         ProvisioningModule,
+        SessionsModule,
         UsageModule,
       ],
       providers: [

@@ -31,7 +31,7 @@ describe('request transactions', () => {
     const context = region.app.get(RequestContext);
     return cls.run(() => {
       context.setRequestId(randomUUID());
-      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin' });
+      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin', sessionId: randomUUID() });
       return transactions.run(work);
     });
   }

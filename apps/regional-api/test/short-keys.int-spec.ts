@@ -45,7 +45,7 @@ describe('short keys', () => {
     const context = app.get(RequestContext);
     return app.get(ClsService).run(() => {
       context.setRequestId(randomUUID());
-      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId: org.admin.userId, tokenRole: 'org_admin' });
+      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId: org.admin.userId, tokenRole: 'org_admin', sessionId: randomUUID() });
       context.setMembership({ id: org.admin.membershipId, role: 'org_admin', clinics: '*' });
       return app.get(OrgScope).run({ orgId: org.orgId, userId: org.admin.userId, clinicIds: '*' }, (sql) =>
         app.get(TransactionHost).bind(sql, () => app.get(ShortKeysService).expand(codeOrId)),

@@ -14,7 +14,7 @@ describe('access tokens', () => {
   beforeAll(async () => {
     region = await startTestRegion({ regionId: 'in' });
     org = await region.createOrg();
-    claims = { sub: org.admin.userId, org: org.orgId, region: 'in', role: 'org_admin' };
+    claims = { sub: org.admin.userId, org: org.orgId, region: 'in', role: 'org_admin', sid: randomUUID() };
   });
   afterAll(() => region?.close());
 
@@ -85,6 +85,8 @@ describe('access tokens', () => {
     await expect401(await region.issuer.mint({ ...claims, sub: 'admin' }));
     await expect401(await region.issuer.mint({ ...claims, org: "x' or 1=1 --" }));
     await expect401(await region.issuer.mint({ ...claims, role: 'platform_admin' }));
+    await expect401(await region.issuer.mint({ ...claims, sid: undefined }));
+    await expect401(await region.issuer.mint({ ...claims, sid: 'not-a-session' }));
   });
 
   it('answers 403 to a valid token whose user has no membership here', async () => {

@@ -61,6 +61,7 @@ export class GlobalAuthGuard extends AuthGuard('jwt') {
       orgId: principal.orgId,
       userId: principal.userId,
       tokenRole: principal.role,
+      sessionId: principal.sessionId,
     });
     return true;
   }

@@ -10,6 +10,8 @@ export interface AuthPrincipal {
   orgId: string;
   regionId: string;
   role: string;
+  /** The session the token belongs to (`sid`): the control plane ends sessions, regions refuse their tokens. */
+  sessionId: string;
   /** When the token expires (ms since the epoch). */
   expiresAtMs: number;
 }
@@ -46,12 +48,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(payload: Record<string, unknown>): AuthPrincipal {
-    const { sub, org, region, role, exp } = payload;
+    const { sub, org, region, role, exp, sid } = payload;
     if (region !== this.options.regionId) throw new TokenRejectedError('token is for another region');
     if (typeof sub !== 'string' || !UUID.test(sub)) throw new TokenRejectedError('token subject is not a user id');
     if (typeof org !== 'string' || !UUID.test(org)) throw new TokenRejectedError('token organization is not an id');
     if (!isOrgRole(role)) throw new TokenRejectedError('token role is not an organization role');
     if (typeof exp !== 'number') throw new TokenRejectedError('token has no expiry');
-    return { userId: sub.toLowerCase(), orgId: org.toLowerCase(), regionId: region, role, expiresAtMs: exp * 1000 };
+    if (typeof sid !== 'string' || !UUID.test(sid)) throw new TokenRejectedError('token has no session');
+    return { userId: sub.toLowerCase(), orgId: org.toLowerCase(), regionId: region, role, sessionId: sid.toLowerCase(), expiresAtMs: exp * 1000 };
   }
 }

@@ -6,6 +6,8 @@ export interface AccessTokenClaims {
   org: string;
   region: string;
   role: OrgRole;
+  /** The session (the refresh token family): ending it refuses its access tokens everywhere at once. */
+  sid: string;
   iss: string;
   aud: string | string[];
   exp: number;

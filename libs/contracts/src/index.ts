@@ -5,3 +5,4 @@ export * from './roles';
 export * from './usage';
 export * from './flags';
 export * from './billing';
+export * from './sessions';

@@ -16,6 +16,8 @@ export interface Tenant {
    * user's membership grants, read by the app's `membershipPin` in the same round trip.
    */
   clinicIds: ClinicAccess | 'membership';
+  /** The session of the user's token, for `membershipPin` to refuse an ended one. */
+  sessionId?: string;
 }
 
 export interface OrgScopeOptions {
@@ -34,7 +36,7 @@ export interface OrgScopeOptions {
    * `set_config(..., true)` (transaction-local) from its bound parameters. Its rows are handed
    * to the work.
    */
-  membershipPin?: (orgId: string, userId: string) => Statement;
+  membershipPin?: (orgId: string, userId: string, sessionId: string | null) => Statement;
 }
 
 export interface RunOptions<T> {
@@ -145,7 +147,8 @@ export class OrgScope {
     }
     if (tenant.clinicIds === 'membership') {
       if (!this.options.membershipPin || tenant.userId === null) throw new Error('clinics from a membership need a user and a membershipPin');
-      return this.options.membershipPin(tenant.orgId, tenant.userId);
+      if (tenant.sessionId !== undefined && !UUID.test(tenant.sessionId)) throw new Error('the session is not a UUID');
+      return this.options.membershipPin(tenant.orgId, tenant.userId, tenant.sessionId ?? null);
     }
     return { text: SET_TENANT_SQL, values: [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinicIds)] };
   }

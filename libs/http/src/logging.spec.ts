@@ -26,7 +26,7 @@ describe('createServiceLogger', () => {
     logger.info('outside');
     await cls.run(async () => {
       context.setRequestId('req-1');
-      context.setIdentity({ regionId: 'in', orgId: 'org-1', userId: 'user-1', tokenRole: 'staff' });
+      context.setIdentity({ regionId: 'in', orgId: 'org-1', userId: 'user-1', tokenRole: 'staff', sessionId: '00000000-0000-4000-8000-000000000001' });
       logger.warn({ attempt: 2 }, 'inside');
     });
     await flush();

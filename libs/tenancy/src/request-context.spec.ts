@@ -14,7 +14,7 @@ describe('RequestContext', () => {
   it('throws inside a request that has no tenant yet, and answers once one is set', async () => {
     await cls.run(async () => {
       expect(() => context.orgId).toThrow(MissingTenantContextError);
-      context.setIdentity({ regionId: 'in', orgId: 'org-1', userId: 'user-1', tokenRole: 'staff' });
+      context.setIdentity({ regionId: 'in', orgId: 'org-1', userId: 'user-1', tokenRole: 'staff', sessionId: '00000000-0000-4000-8000-000000000001' });
       context.setMembership({ id: 'm-1', role: 'staff', clinics: ['c-1'] });
       expect(context.orgId).toBe('org-1');
       expect(context.canAccessClinic('c-1')).toBe(true);

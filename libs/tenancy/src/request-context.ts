@@ -10,6 +10,8 @@ export interface CallerIdentity {
   userId: string;
   /** Role claimed by the token; the region's membership is what authorizes. */
   tokenRole: string;
+  /** The token's session (`sid`): ended sessions are refused in the request's first statement. */
+  sessionId: string;
 }
 
 export interface ContextSnapshot {
@@ -33,6 +35,7 @@ const KEY = {
   orgId: 'mg.orgId',
   userId: 'mg.userId',
   tokenRole: 'mg.tokenRole',
+  sessionId: 'mg.sessionId',
   role: 'mg.role',
   membershipId: 'mg.membershipId',
   clinics: 'mg.clinics',
@@ -63,6 +66,9 @@ export class RequestContext {
   }
   get userId(): string {
     return this.must(KEY.userId, 'user');
+  }
+  get sessionId(): string {
+    return this.must(KEY.sessionId, 'session');
   }
   get tokenRole(): string {
     return this.must(KEY.tokenRole, 'token role');
@@ -98,6 +104,7 @@ export class RequestContext {
     this.cls.set(KEY.orgId, identity.orgId);
     this.cls.set(KEY.userId, identity.userId);
     this.cls.set(KEY.tokenRole, identity.tokenRole);
+    this.cls.set(KEY.sessionId, identity.sessionId);
   }
   setMembership(membership: { id: string; role: string; clinics: ClinicAccess }): void {
     this.cls.set(KEY.membershipId, membership.id);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
@@ -68,8 +69,8 @@ export class TestIssuer {
   }
 
   /** An access token for a member of an org in a region. */
-  userToken(user: { userId: string; orgId: string; regionId: string; role: string }, options?: MintOptions): Promise<string> {
-    return this.mint({ sub: user.userId, org: user.orgId, region: user.regionId, role: user.role }, options);
+  userToken(user: { userId: string; orgId: string; regionId: string; role: string; sessionId?: string }, options?: MintOptions): Promise<string> {
+    return this.mint({ sub: user.userId, org: user.orgId, region: user.regionId, role: user.role, sid: user.sessionId ?? randomUUID() }, options);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { AUTH_MODE_KEY, AuthMode } from '@medgenie/auth';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
+import { IdentityService } from '../identity/identity.service';
 import { UserRole } from '../identity/user.entity';
 import { KeysService } from '../keys/keys.service';
 import { ErrorCode, fail } from './errors';
@@ -23,6 +24,7 @@ export class ControlPlaneAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: KeysService,
+    private readonly identity: IdentityService,
     @Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig,
   ) {
     this.gatewayDigest = digest(config.gatewayServiceToken);
@@ -50,8 +52,11 @@ export class ControlPlaneAuthGuard implements CanActivate {
       throw fail(ErrorCode.Unauthenticated, 'invalid token');
     }
     const role = payload.role as UserRole;
-    if (typeof payload.sub !== 'string' || !ROLES.includes(role)) {
+    if (typeof payload.sub !== 'string' || !ROLES.includes(role) || typeof payload.sid !== 'string') {
       throw fail(ErrorCode.Unauthenticated, 'invalid token');
+    }
+    if (await this.identity.isSessionEnded(payload.sid)) {
+      throw fail(ErrorCode.SessionEnded, 'This session has ended (signed out, password changed or access changed); sign in again');
     }
     req.principal = {
       userId: payload.sub,

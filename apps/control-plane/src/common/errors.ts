@@ -4,6 +4,8 @@ import { DomainError, errorCatalogue } from '@medgenie/http';
 /** Error codes of the control plane, one place to read them all. */
 export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
+  /** The token's session ended (logout, password change, deactivation, new role): sign in again. */
+  SessionEnded: 'SESSION_ENDED',
   InvalidCredentials: 'INVALID_CREDENTIALS',
   AccountLocked: 'ACCOUNT_LOCKED',
   /** Too many logins, refreshes or signups from one address, or logins for one account: try again after Retry-After. */
@@ -50,6 +52,16 @@ export const ErrorCode = {
   MemberNotFound: 'MEMBER_NOT_FOUND',
   /** The change would leave the organization without an active org admin. */
   LastOrgAdmin: 'LAST_ORG_ADMIN',
+  /** A wrong, replayed or spent second factor (TOTP code, recovery code or password). */
+  MfaCodeInvalid: 'MFA_CODE_INVALID',
+  /** The MFA challenge (or enrolment) token is unknown, expired, used, or out of attempts: sign in again. */
+  MfaChallengeInvalid: 'MFA_CHALLENGE_INVALID',
+  MfaAlreadyEnabled: 'MFA_ALREADY_ENABLED',
+  MfaNotEnabled: 'MFA_NOT_ENABLED',
+  /** Activation without a pending secret (call setup first). */
+  MfaNotPending: 'MFA_NOT_PENDING',
+  /** MFA cannot be turned off: it is required for this user (platform admin, or the org requires it). */
+  MfaRequired: 'MFA_REQUIRED',
   /** A password reset token that is unknown, expired, already used or superseded by a newer one. */
   ResetTokenInvalid: 'RESET_TOKEN_INVALID',
 } as const;
@@ -63,6 +75,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.SessionEnded]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.AccountLocked]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
@@ -95,6 +108,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.MemberNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.LastOrgAdmin]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaCodeInvalid]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaChallengeInvalid]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaAlreadyEnabled]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaNotEnabled]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaNotPending]: HttpStatus.CONFLICT,
+  [ErrorCode.MfaRequired]: HttpStatus.CONFLICT,
   [ErrorCode.ResetTokenInvalid]: HttpStatus.BAD_REQUEST,
 };
 

@@ -94,3 +94,14 @@ describe('mail and password reset', () => {
     expect(refusal({ PASSWORD_RESET_TTL_MINUTES: '1' })).toContain('PASSWORD_RESET_TTL_MINUTES');
   });
 });
+
+describe('PLATFORM_ADMIN_MFA_REQUIRED', () => {
+  it('is on unless turned off', () => {
+    expect(load({}).mfa.platformAdminRequired).toBe(true);
+    expect(load({ PLATFORM_ADMIN_MFA_REQUIRED: 'false' }).mfa.platformAdminRequired).toBe(false);
+  });
+
+  it.each(['', 'no', '0', 'TRUE'])('refuses %j', (raw) => {
+    expect(refusal({ PLATFORM_ADMIN_MFA_REQUIRED: raw })).toContain('PLATFORM_ADMIN_MFA_REQUIRED');
+  });
+});

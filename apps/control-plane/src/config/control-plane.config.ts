@@ -59,6 +59,8 @@ const schema = z
     USAGE_COLLECT_INTERVAL_MINUTES: minutesUpToADay('off').default('60'),
     /** How many days of the SDKs' hourly flag evaluation counts are kept; older hours are pruned hourly. */
     FLAG_METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** How often ended sessions that could not be delivered yet (a region down) are retried; each is also sent the moment it ends. */
+    SESSION_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
     LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -78,6 +80,11 @@ const schema = z
     PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
     /** Secret: the first platform admin's password, used only when that user does not exist yet. */
     PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
+    /**
+     * Platform admins must sign in with a second factor (TOTP): one who has not enrolled gets only an
+     * enrolment token at login. On by default; the local platform (`npm start`) turns it off.
+     */
+    PLATFORM_ADMIN_MFA_REQUIRED: z.enum(['true', 'false']).default('true'),
     /** argon2id cost; the defaults are OWASP's (19 MiB, 2 passes, 1 lane). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
@@ -157,6 +164,7 @@ const schema = z
     provisioningRetryMs: env.PROVISIONING_RETRY_MS,
     flags: { clientTokens: env.UNLEASH_CLIENT_TOKENS ?? {}, metricsRetentionDays: env.FLAG_METRICS_RETENTION_DAYS },
     usage: { collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MINUTES * 60_000 },
+    sessions: { deliveryIntervalMs: env.SESSION_DELIVERY_INTERVAL_MS },
     lockout: { threshold: env.LOCKOUT_THRESHOLD, baseSeconds: env.LOCKOUT_BASE_SECONDS, maxSeconds: env.LOCKOUT_MAX_SECONDS },
     throttle: {
       loginPerAddress: { perSecond: env.LOGIN_RATE_PER_ADDRESS / 60, burst: env.LOGIN_BURST_PER_ADDRESS },
@@ -167,6 +175,7 @@ const schema = z
     },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
+    mfa: { platformAdminRequired: env.PLATFORM_ADMIN_MFA_REQUIRED === 'true' },
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,

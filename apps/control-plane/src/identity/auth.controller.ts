@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@medgenie/auth';
 import { Throttle, ThrottleGuard } from '../common/throttle.guard';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenPair } from './dto/auth.dto';
+import { MfaChallengeAnswer, MfaEnrollmentAnswer } from './dto/mfa.dto';
 import { IdentityService } from './identity.service';
 
 @ApiTags('identity')
@@ -15,7 +16,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Throttle('password')
-  login(@Body() dto: LoginDto): Promise<TokenPair> {
+  login(@Body() dto: LoginDto): Promise<TokenPair | MfaChallengeAnswer | MfaEnrollmentAnswer> {
     return this.identity.login(dto);
   }
 

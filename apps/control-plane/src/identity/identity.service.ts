@@ -6,6 +6,10 @@ import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plan
 import { KeysService } from '../keys/keys.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { ChangePasswordDto, LoginDto, TokenPair } from './dto/auth.dto';
+import { MfaChallengeAnswer, MfaEnrollmentAnswer } from './dto/mfa.dto';
+import { MfaService } from './mfa.service';
+import { EndedSessionsDelivery } from './ended-sessions.delivery';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { PasswordHasher } from './password-hasher';
 import { assertAcceptablePassword } from './password-policy';
 import { NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
@@ -30,14 +34,24 @@ export class IdentityService {
     private readonly organizations: OrganizationsRepository,
     private readonly keys: KeysService,
     private readonly hasher: PasswordHasher,
+    private readonly endedSessions: EndedSessionsRepository,
+    private readonly delivery: EndedSessionsDelivery,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
+    private readonly mfa: MfaService,
   ) {}
 
-  async login(dto: LoginDto): Promise<TokenPair> {
+  /**
+   * Tokens for a right password, unless a second factor is due (mfa.service.ts): a user with MFA
+   * gets a challenge instead (POST /v1/auth/login/mfa), one who must have MFA and has not enrolled an
+   * enrolment token. A temporary password is changed first.
+   */
+  async login(dto: LoginDto): Promise<TokenPair | MfaChallengeAnswer | MfaEnrollmentAnswer> {
     const user = await this.checkPassword(dto.email, dto.password);
     if (user.mustChangePassword) {
       throw fail(ErrorCode.PasswordChangeRequired, 'Change the temporary password first (POST /v1/auth/password)');
     }
+    const secondStep = await this.mfa.loginStep(user);
+    if (secondStep) return secondStep;
     return this.issue(user, randomUUID());
   }
 
@@ -55,13 +69,16 @@ export class IdentityService {
     if (known.usedAt) {
       if (await this.refreshTokens.isReuse(hash, REFRESH_RACE_WINDOW_SECONDS)) {
         // A rotated-out token came back: someone holds a copy. End the whole session family.
-        await this.refreshTokens.revokeFamily(known.familyId);
+        await this.endedSessions.endSession(known.familyId);
+        await this.delivery.kickWithin();
         throw fail(ErrorCode.RefreshTokenReused, 'This refresh token was already used; the session has been ended');
       }
       throw this.invalidRefresh(); // lost a race with a concurrent refresh of the same token
     }
     const user = await this.users.findById(known.userId);
     if (!user || user.status === 'disabled') throw this.invalidRefresh();
+    // A token rotated in while its session was being ended escaped the revocation: its session has still ended.
+    if (await this.endedSessions.isEnded(known.familyId)) throw this.invalidRefresh();
     const next = await this.prepare(user, known.familyId);
     if (!(await this.refreshTokens.rotate(hash, next.row))) throw this.invalidRefresh();
     return next.pair;
@@ -71,22 +88,40 @@ export class IdentityService {
     return fail(ErrorCode.InvalidRefreshToken, 'The refresh token is invalid or expired');
   }
 
+  /**
+   * Ends the session: its refresh tokens are revoked and its access tokens refused in the user's
+   * region, by the gateways and here, once the answer is given (delivery waited for, bounded).
+   */
   async logout(refreshToken: string): Promise<void> {
     const known = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (known) await this.refreshTokens.revokeFamily(known.familyId);
+    if (!known) return;
+    await this.endedSessions.endSession(known.familyId);
+    await this.delivery.kickWithin();
   }
 
-  /** Ends every session of the user (a password reset): each of their refresh tokens is revoked. */
-  async endAllSessions(userId: string): Promise<void> {
-    await this.refreshTokens.revokeAllOfUser(userId);
-  }
-
-  /** A new password ends every session of the user. */
+  /** A new password ends every session of the user, in every region, before the answer. */
   async changePassword(dto: ChangePasswordDto): Promise<void> {
     const user = await this.checkPassword(dto.email, dto.currentPassword);
     assertAcceptablePassword(dto.newPassword, user.email);
     if (dto.newPassword === dto.currentPassword) throw fail(ErrorCode.WeakPassword, 'The new password must differ from the current one');
     await this.users.setPassword(user.id, await this.hasher.hash(dto.newPassword));
+    await this.delivery.kickWithin();
+  }
+
+  /** Ends every session of the user (refresh tokens revoked, access tokens refused everywhere), waiting for delivery, bounded. */
+  async endAllSessions(userId: string): Promise<void> {
+    await this.endedSessions.endAllOfUser(userId);
+    await this.delivery.kickWithin();
+  }
+
+  /** Has the session of an access token ended (`sid`)? */
+  isSessionEnded(sessionId: string): Promise<boolean> {
+    return this.endedSessions.isEnded(sessionId);
+  }
+
+  /** Ended sessions recorded by another path (a member deactivated): delivered now rather than at the next sweep. */
+  deliverEndedSessions(): Promise<void> {
+    return this.delivery.kickWithin();
   }
 
   /**
@@ -97,7 +132,11 @@ export class IdentityService {
   private async checkPassword(email: string, password: string): Promise<User> {
     const user = await this.users.findByEmail(email);
     if (!user) {
+      // Counted and locked like an account, so neither the answer nor its timing says there is none.
+      const claim = await this.users.claimUnknownEmailCheck(sha256(email.toLowerCase()), this.config.lockout);
+      if (!claim.claimed) throw this.locked(claim.lockedUntil);
       await this.hasher.verifyNothing(password);
+      if (claim.lockedUntil && claim.lockedUntil.getTime() > Date.now()) throw this.locked(claim.lockedUntil);
       throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
     const claim = await this.users.claimPasswordCheck(user.id, this.config.lockout);
@@ -125,7 +164,8 @@ export class IdentityService {
 
   /** The tokens for `user` in `familyId`, and the refresh token's row, not stored yet. */
   private async prepare(user: User, familyId: string): Promise<{ pair: TokenPair; row: NewRefreshToken }> {
-    const claims: Record<string, unknown> = { sub: user.id, role: user.role };
+    // sid: the session (refresh token family); ending it refuses every access token it issued.
+    const claims: Record<string, unknown> = { sub: user.id, role: user.role, sid: familyId };
     if (user.organizationId) {
       const org = await this.organizations.findById(user.organizationId);
       if (!org) throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { RefreshToken } from './user.entity';
 
 /** A refresh token to store: live (unused, unrevoked). */
@@ -56,15 +56,5 @@ export class RefreshTokensRepository {
 
   async insert(token: NewRefreshToken): Promise<void> {
     await this.tokens.insert({ ...token, usedAt: null, revokedAt: null });
-  }
-
-  /** Revokes every live token of the user (all of their sessions). */
-  async revokeAllOfUser(userId: string): Promise<void> {
-    await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-  }
-
-  /** Revokes every live token of the family (the session). */
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 }

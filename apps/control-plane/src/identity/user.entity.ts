@@ -30,6 +30,15 @@ export class User {
   @Column({ name: 'failed_logins', type: 'int', default: 0 }) failedLogins: number;
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil: Date | null;
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' }) passwordChangedAt: Date;
+  /** The TOTP secret, sealed (KeyEncryption, purpose `mfa`); null while MFA is off. */
+  @Column({ name: 'mfa_secret_encrypted', type: 'text', nullable: true }) mfaSecretEncrypted: string | null;
+  /** A secret handed out by setup and not yet confirmed with a code (sealed). */
+  @Column({ name: 'mfa_pending_secret_encrypted', type: 'text', nullable: true }) mfaPendingSecretEncrypted: string | null;
+  @Column({ name: 'mfa_enabled_at', type: 'timestamptz', nullable: true }) mfaEnabledAt: Date | null;
+  /** The last TOTP time step accepted: a code of this step or an earlier one is refused (replay). */
+  @Column({ name: 'mfa_last_step', type: 'bigint', nullable: true }) mfaLastStep: string | null;
+  /** Wrong second-factor attempts since the last right one (a right password does not clear them). */
+  @Column({ name: 'mfa_failed_codes', type: 'int', default: 0 }) mfaFailedCodes: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
-import { RefreshToken, User, UserRole } from './user.entity';
+import { DataSource, In, Not, Repository } from 'typeorm';
+import { EndedSessionsRepository } from './ended-sessions.repository';
+import { User, UserRole } from './user.entity';
 
 /** What a new identity is created with (the table's defaults fill the rest). */
 export type NewUser = Pick<
@@ -19,7 +20,10 @@ export interface LockoutPolicy {
 export class UsersRepository {
   private readonly users: Repository<User>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly endedSessions: EndedSessionsRepository,
+  ) {
     this.users = dataSource.getRepository(User);
   }
 
@@ -69,7 +73,7 @@ export class UsersRepository {
 
   /**
    * A member's role, clinics or status change; with `endSessions`, every refresh token of the user
-   * is revoked in the same transaction (a deactivation, a removal). With `keepAdminOf` (the org of
+   * is revoked (its sessions ended) in the same transaction (a deactivation, a removal). With `keepAdminOf` (the org of
    * an active admin who stops being one), the change is made only if another active admin remains,
    * counted with their rows locked; false when it was refused.
    */
@@ -85,16 +89,16 @@ export class UsersRepository {
         if (!admins.some((a) => a.id !== id)) return false;
       }
       if (Object.keys(patch).length > 0) await m.getRepository(User).update({ id }, patch);
-      if (endSessions) await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      if (endSessions) await this.endedSessions.endAllOfUser(id, m);
       return true;
     });
   }
 
-  /** A temporary password (to be changed at next login): the lockout is cleared and every refresh token revoked, in one transaction. */
+  /** A temporary password (to be changed at next login): the lockout is cleared and every session ended, in one transaction. */
   async setTemporaryPassword(id: string, passwordHash: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: true, passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null });
-      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      await this.endedSessions.endAllOfUser(id, m);
     });
   }
 
@@ -126,16 +130,41 @@ export class UsersRepository {
     return { claimed: false, lockedUntil: current?.lockedUntil ?? null };
   }
 
+  /**
+   * `claimPasswordCheck` for an email that has no account, by the same rule, keyed by the email's
+   * SHA-256: an unknown email locks after as many failures as a known one, so the lock tells
+   * nothing. Now and then forgets what has not been touched for a day.
+   */
+  async claimUnknownEmailCheck(emailHash: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
+    const rows = (await this.dataSource.query(
+      `insert into unknown_login_failures as f (email_hash, failed_logins, locked_until)
+       values ($1, 1, case when 1 >= $2::int then now() + make_interval(secs => least($3::float8, $4::float8)) end)
+       on conflict (email_hash) do update
+          set failed_logins = f.failed_logins + 1,
+              locked_until = case when f.failed_logins + 1 >= $2
+                                  then now() + make_interval(secs => least($3 * power(2, f.failed_logins + 1 - $2), $4))
+                                  else f.locked_until end,
+              updated_at = now()
+        where f.locked_until is null or f.locked_until <= now()
+       returning locked_until`,
+      [emailHash, policy.threshold, policy.baseSeconds, policy.maxSeconds],
+    )) as { locked_until: Date | null }[];
+    if (Math.random() < 0.01) await this.dataSource.query(`delete from unknown_login_failures where updated_at < now() - interval '1 day'`);
+    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
+    const [current] = (await this.dataSource.query(`select locked_until from unknown_login_failures where email_hash = $1`, [emailHash])) as { locked_until: Date | null }[];
+    return { claimed: false, lockedUntil: current?.locked_until ? new Date(current.locked_until) : null };
+  }
+
   /** A password proved right: the failures (its own claim included) and any lock are forgotten. */
   async clearFailedLogins(id: string): Promise<void> {
     await this.users.update({ id }, { failedLogins: 0, lockedUntil: null });
   }
 
-  /** Sets a new password (no longer a temporary one) and revokes every refresh token of the user, in one transaction. */
+  /** Sets a new password (no longer a temporary one) and ends every session of the user, in one transaction. */
   async setPassword(id: string, passwordHash: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(User).update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() });
-      await m.getRepository(RefreshToken).update({ userId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      await this.endedSessions.endAllOfUser(id, m);
     });
   }
 }

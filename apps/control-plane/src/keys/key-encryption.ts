@@ -1,14 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 
 /**
- * Encrypts private keys (and, with its own `purpose`, other secrets at rest such as queued mail)
- * with AES-256-GCM under a key derived from the configured secret.
+ * Encrypts secrets at rest (signing keys' private halves, users' TOTP secrets, queued mail) with
+ * AES-256-GCM under a key derived from the configured secret, one key per purpose.
  */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(secret: string, purpose = 'medgenie:signing-keys:v1') {
-    this.key = scryptSync(secret, purpose, 32);
+  constructor(secret: string, purpose: 'signing-keys' | 'mfa' | 'mail-outbox' = 'signing-keys') {
+    this.key = scryptSync(secret, `medgenie:${purpose}:v1`, 32);
   }
 
   encrypt(plaintext: string): string {

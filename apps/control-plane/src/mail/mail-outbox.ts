@@ -38,7 +38,7 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly mailer: Mailer,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {
-    this.sealing = new KeyEncryption(config.keys.encryptionSecret, 'medgenie:mail-outbox:v1');
+    this.sealing = new KeyEncryption(config.keys.encryptionSecret, 'mail-outbox');
   }
 
   onApplicationBootstrap(): void {

@@ -5,6 +5,7 @@ import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
+import { IdentityService } from '../identity/identity.service';
 import { PasswordHasher } from '../identity/password-hasher';
 import { User, USER_EMAIL_UNIQUE } from '../identity/user.entity';
 import { UsersRepository } from '../identity/users.repository';
@@ -38,6 +39,7 @@ export class MembersService {
     private readonly organizations: OrganizationsService,
     private readonly regions: RegionalClient,
     private readonly audit: AdminAuditService,
+    private readonly identity: IdentityService,
     private readonly mail: MailOutbox,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
@@ -101,7 +103,9 @@ export class MembersService {
     await this.keepAnAdmin(member, leavesAdmins);
     await this.toRegion(member, { role, clinicIds, isActive: active });
     const status = active ? 'active' : 'disabled';
-    await this.commit(member, { role, clinicIds, status }, !active, leavesAdmins);
+    // A deactivation or a new role ends the member's sessions (their tokens name the old role); new
+    // clinics need not: the region reads the clinics a membership grants on every request.
+    await this.commit(member, { role, clinicIds, status }, !active || role !== member.role, leavesAdmins);
     const details: Record<string, string | number | boolean> = {};
     if (role !== member.role) details.role = role;
     if (dto.clinicIds) details.clinicCount = clinicIds.length;
@@ -124,6 +128,7 @@ export class MembersService {
     const member = await this.member(caller, userId);
     const temporaryPassword = randomBytes(12).toString('base64url');
     await this.users.setTemporaryPassword(member.id, await this.hasher.hash(temporaryPassword));
+    await this.identity.deliverEndedSessions();
     await this.audit.record(caller.userId, 'member.password_reset', 'user', member.id);
     await this.mailTemporaryPassword(await this.organizations.get(member.organizationId!), member, temporaryPassword, true);
     return { userId: member.id, temporaryPassword };
@@ -171,7 +176,10 @@ export class MembersService {
    * change, already made, is put back as it was.
    */
   private async commit(member: User, patch: Partial<Pick<User, 'role' | 'clinicIds' | 'status'>>, endSessions: boolean, leavesAdmins: boolean): Promise<void> {
-    if (await this.users.updateMember(member.id, patch, endSessions, leavesAdmins ? member.organizationId! : undefined)) return;
+    if (await this.users.updateMember(member.id, patch, endSessions, leavesAdmins ? member.organizationId! : undefined)) {
+      if (endSessions) await this.identity.deliverEndedSessions();
+      return;
+    }
     await this.toRegion(member, { role: member.role as MemberRole, clinicIds: member.clinicIds, isActive: member.status !== 'disabled' }).catch(() => undefined);
     throw fail(ErrorCode.LastOrgAdmin, 'The organization would be left without an active org admin');
   }

@@ -43,6 +43,8 @@ export class Organization {
   @Column({ name: 'suspension_reason', type: 'varchar', length: 500, nullable: true }) suspensionReason: string | null;
   /** Set while unpaid past the grace period (billing): since when payment is overdue. The region makes the org read-only. */
   @Column({ name: 'payment_overdue_since', type: 'timestamptz', nullable: true }) paymentOverdueSince: Date | null;
+  /** Set by the org's admin: members without MFA must enrol before they get tokens. */
+  @Column({ name: 'mfa_required', type: 'boolean', default: false }) mfaRequired: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

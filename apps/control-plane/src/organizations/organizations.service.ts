@@ -86,6 +86,7 @@ export class OrganizationsService {
    */
   async setDomains(id: string, domains: string[]): Promise<CustomDomainView[]> {
     const org = await this.get(id);
+    const before = (await this.organizations.listDomains(id)).map((d) => d.domain);
     const wanted = [...new Set(domains.map(normalizeDomain))];
     const platform = await this.organizations.platformDomains();
     const reserved = wanted.filter((d) => isPlatformDomain(d, platform));
@@ -95,7 +96,7 @@ export class OrganizationsService {
     } catch (err) {
       throw onViolation(err, { [ORGANIZATION_DOMAIN_KEY]: () => fail(ErrorCode.DomainTaken, 'A domain already serves another organization') });
     }
-    await this.announce(org);
+    await this.announce(org, [...new Set([...before, ...wanted])]);
     return this.domains(id);
   }
 
@@ -119,7 +120,8 @@ export class OrganizationsService {
     }
     const verified = await this.organizations.markDomainVerified(id, name);
     if (!verified) throw fail(ErrorCode.DomainNotFound, `${name} is not a domain of this organization`);
-    await this.announce(org);
+    // A gateway may remember the domain as nobody's (asked before it was verified): it forgets that now.
+    await this.announce(org, [name]);
     return { ...domainView(verified), changed: true };
   }
 
@@ -138,8 +140,8 @@ export class OrganizationsService {
     if (await this.organizations.isSlugHostACustomDomain(slug)) throw fail(ErrorCode.SlugTaken, `The name "${slug}" is taken`);
   }
 
-  announce(org: Organization): Promise<void> {
-    return this.events.publish({ type: 'organization.changed', organizationId: org.id, slug: org.slug, regionId: org.regionId, status: org.status });
+  announce(org: Organization, domains?: string[]): Promise<void> {
+    return this.events.publish({ type: 'organization.changed', organizationId: org.id, slug: org.slug, regionId: org.regionId, status: org.status, ...(domains?.length ? { domains } : {}) });
   }
 
   /** Resolves `<slug>.<region domain>` (production or local) or a custom domain, or a bare slug: exactly one of host or slug. */

@@ -10,6 +10,8 @@ export interface RegistryEvent {
   slug: string;
   regionId: string;
   status: string;
+  /** Custom domains that started or stopped serving the org: a gateway drops what it cached for them, "unknown host" included. */
+  domains?: string[];
 }
 
 /**

@@ -71,7 +71,7 @@ export class RegionalClient {
       }
       throw failRegionRejected(`Region ${regionId} refused: ${message}`, res.status);
     }
-    return JSON.parse(text) as T;
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   provisionOrganization(regionId: string, body: ProvisionOrganizationDto): Promise<ProvisionOrganizationResult> {
@@ -89,6 +89,11 @@ export class RegionalClient {
     body: { name?: string; plan?: string; status?: string; refuseBelowUsage?: boolean; trialEndsAt?: string | null; paymentOverdueSince?: string | null },
   ): Promise<{ organizationId: string; overage?: PlanOverage[] }> {
     return this.call(regionId, 'PATCH', `/internal/v1/organizations/${orgId}`, body);
+  }
+
+  /** Sessions of the org's users that ended: the region refuses their access tokens from now on. */
+  async endSessions(regionId: string, orgId: string, sessions: { sessionId: string; expiresAt: string }[]): Promise<void> {
+    await this.call(regionId, 'POST', `/internal/v1/organizations/${orgId}/ended-sessions`, { sessions });
   }
 
   /** Per-org usage counts (no PHI) of up to 200 orgs, with their API requests on `date` (YYYY-MM-DD). */

@@ -4,7 +4,7 @@ import { User } from '../identity/user.entity';
 import { NewUser } from '../identity/users.repository';
 import { Organization } from '../organizations/organization.entity';
 
-export type NewOrganization = Omit<Organization, 'createdAt' | 'updatedAt' | 'suspendedAt' | 'suspensionReason' | 'paymentOverdueSince'>;
+export type NewOrganization = Omit<Organization, 'createdAt' | 'updatedAt' | 'suspendedAt' | 'suspensionReason' | 'paymentOverdueSince' | 'mfaRequired'>;
 
 /** Signup's one write: a new organization and its first admin identity, together or not at all. */
 @Injectable()

@@ -4,6 +4,8 @@ import { errorCatalogue } from '@medgenie/http';
 /** Error codes of the regional API, one place to read them all. */
 export const ErrorCode = {
   NotAMember: 'NOT_A_MEMBER',
+  /** The token's session ended (logout, password change, deactivation): 401, sign in again. */
+  SessionEnded: 'SESSION_ENDED',
   OrgNotActive: 'ORGANIZATION_NOT_ACTIVE',
   RoleRequired: 'ROLE_REQUIRED',
   PatientNotFound: 'PATIENT_NOT_FOUND',
@@ -88,6 +90,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.NotAMember]: HttpStatus.FORBIDDEN,
+  [ErrorCode.SessionEnded]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.OrgNotActive]: HttpStatus.FORBIDDEN,
   [ErrorCode.RoleRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.PatientNotFound]: HttpStatus.NOT_FOUND,

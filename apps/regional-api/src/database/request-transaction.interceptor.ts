@@ -28,6 +28,7 @@ interface MembershipRow {
   clinic_ids: string;
   trial_ends_at: Date | null;
   payment_overdue_since: Date | null;
+  session_revoked: boolean;
 }
 
 /** The methods that change records: refused once the organization's trial has ended, or while its payment is overdue. */
@@ -115,11 +116,12 @@ export class RequestTransactions {
   }
 
   private tenant(): Tenant {
-    return { orgId: this.context.orgId, userId: this.context.userId, clinicIds: 'membership' };
+    return { orgId: this.context.orgId, userId: this.context.userId, clinicIds: 'membership', sessionId: this.context.sessionId };
   }
 
   private applyMembership(row: MembershipRow | undefined, roles: OrgRole[] | undefined): void {
     if (!row) throw fail(ErrorCode.NotAMember, 'You are not a member of this organization in this region');
+    if (row.session_revoked) throw fail(ErrorCode.SessionEnded, 'This session has ended (signed out, password changed or access changed); sign in again');
     if (row.org_status !== 'active') throw fail(ErrorCode.OrgNotActive, `This organization is ${row.org_status}`);
     this.context.setMembership({ id: row.membership_id, role: row.member_role, clinics: parseClinicIds(row.clinic_ids) });
     if (roles && !roles.includes(row.member_role)) {

@@ -14,6 +14,7 @@ import { OrganizationTrialEndsAt1764001100000 } from './1764001100000-organizati
 import { StorageLimit1764001200000 } from './1764001200000-storage-limit';
 import { BeginRequestTrial1764001300000 } from './1764001300000-begin-request-trial';
 import { PaymentOverdueHold1764001600000 } from './1764001600000-payment-overdue-hold';
+import { RevokedSessions1764001700000 } from './1764001700000-revoked-sessions';
 
 /** Every regional migration, in order. The owner role runs them; see migrate.ts. */
 export const regionalMigrations = [
@@ -33,4 +34,5 @@ export const regionalMigrations = [
   StorageLimit1764001200000,
   BeginRequestTrial1764001300000,
   PaymentOverdueHold1764001600000,
+  RevokedSessions1764001700000,
 ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verify } from '@node-rs/argon2';
+import { generateSync } from 'otplib';
 import { Client } from 'pg';
 import { TokenPair } from '../src/identity/dto/auth.dto';
 import { PasswordResetService } from '../src/identity/password-reset.service';
@@ -226,16 +227,41 @@ describe('password reset by email', () => {
     ]);
   });
 
-  it('ends every session of the account: refresh tokens from before the reset are refused', async () => {
-    const { email, refreshToken: fromSignup } = await newAccount(cp);
+  it('ends every session of the account: tokens from before the reset are refused, and the region is told', async () => {
+    const { email, organizationId, accessToken, refreshToken: fromSignup } = await newAccount(cp);
     const other = await login(cp, email, PASSWORD);
+    const members = (token: string) => cp.client.get<Failure>('/v1/members', { token });
+    expect((await members(accessToken)).status).toBe(200);
     const token = await resetToken(env, email);
     expect((await confirm(cp, token)).status).toBe(204);
     for (const refreshToken of [fromSignup, other.body.refreshToken]) {
       expect((await cp.client.post('/v1/auth/refresh', { refreshToken }, from())).status).toBe(401);
     }
+    for (const access of [accessToken, other.body.accessToken]) {
+      const refused = await members(access);
+      expect(refused.status).toBe(401);
+      expect(refused.body.code).toBe('SESSION_ENDED');
+    }
+    const sessionOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+    const pushed = cp.regions.in.calls
+      .filter((c) => c.method === 'POST' && c.url === `/internal/v1/organizations/${organizationId}/ended-sessions`)
+      .flatMap((c) => (c.body.sessions as { sessionId: string }[]).map((x) => x.sessionId));
+    expect(pushed).toEqual(expect.arrayContaining([sessionOf(accessToken), sessionOf(other.body.accessToken)]));
     const fresh = await login(cp, email, NEW_PASSWORD);
     expect((await cp.client.post('/v1/auth/refresh', { refreshToken: fresh.body.refreshToken }, from())).status).toBe(200);
+  });
+
+  it('does not get past a second factor: after a reset, the new password still asks for the MFA code', async () => {
+    const { email, accessToken } = await newAccount(cp);
+    const setup = await cp.client.post<{ secret: string }>('/v1/auth/mfa/setup', {}, { token: accessToken });
+    expect(setup.status).toBe(200);
+    expect((await cp.client.post('/v1/auth/mfa/activate', { code: generateSync({ secret: setup.body.secret }) }, { token: accessToken })).status).toBe(200);
+
+    expect((await confirm(cp, await resetToken(env, email))).status).toBe(204);
+    const res = await cp.client.post<Record<string, unknown>>('/v1/auth/login', { email, password: NEW_PASSWORD }, from());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ mfaRequired: true });
+    expect(res.body).not.toHaveProperty('accessToken');
   });
 
   it('sends nothing to a disabled identity, and records a reset in the audit trail', async () => {
@@ -383,7 +409,7 @@ describe('mail when the relay is down', () => {
   let cp: TestControlPlane;
   beforeAll(async () => {
     // Nothing listens on port 1: every attempt fails at once.
-    cp = await startTestControlPlane({ SMTP_URL: 'smtp://user:secret@127.0.0.1:1', REDIS_URL, MAIL_MAX_ATTEMPTS: '2', MAIL_RETRY_BASE_SECONDS: '1', MAIL_RETRY_INTERVAL_SECONDS: '3600' });
+    cp = await startTestControlPlane({ SMTP_URL: 'smtp://user:secret@127.0.0.1:1', REDIS_URL, MAIL_MAX_ATTEMPTS: '2', MAIL_RETRY_BASE_SECONDS: '1' });
   });
   afterAll(() => cp?.close());
 
@@ -425,7 +451,6 @@ describe('mail through an SMTP relay', () => {
       MAIL_FROM: 'MedGenie Test <no-reply@medgenie.test>',
       CONSOLE_URL,
       REDIS_URL,
-      MAIL_RETRY_INTERVAL_SECONDS: '3600',
     });
   });
   afterAll(async () => {

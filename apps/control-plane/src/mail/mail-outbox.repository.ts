@@ -16,14 +16,16 @@ export interface ClaimedMail {
 export class MailOutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(row: { id: string; kind: string; userId: string | null; recipient: string; sealedMessage: string }): Promise<void> {
-    await this.dataSource.query(`insert into mail_outbox (id, kind, user_id, recipient, sealed_message) values ($1, $2, $3, $4, $5)`, [
-      row.id,
-      row.kind,
-      row.userId,
-      row.recipient,
-      row.sealedMessage,
-    ]);
+  /**
+   * A new message, its first attempt counted and leased to the instance that queued it for
+   * `leaseSeconds`: that instance sends it now, and no sweep takes it meanwhile.
+   */
+  async insert(row: { id: string; kind: string; userId: string | null; recipient: string; sealedMessage: string }, leaseSeconds: number): Promise<void> {
+    await this.dataSource.query(
+      `insert into mail_outbox (id, kind, user_id, recipient, sealed_message, attempts, next_attempt_at)
+       values ($1, $2, $3, $4, $5, 1, now() + make_interval(secs => $6))`,
+      [row.id, row.kind, row.userId, row.recipient, row.sealedMessage, leaseSeconds],
+    );
   }
 
   /**

@@ -19,10 +19,13 @@ const MAX_BACKOFF_SECONDS = 3600;
 
 /**
  * The mail queue. `enqueue` stores the message (sealed) and returns: a request never waits for the
- * relay, and a failure to queue is logged, never the caller's error. Delivery starts at once in
- * the background and a sweep every MAIL_RETRY_INTERVAL_SECONDS retries failures with exponential
- * backoff; a message that fails MAIL_MAX_ATTEMPTS times is given up. Nothing of a message's
- * content (links, temporary passwords) is ever logged.
+ * relay, and a failure to queue is logged, never the caller's error. The instance that queued a
+ * message sends it at once, in the background; the row is leased to it from the start, so no
+ * other instance takes it meanwhile. A sweep every MAIL_RETRY_INTERVAL_SECONDS (the first one
+ * interval after start) sends what is due: failures, retried with exponential backoff, and
+ * messages whose instance died before sending them (once their lease is over). A message that
+ * fails MAIL_MAX_ATTEMPTS times is given up. Nothing of a message's content (links, temporary
+ * passwords) is ever logged.
  */
 @Injectable()
 export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +35,8 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** Messages this instance queued and is sending now. */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly outbox: MailOutboxRepository,
@@ -44,7 +49,6 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.kick(), this.config.mail.retryIntervalMs);
     this.timer.unref();
-    this.kick(); // what an earlier run left
   }
 
   /** Before any module shuts down (the database among them), the pass under way finishes. */
@@ -54,16 +58,22 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
     await this.idle();
   }
 
-  /** Queues the message. Never throws: mail is never a reason to fail a request. */
+  /** Queues the message and starts sending it. Never throws: mail is never a reason to fail a request. */
   async enqueue(mail: OutgoingMail): Promise<void> {
+    const id = randomUUID();
+    let sealedMessage: string;
     try {
-      const sealedMessage = this.sealing.encrypt(JSON.stringify({ subject: mail.subject, text: mail.text, html: mail.html }));
-      await this.outbox.insert({ id: randomUUID(), kind: mail.kind, userId: mail.userId ?? null, recipient: mail.to, sealedMessage });
+      sealedMessage = this.sealing.encrypt(JSON.stringify({ subject: mail.subject, text: mail.text, html: mail.html }));
+      await this.outbox.insert({ id, kind: mail.kind, userId: mail.userId ?? null, recipient: mail.to, sealedMessage }, LEASE_SECONDS);
     } catch (err) {
       this.logger.error({ err: describe(err), kind: mail.kind }, 'could not queue mail');
       return;
     }
-    this.kick();
+    if (this.stopped) return; // shutting down: a sweep sends it once its lease is over
+    const sending = this.send(id, mail.kind, mail.to, sealedMessage, 1)
+      .catch((err) => this.logger.error({ err: describe(err), kind: mail.kind }, 'mail not sent; a sweep retries it'))
+      .finally(() => this.sending.delete(sending));
+    this.sending.add(sending);
   }
 
   /** Sends what is due now, in the background; a kick while a pass runs makes another pass after it. */
@@ -84,9 +94,9 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
       });
   }
 
-  /** Resolves once no pass is running (every message queued so far has had its attempt; tests). */
+  /** Resolves once nothing is being sent (every message queued so far has had its attempt; shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.sending.size > 0) await Promise.all([this.running, ...this.sending]);
   }
 
   /** Sends every message due, batch by batch. */

@@ -13,7 +13,7 @@ describe('platform admin, members and the registry', () => {
 
   async function signup(regionId = 'in') {
     const body = signupBody({ regionId });
-    const res = await cp.client.post<{ organizationId: string; accessToken: string; clinicId: string }>('/v1/signup', body);
+    const res = await cp.client.post<{ organizationId: string; accessToken: string; clinicId: string; userId: string }>('/v1/signup', body);
     expect(res.status).toBe(201);
     return { ...body, ...res.body };
   }
@@ -57,6 +57,37 @@ describe('platform admin, members and the registry', () => {
     const audit = await cp.client.get<{ action: string; targetId: string }[]>('/v1/admin/audit?limit=500', { token: adminToken });
     const mine = audit.body.filter((e) => e.targetId === org.organizationId).map((e) => e.action);
     expect(mine.sort()).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+  });
+
+  it('narrows the audit trail by action (or a prefix), target, actor and time, and pages with before', async () => {
+    type Event = { id: string; action: string; targetType: string; targetId: string; actorUserId: string; occurredAt: string };
+    const org = await signup('in');
+    const started = new Date(Date.now() - 1_000).toISOString();
+    const url = `/v1/admin/organizations/${org.organizationId}`;
+    await cp.client.post(`${url}/suspend`, { reason: 'audit filter test' }, { token: adminToken });
+    await cp.client.post(`${url}/reactivate`, {}, { token: adminToken });
+    await cp.client.patch(`${url}/plan`, { plan: 'basic' }, { token: adminToken });
+    const audit = (query: string) => cp.client.get<Event[]>(`/v1/admin/audit?${query}`, { token: adminToken });
+
+    const onOrg = await audit(`targetType=organization&targetId=${org.organizationId}`);
+    expect(onOrg.status).toBe(200);
+    expect(onOrg.body.map((e) => e.action)).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+    const actor = onOrg.body[0].actorUserId;
+    expect((await audit(`action=organization.suspend&targetId=${org.organizationId}`)).body.map((e) => e.action)).toEqual(['organization.suspend']);
+    expect((await audit(`action=organization.*&targetId=${org.organizationId}&since=${encodeURIComponent(started)}`)).body).toHaveLength(3);
+    expect((await audit(`actorUserId=${actor}&targetId=${org.organizationId}`)).body).toHaveLength(3);
+    expect((await audit(`actorUserId=${org.userId}&targetId=${org.organizationId}`)).body).toHaveLength(0);
+    expect((await audit(`targetId=${org.organizationId}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);
+
+    // Pages: two, then what is before the last of them.
+    const page1 = await audit(`targetId=${org.organizationId}&limit=2`);
+    expect(page1.body).toHaveLength(2);
+    const page2 = await audit(`targetId=${org.organizationId}&limit=2&before=${encodeURIComponent(page1.body[1].occurredAt)}`);
+    expect(page2.body.map((e) => e.action)).toEqual(['organization.suspend']);
+
+    for (const bad of ['action=DROP TABLE', 'actorUserId=me', 'since=yesterday', 'before=2026-02-30T00:00:00Z', 'since=2026-01-01T00:00:00', 'limit=0']) {
+      expect((await audit(bad)).status).toBe(400);
+    }
   });
 
   it('suspends with a reason, and is idempotent: suspending again or reactivating twice adds no audit event', async () => {

@@ -90,6 +90,38 @@ describe('platform admin, members and the registry', () => {
     }
   });
 
+  it('shows every region: registry facts, health from its readiness probe, organizations by status and plan', async () => {
+    type RegionView = {
+      id: string;
+      currency: string;
+      complianceFramework: string;
+      localDomain: string;
+      health: { healthy: boolean; latencyMs: number | null; detail: string | null } | null;
+      organizations: { total: number; byStatus: Record<string, number>; byPlan: Record<string, number> };
+    };
+    await signup('ca');
+    cp.regions.us.mode = 'down';
+    let res;
+    try {
+      res = await cp.client.get<{ items: RegionView[] }>('/v1/admin/regions', { token: adminToken });
+    } finally {
+      cp.regions.us.mode = 'up';
+    }
+    expect(res.status).toBe(200);
+    const byId = Object.fromEntries(res.body.items.map((r) => [r.id, r]));
+    expect(Object.keys(byId)).toEqual(expect.arrayContaining(['ca', 'in', 'us']));
+    expect(byId.in).toMatchObject({ currency: 'INR', localDomain: 'in.localhost' });
+    expect(byId.in.complianceFramework).toEqual(expect.any(String));
+    expect(byId.ca.health).toMatchObject({ healthy: true, detail: null });
+    expect(byId.us.health).toMatchObject({ healthy: false, detail: 'answered 503' });
+    expect(byId.ca.organizations.total).toBeGreaterThanOrEqual(1);
+    expect(byId.ca.organizations.byStatus.active).toBeGreaterThanOrEqual(1);
+    expect(Object.values(byId.ca.organizations.byPlan).reduce((a, b) => a + b, 0)).toBe(byId.ca.organizations.total);
+    expect(JSON.stringify(res.body)).not.toContain('apiUrl');
+    const orgAdmin = await signup('in');
+    expect((await cp.client.get('/v1/admin/regions', { token: orgAdmin.accessToken })).status).toBe(403);
+  });
+
   it('suspends with a reason, and is idempotent: suspending again or reactivating twice adds no audit event', async () => {
     type OrgState = { status: string; suspensionReason: string | null; suspendedAt: string | null; changed: boolean; regionSynced: boolean };
     const org = await signup('in');

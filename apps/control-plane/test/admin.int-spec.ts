@@ -217,6 +217,11 @@ describe('platform admin, members and the registry', () => {
     expect(claims).toMatchObject({ role: 'doctor', org: org.organizationId, region: 'in' });
     // Doctors do not add members.
     expect((await cp.client.post('/v1/members', { name: 'x', email: 'x@example.test', role: 'staff', clinicIds: [] }, { token: login.body.accessToken })).status).toBe(403);
+
+    // The platform admin sees how many members the org has, by role, and never who they are.
+    const seen = await cp.client.get<{ members: { active: number; inactive: number; byRole: Record<string, number> } }>(`/v1/admin/organizations/${org.organizationId}`, { token: adminToken });
+    expect(seen.body.members).toEqual({ active: 2, inactive: 0, byRole: { doctor: 1, org_admin: 1 } });
+    expect(JSON.stringify(seen.body)).not.toContain(res.body.email);
   });
 
   it('leaves no half-created member when the region is down', async () => {

@@ -13,7 +13,7 @@ describe('platform admin, members and the registry', () => {
 
   async function signup(regionId = 'in') {
     const body = signupBody({ regionId });
-    const res = await cp.client.post<{ organizationId: string; accessToken: string; clinicId: string }>('/v1/signup', body);
+    const res = await cp.client.post<{ organizationId: string; accessToken: string; clinicId: string; userId: string }>('/v1/signup', body);
     expect(res.status).toBe(201);
     return { ...body, ...res.body };
   }
@@ -57,6 +57,69 @@ describe('platform admin, members and the registry', () => {
     const audit = await cp.client.get<{ action: string; targetId: string }[]>('/v1/admin/audit?limit=500', { token: adminToken });
     const mine = audit.body.filter((e) => e.targetId === org.organizationId).map((e) => e.action);
     expect(mine.sort()).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+  });
+
+  it('narrows the audit trail by action (or a prefix), target, actor and time, and pages with before', async () => {
+    type Event = { id: string; action: string; targetType: string; targetId: string; actorUserId: string; occurredAt: string };
+    const org = await signup('in');
+    const started = new Date(Date.now() - 1_000).toISOString();
+    const url = `/v1/admin/organizations/${org.organizationId}`;
+    await cp.client.post(`${url}/suspend`, { reason: 'audit filter test' }, { token: adminToken });
+    await cp.client.post(`${url}/reactivate`, {}, { token: adminToken });
+    await cp.client.patch(`${url}/plan`, { plan: 'basic' }, { token: adminToken });
+    const audit = (query: string) => cp.client.get<Event[]>(`/v1/admin/audit?${query}`, { token: adminToken });
+
+    const onOrg = await audit(`targetType=organization&targetId=${org.organizationId}`);
+    expect(onOrg.status).toBe(200);
+    expect(onOrg.body.map((e) => e.action)).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+    const actor = onOrg.body[0].actorUserId;
+    expect((await audit(`action=organization.suspend&targetId=${org.organizationId}`)).body.map((e) => e.action)).toEqual(['organization.suspend']);
+    expect((await audit(`action=organization.*&targetId=${org.organizationId}&since=${encodeURIComponent(started)}`)).body).toHaveLength(3);
+    expect((await audit(`actorUserId=${actor}&targetId=${org.organizationId}`)).body).toHaveLength(3);
+    expect((await audit(`actorUserId=${org.userId}&targetId=${org.organizationId}`)).body).toHaveLength(0);
+    expect((await audit(`targetId=${org.organizationId}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);
+
+    // Pages: two, then what is before the last of them.
+    const page1 = await audit(`targetId=${org.organizationId}&limit=2`);
+    expect(page1.body).toHaveLength(2);
+    const page2 = await audit(`targetId=${org.organizationId}&limit=2&before=${encodeURIComponent(page1.body[1].occurredAt)}`);
+    expect(page2.body.map((e) => e.action)).toEqual(['organization.suspend']);
+
+    for (const bad of ['action=DROP TABLE', 'actorUserId=me', 'since=yesterday', 'before=2026-02-30T00:00:00Z', 'since=2026-01-01T00:00:00', 'limit=0']) {
+      expect((await audit(bad)).status).toBe(400);
+    }
+  });
+
+  it('shows every region: registry facts, health from its readiness probe, organizations by status and plan', async () => {
+    type RegionView = {
+      id: string;
+      currency: string;
+      complianceFramework: string;
+      localDomain: string;
+      health: { healthy: boolean; latencyMs: number | null; detail: string | null } | null;
+      organizations: { total: number; byStatus: Record<string, number>; byPlan: Record<string, number> };
+    };
+    await signup('ca');
+    cp.regions.us.mode = 'down';
+    let res;
+    try {
+      res = await cp.client.get<{ items: RegionView[] }>('/v1/admin/regions', { token: adminToken });
+    } finally {
+      cp.regions.us.mode = 'up';
+    }
+    expect(res.status).toBe(200);
+    const byId = Object.fromEntries(res.body.items.map((r) => [r.id, r]));
+    expect(Object.keys(byId)).toEqual(expect.arrayContaining(['ca', 'in', 'us']));
+    expect(byId.in).toMatchObject({ currency: 'INR', localDomain: 'in.localhost' });
+    expect(byId.in.complianceFramework).toEqual(expect.any(String));
+    expect(byId.ca.health).toMatchObject({ healthy: true, detail: null });
+    expect(byId.us.health).toMatchObject({ healthy: false, detail: 'answered 503' });
+    expect(byId.ca.organizations.total).toBeGreaterThanOrEqual(1);
+    expect(byId.ca.organizations.byStatus.active).toBeGreaterThanOrEqual(1);
+    expect(Object.values(byId.ca.organizations.byPlan).reduce((a, b) => a + b, 0)).toBe(byId.ca.organizations.total);
+    expect(JSON.stringify(res.body)).not.toContain('apiUrl');
+    const orgAdmin = await signup('in');
+    expect((await cp.client.get('/v1/admin/regions', { token: orgAdmin.accessToken })).status).toBe(403);
   });
 
   it('suspends with a reason, and is idempotent: suspending again or reactivating twice adds no audit event', async () => {
@@ -154,6 +217,11 @@ describe('platform admin, members and the registry', () => {
     expect(claims).toMatchObject({ role: 'doctor', org: org.organizationId, region: 'in' });
     // Doctors do not add members.
     expect((await cp.client.post('/v1/members', { name: 'x', email: 'x@example.test', role: 'staff', clinicIds: [] }, { token: login.body.accessToken })).status).toBe(403);
+
+    // The platform admin sees how many members the org has, by role, and never who they are.
+    const seen = await cp.client.get<{ members: { active: number; inactive: number; byRole: Record<string, number> } }>(`/v1/admin/organizations/${org.organizationId}`, { token: adminToken });
+    expect(seen.body.members).toEqual({ active: 2, inactive: 0, byRole: { doctor: 1, org_admin: 1 } });
+    expect(JSON.stringify(seen.body)).not.toContain(res.body.email);
   });
 
   it('leaves no half-created member when the region is down', async () => {

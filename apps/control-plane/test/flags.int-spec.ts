@@ -93,6 +93,68 @@ describe('feature flags', () => {
     });
   });
 
+  describe('reach', () => {
+    type Reach = { reached: number; total: number; byRegion: Record<string, number>; byPlan: Record<string, number>; dependsOnClinic: boolean; organizations: { id: string; regionId: string }[] };
+    let inOrg: string;
+    let caOrg: string;
+    beforeAll(async () => {
+      const a = await cp.client.post<{ organizationId: string }>('/v1/signup', signupBody({ regionId: 'in' }));
+      const b = await cp.client.post<{ organizationId: string }>('/v1/signup', signupBody({ regionId: 'ca' }));
+      inOrg = a.body.organizationId;
+      caOrg = b.body.organizationId;
+      expect((await cp.client.patch(`/v1/admin/organizations/${caOrg}/plan`, { plan: 'basic' }, admin.token())).status).toBe(200);
+    });
+    const preview = (body: unknown) => cp.client.post<Reach & { code?: string }>('/v1/admin/flags/preview', body, admin.token());
+
+    it('previews which organizations an unsaved definition reaches, by region, org and plan', async () => {
+      const byRegion = await preview({ enabled: true, strategies: regionIn('in') });
+      expect(byRegion.status).toBe(200);
+      expect(byRegion.body.reached).toBeGreaterThanOrEqual(1);
+      expect(byRegion.body.reached).toBeLessThan(byRegion.body.total);
+      expect(Object.keys(byRegion.body.byRegion)).toEqual(['in']);
+      expect(byRegion.body.organizations.every((o) => o.regionId === 'in')).toBe(true);
+      expect(byRegion.body.dependsOnClinic).toBe(false);
+
+      const one = await preview({ enabled: true, strategies: [{ constraints: [{ contextName: 'orgId', operator: 'IN', values: [caOrg] }] }] });
+      expect(one.body).toMatchObject({ reached: 1, byRegion: { ca: 1 }, byPlan: { basic: 1 } });
+      expect(one.body.organizations.map((o) => o.id)).toEqual([caOrg]);
+      const notThatOne = await preview({ enabled: true, strategies: [{ constraints: [{ contextName: 'orgId', operator: 'NOT_IN', values: [caOrg] }] }] });
+      expect(notThatOne.body.reached).toBe(notThatOne.body.total - 1);
+      const basicInCa = await preview({ enabled: true, strategies: [{ constraints: [{ contextName: 'plan', operator: 'IN', values: ['basic'] }, { contextName: 'regionId', operator: 'IN', values: ['ca'] }] }] });
+      expect(basicInCa.body.organizations.map((o) => o.id)).toContain(caOrg);
+      expect(basicInCa.body.organizations.map((o) => o.id)).not.toContain(inOrg);
+      expect((await preview({ enabled: false, strategies: regionIn('in') })).body.reached).toBe(0);
+      const everyone = await preview({ enabled: true });
+      expect(everyone.body.reached).toBe(everyone.body.total); // other suites sign up meanwhile: compare within one answer
+      const clinic = await preview({ enabled: true, strategies: [{ constraints: [{ contextName: 'clinicId', operator: 'IN', values: [randomUUID()] }] }] });
+      expect(clinic.body).toMatchObject({ reached: 0, dependsOnClinic: true });
+
+      expect((await preview({ enabled: true, strategies: regionIn('IN') })).status).toBe(400);
+      expect((await preview({ strategies: regionIn('in') })).status).toBe(400);
+      expect((await cp.client.post('/v1/admin/flags/preview', { enabled: true }, { token: orgAdminToken })).status).toBe(403);
+    });
+
+    it("answers every flag as it is in effect for one organization, and a saved flag's reach", async () => {
+      const name = flagName('reach');
+      expect((await put(name, { enabled: true, strategies: regionIn('ca') })).status).toBe(201);
+      const forIn = await cp.client.get<{ flags: Record<string, boolean>; context: Record<string, string> }>(`/v1/admin/organizations/${inOrg}/flags`, admin.token());
+      const forCa = await cp.client.get<{ flags: Record<string, boolean>; context: Record<string, string> }>(`/v1/admin/organizations/${caOrg}/flags`, admin.token());
+      expect(forIn.body.flags[name]).toBe(false);
+      expect(forCa.body.flags[name]).toBe(true);
+      expect(forCa.body.context).toEqual({ regionId: 'ca', orgId: caOrg, plan: 'basic' });
+      // Seed 000: hindi_language is on in India only.
+      expect(forIn.body.flags.hindi_language).toBe(true);
+      expect(forCa.body.flags.hindi_language).toBe(false);
+
+      const reach = await cp.client.get<Reach>(`/v1/admin/flags/${name}/reach`, admin.token());
+      expect(reach.body.organizations.map((o) => o.id)).toContain(caOrg);
+      expect(reach.body.organizations.map((o) => o.id)).not.toContain(inOrg);
+      expect((await cp.client.get(`/v1/admin/organizations/${randomUUID()}/flags`, admin.token())).status).toBe(404);
+      expect((await cp.client.get(`/v1/admin/flags/t_no_such_flag_x/reach`, admin.token())).status).toBe(404);
+      expect((await cp.client.get(`/v1/admin/organizations/${inOrg}/flags`, { token: orgAdminToken })).status).toBe(403);
+    });
+  });
+
   describe('admin API', () => {
     it("starts with seed 000's five flags and their region targeting, and the maintenance flag off", async () => {
       const res = await cp.client.get<{ items: Flag[] }>('/v1/admin/flags', admin.token());

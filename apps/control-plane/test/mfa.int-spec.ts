@@ -107,10 +107,11 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
   }
 
   /** Enrols the signed-in user: the secret and the recovery codes. */
-  async function enrol(auth: { token?: string; enrollmentToken?: string }) {
+  async function enrol(auth: { token?: string; enrollmentToken?: string; password?: string }) {
     const opts = auth.token ? { token: auth.token } : {};
     const body = auth.enrollmentToken ? { enrollmentToken: auth.enrollmentToken } : {};
-    const setup = await cp.client.post<{ secret: string; otpauthUri: string }>('/v1/auth/mfa/setup', body, opts);
+    // With an access token the password is asked again.
+    const setup = await cp.client.post<{ secret: string; otpauthUri: string }>('/v1/auth/mfa/setup', auth.token ? { password: auth.password ?? PASSWORD } : body, opts);
     expect(setup.status).toBe(200);
     const activate = await cp.client.post<{ recoveryCodes: string[] }>('/v1/auth/mfa/activate', { ...body, code: codeOf(setup.body.secret) }, opts);
     expect(activate.status).toBe(200);
@@ -138,7 +139,12 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect((await cp.client.post('/v1/auth/mfa/setup', {})).status).toBe(401);
     expect((await cp.client.post('/v1/auth/mfa/setup', {}, { token: `${user.accessToken.slice(0, -4)}AAAA` })).status).toBe(401);
     expect((await cp.client.post('/v1/auth/mfa/setup', { enrollmentToken: `mfe_${'x'.repeat(43)}` }, { token: user.accessToken })).status).toBe(401);
-    const setup = await cp.client.post<{ secret: string; otpauthUri: string }>('/v1/auth/mfa/setup', {}, { token: user.accessToken });
+    // A stolen access token alone cannot put its holder's authenticator on the account: the password is asked again.
+    expect((await cp.client.post<Failure>('/v1/auth/mfa/setup', {}, { token: user.accessToken })).status).toBe(400);
+    const wrongPassword = await cp.client.post<Failure>('/v1/auth/mfa/setup', { password: 'not the password' }, { token: user.accessToken });
+    expect(wrongPassword.status).toBe(401);
+    expect(wrongPassword.body.code).toBe('INVALID_CREDENTIALS');
+    const setup = await cp.client.post<{ secret: string; otpauthUri: string }>('/v1/auth/mfa/setup', { password: user.password }, { token: user.accessToken });
     expect(setup.status).toBe(200);
     expect(setup.body.otpauthUri.startsWith(`otpauth://totp/MedGenie:${encodeURIComponent(user.email)}?`)).toBe(true);
     const uri = new URL(setup.body.otpauthUri);
@@ -169,7 +175,15 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect(stored).toHaveLength(10);
     for (const { code_hash } of stored) expect(codes.some((c) => code_hash.includes(c) || code_hash.includes(c.replace(/-/g, '')))).toBe(false);
     expect((await cp.client.get('/v1/auth/mfa', { token: user.accessToken })).body).toEqual({ enabled: true, required: false, recoveryCodesLeft: 10 });
-    expect((await cp.client.post<Failure>('/v1/auth/mfa/setup', {}, { token: user.accessToken })).body.code).toBe('MFA_ALREADY_ENABLED');
+    expect((await cp.client.post<Failure>('/v1/auth/mfa/setup', { password: user.password }, { token: user.accessToken })).body.code).toBe('MFA_ALREADY_ENABLED');
+
+    // Changing the password takes the second factor too: a stolen password cannot lock the owner out.
+    const newPassword = 'a new password for mfa 1';
+    const noCode = await cp.client.post<Failure>('/v1/auth/password', { email: user.email, currentPassword: user.password, newPassword });
+    expect(noCode.status).toBe(401);
+    expect(noCode.body.code).toBe('MFA_CODE_INVALID');
+    const badCode = await cp.client.post<Failure>('/v1/auth/password', { email: user.email, currentPassword: user.password, newPassword, code: wrongCodes(setup.body.secret, 1)[0] });
+    expect(badCode.status).toBe(401);
 
     // The password alone: a challenge, no token of any kind.
     const step1 = await login(user.email, user.password);
@@ -479,5 +493,17 @@ describe('multi-factor authentication (TOTP, recovery codes)', () => {
     expect(await query('select 1 from mfa_recovery_codes where user_id = $1', [user.userId])).toHaveLength(0);
     expect((await login(user.email, user.password)).body.accessToken).toBeDefined();
     expect((await disable(user.accessToken, { password: user.password })).body.code).toBe('MFA_NOT_ENABLED');
+  });
+
+  it('changes the password of an account with MFA only with a code or a recovery code beside it', async () => {
+    const user = await signup();
+    const { secret, recoveryCodes } = await enrol({ token: user.accessToken });
+    const first = 'first new password of mfa';
+    expect((await cp.client.post('/v1/auth/password', { email: user.email, currentPassword: user.password, newPassword: first, code: nextCode(secret) })).status).toBe(204);
+    const second = 'second new password of mfa';
+    expect((await cp.client.post('/v1/auth/password', { email: user.email, currentPassword: first, newPassword: second, recoveryCode: recoveryCodes[0] })).status).toBe(204);
+    // Both proofs were spent: the recovery code does not work twice.
+    expect((await cp.client.post('/v1/auth/password', { email: user.email, currentPassword: second, newPassword: first, recoveryCode: recoveryCodes[0] })).status).toBe(401);
+    expect((await login(user.email, second)).body.mfaRequired).toBe(true);
   });
 });

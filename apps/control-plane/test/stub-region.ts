@@ -42,6 +42,7 @@ export class StubRegion {
         return res.writeHead(201).end(JSON.stringify({ membershipId: crypto.randomUUID(), created: true }));
       }
       if (req.method === 'POST' && req.url?.endsWith('/ended-sessions')) return res.writeHead(204).end();
+      if (req.method === 'GET' && req.url === '/readyz') return res.writeHead(200).end('{"status":"ok"}');
       if (req.method === 'PATCH') return res.writeHead(200).end(JSON.stringify({ organizationId: req.url?.split('/').pop() }));
       return res.writeHead(404).end('{"statusCode":404}');
     });

@@ -156,6 +156,51 @@ describe('usage history in the control plane', () => {
     expect((await cp.client.get('/v1/admin/usage/aggregates?by=clinic', { token })).status).toBe(400);
   });
 
+  it('charts usage and revenue per day and region or plan, revenue as each day had it', async () => {
+    // c (ca, basic) pays CA$49.99 a month from the second day; a's yearly plan is a twelfth a month (in whole paise, as billing counts it).
+    at('2031-06-01T10:00:00Z');
+    await collect();
+    await withAdmin((client) =>
+      client.query(
+        `INSERT INTO organization_billing (organization_id, subscription_status, currency, unit_amount, billing_interval, quantity)
+         VALUES ($1, 'active', 'cad', 4999, 'monthly', 1), ($2, 'active', 'inr', 2999000, 'yearly', 1)`,
+        [c, a],
+      ),
+    );
+    at('2031-06-02T10:00:00Z');
+    await collect();
+    type History = {
+      from: string;
+      to: string;
+      usage: { date: string; key: string; organizations: number; doctors: number }[];
+      revenue: { date: string; key: string; currency: string; organizations: number; mrr: number }[];
+    };
+    const byRegion = await cp.client.get<History>('/v1/admin/usage/history?by=region&from=2031-06-01&to=2031-06-02', { token });
+    expect(byRegion.status).toBe(200);
+    expect(byRegion.body.usage.map((u) => [u.date, u.key, u.organizations])).toEqual([
+      ['2031-06-01', 'ca', 1],
+      ['2031-06-01', 'in', 2],
+      ['2031-06-02', 'ca', 1],
+      ['2031-06-02', 'in', 2],
+    ]);
+    expect(byRegion.body.revenue).toEqual([
+      { date: '2031-06-02', key: 'ca', currency: 'cad', organizations: 1, mrr: 4999 },
+      { date: '2031-06-02', key: 'in', currency: 'inr', organizations: 1, mrr: 249916 },
+    ]);
+    const byPlan = await cp.client.get<History>('/v1/admin/usage/history?by=plan&from=2031-06-02&to=2031-06-02', { token });
+    expect(byPlan.body.revenue.map((r) => [r.key, r.currency, r.mrr])).toEqual([
+      ['basic', 'cad', 4999],
+      ['premium', 'inr', 249916],
+    ]);
+    // Default range: the 30 days up to today.
+    const recent = await cp.client.get<History>('/v1/admin/usage/history?by=region', { token });
+    expect([recent.body.from, recent.body.to]).toEqual(['2031-05-03', '2031-06-02']);
+    for (const bad of ['by=clinic', 'by=region&from=2031-06-03&to=2031-06-01', 'by=region&from=2030-01-01&to=2031-06-01', 'by=region&from=2031-02-30', 'by=region&to=june']) {
+      expect((await cp.client.get(`/v1/admin/usage/history?${bad}`, { token })).status).toBe(400);
+    }
+    await withAdmin((client) => client.query(`DELETE FROM organization_billing WHERE organization_id = any($1::uuid[])`, [[a, c]]));
+  });
+
   it('goes on with the other regions when one is down, and says which', async () => {
     at('2031-05-01T10:00:00Z');
     regions.ca.down = true;

@@ -22,6 +22,18 @@ describe('organization settings, plan limits and provisioning', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ settings: { branding: { displayName: 'Apollo', primaryColor: '#0a7cff' }, language: 'hi', timezone: 'Asia/Kolkata' } });
+    // Branding merges: a field given changes, the others stay; null removes one.
+    const color = await region.client.patch<{ settings: { branding: Record<string, string> } }>('/v1/organization/settings', { branding: { primaryColor: '#123456' } }, { token: org.admin.token });
+    expect(color.body.settings.branding).toEqual({ displayName: 'Apollo', primaryColor: '#123456' });
+    // Two admins changing different fields at the same moment both keep theirs.
+    await Promise.all([
+      region.client.patch('/v1/organization/settings', { branding: { logoUrl: 'https://cdn.example.org/apollo.png' } }, { token: org.admin.token }),
+      region.client.patch('/v1/organization/settings', { branding: { displayName: 'Apollo Hospitals' } }, { token: org.admin.token }),
+    ]);
+    const both = await region.client.get<{ settings: { branding: Record<string, string> } }>('/v1/organization', { token: org.admin.token });
+    expect(both.body.settings.branding).toEqual({ displayName: 'Apollo Hospitals', primaryColor: '#123456', logoUrl: 'https://cdn.example.org/apollo.png' });
+    const cleared = await region.client.patch<{ settings: { branding: Record<string, string> } }>('/v1/organization/settings', { branding: { logoUrl: null } }, { token: org.admin.token });
+    expect(cleared.body.settings.branding).toEqual({ displayName: 'Apollo Hospitals', primaryColor: '#123456' });
     const fr = await region.client.patch<{ code: string }>('/v1/organization/settings', { language: 'fr' }, { token: org.admin.token });
     expect(fr.status).toBe(400);
     expect(fr.body.code).toBe('UNSUPPORTED_LANGUAGE');

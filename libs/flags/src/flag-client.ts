@@ -212,6 +212,11 @@ function describe(value: unknown): string {
  * FlagClient, for a service that holds the definitions instead of fetching them.
  */
 export async function evaluateDefinitions(definitions: ClientFeaturesResponse, names: readonly string[], context: FlagContext): Promise<Record<string, boolean>> {
+  return (await evaluateMany(definitions, names, [context]))[0];
+}
+
+/** `evaluateDefinitions` for many contexts with one SDK instance (a flag's reach over every organization). */
+export async function evaluateMany(definitions: ClientFeaturesResponse, names: readonly string[], contexts: readonly FlagContext[]): Promise<Record<string, boolean>[]> {
   const unleash = new Unleash({
     url: NO_CONTROL_PLANE,
     appName: 'definitions',
@@ -228,8 +233,10 @@ export async function evaluateDefinitions(definitions: ClientFeaturesResponse, n
       unleash.once(UnleashEvents.Ready, () => done());
       unleash.once(UnleashEvents.Synchronized, () => done());
     });
-    const ctx = unleashContext(context);
-    return Object.fromEntries(names.map((name) => [name, unleash.isEnabled(name, ctx, false)]));
+    return contexts.map((context) => {
+      const ctx = unleashContext(context);
+      return Object.fromEntries(names.map((name) => [name, unleash.isEnabled(name, ctx, false)]));
+    });
   } finally {
     unleash.destroy();
   }

@@ -79,8 +79,10 @@ export class AdminController {
     return this.admin.rotateKeys(caller);
   }
 
+  /** Newest first, narrowed by action (or `prefix.*`), actor, target and time; page on with `before` = the last event's `occurredAt`. */
   @Get('audit')
   audit(@Query() query: AuditQuery) {
-    return this.admin.auditTrail(query.limit ?? 100);
+    const { limit, ...filter } = query;
+    return this.admin.auditTrail(limit ?? 100, filter);
   }
 }

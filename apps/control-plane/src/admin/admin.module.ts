@@ -3,6 +3,13 @@ import { AdminAuditRepository } from '../audit/admin-audit.repository';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { UsageModule } from '../usage/usage.module';
+import { RegionsOverviewController } from './regions-overview.controller';
+import { RegionsOverviewService } from './regions-overview.service';
 
-@Module({ controllers: [AdminController], providers: [AdminService, AdminAuditService, AdminAuditRepository] })
+@Module({
+  imports: [UsageModule],
+  controllers: [AdminController, RegionsOverviewController],
+  providers: [AdminService, AdminAuditService, AdminAuditRepository, RegionsOverviewService],
+})
 export class AdminModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PLAN_LIMITS, Plan, PlanLimits } from '@medgenie/contracts';
 import { DomainError } from '@medgenie/http';
+import { AuditFilter } from '../audit/admin-audit.repository';
 import { AdminAuditService } from '../audit/admin-audit.service';
+import { UsersRepository } from '../identity/users.repository';
 import { Clock } from '../common/clock';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
@@ -29,6 +31,7 @@ export class AdminService {
     private readonly audit: AdminAuditService,
     private readonly regions: RegionalClient,
     private readonly clock: Clock,
+    private readonly users: UsersRepository,
   ) {}
 
   async list(query: ListOrganizationsQuery) {
@@ -45,8 +48,19 @@ export class AdminService {
     return { items, total, limit, offset };
   }
 
-  get(id: string) {
-    return this.organizations.get(id);
+  /** The org, with its members counted by role and status (never who they are: the org's own admins see that). */
+  async get(id: string) {
+    const org = await this.organizations.get(id);
+    const counts = await this.users.countsByRoleAndStatus(id);
+    const byRole: Record<string, number> = {};
+    let active = 0;
+    for (const c of counts) {
+      if (c.status !== 'active') continue;
+      byRole[c.role] = (byRole[c.role] ?? 0) + c.count;
+      active += c.count;
+    }
+    const inactive = counts.filter((c) => c.status !== 'active').reduce((n, c) => n + c.count, 0);
+    return { ...org, members: { active, inactive, byRole } };
   }
 
   /**
@@ -128,7 +142,7 @@ export class AdminService {
     return result;
   }
 
-  auditTrail(limit: number) {
-    return this.audit.list(limit);
+  auditTrail(limit: number, filter: AuditFilter) {
+    return this.audit.list(limit, filter);
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireRole } from '../common/principal';
 import { FlagClientsQuery, FlagMetricsQuery, FlagNameParams, PatchFlagDto, PutFlagDto } from './dto/flag.dto';
+import { FlagReachService } from './flag-reach.service';
 import { FlagsService } from './flags.service';
 
 /** Feature flags, for platform admins (DESIGN §7, §9). Every change is in the admin audit trail. */
@@ -11,7 +12,10 @@ import { FlagsService } from './flags.service';
 @RequireRole('platform_admin')
 @Controller('v1/admin')
 export class FlagsAdminController {
-  constructor(private readonly flags: FlagsService) {}
+  constructor(
+    private readonly flags: FlagsService,
+    private readonly reach: FlagReachService,
+  ) {}
 
   @Get('flags')
   list() {
@@ -41,6 +45,28 @@ export class FlagsAdminController {
   @HttpCode(204)
   async delete(@CurrentPrincipal() caller: Principal, @Param() params: FlagNameParams): Promise<void> {
     await this.flags.delete(caller, params.name);
+  }
+
+  /**
+   * Which organizations a definition would reach, without saving it: counts by region and plan and
+   * the first 100 organizations (`dependsOnClinic` when a constraint names clinics, which are left out).
+   */
+  @Post('flags/preview')
+  @HttpCode(200)
+  preview(@Body() dto: PutFlagDto) {
+    return this.reach.preview(dto);
+  }
+
+  /** Which organizations the flag reaches as it is saved. */
+  @Get('flags/:name/reach')
+  flagReach(@Param() params: FlagNameParams) {
+    return this.reach.ofFlag(params.name);
+  }
+
+  /** Every flag as it is in effect for the organization (its region, id and plan). */
+  @Get('organizations/:id/flags')
+  forOrganization(@Param('id', ParseUUIDPipe) id: string) {
+    return this.reach.forOrganization(id);
   }
 
   /** How often the SDKs evaluated the flag, yes and no, per hour, client and app. */

@@ -97,7 +97,8 @@ export class FlagsService {
   }
 
   /** The strategies as stored: only the fields we define, values checked against their context field. */
-  private strategies(dtos: FlagStrategyDto[]): FlagStrategy[] {
+  /** Strategies as given, each value checked against what its context field can hold (400 otherwise). */
+  strategies(dtos: FlagStrategyDto[]): FlagStrategy[] {
     return dtos.map((s, i) => ({
       constraints: s.constraints.map((c, j) => {
         const rule = VALUE_RULES[c.contextName];

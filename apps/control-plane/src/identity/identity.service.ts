@@ -102,6 +102,8 @@ export class IdentityService {
   /** A new password ends every session of the user, in every region, before the answer. */
   async changePassword(dto: ChangePasswordDto): Promise<void> {
     const user = await this.checkPassword(dto.email, dto.currentPassword);
+    // A stolen password alone must not be enough to take the account from its owner.
+    await this.mfa.proveSecondFactor(user, dto);
     assertAcceptablePassword(dto.newPassword, user.email);
     if (dto.newPassword === dto.currentPassword) throw fail(ErrorCode.WeakPassword, 'The new password must differ from the current one');
     await this.users.setPassword(user.id, await this.hasher.hash(dto.newPassword));

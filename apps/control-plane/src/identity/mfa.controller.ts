@@ -42,8 +42,8 @@ export class MfaController {
   @UseGuards(MfaEnrolmentGuard)
   @Post('mfa/setup')
   @HttpCode(200)
-  setup(@MfaCaller() caller: MfaEnrolmentCaller, @Body() _dto: MfaSetupDto): Promise<MfaSetup> {
-    return this.mfa.setup(caller.userId);
+  setup(@MfaCaller() caller: MfaEnrolmentCaller, @Body() dto: MfaSetupDto): Promise<MfaSetup> {
+    return this.mfa.setup(caller.userId, caller.enrollment !== undefined, dto.password);
   }
 
   /**

@@ -9,6 +9,7 @@ import { KeyEncryption } from '../keys/key-encryption';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { LoginMfaDto, MfaChallengeAnswer, MfaDisableDto, MfaEnrollmentAnswer, MfaRecoveryCodes, MfaSetup, MfaStatus } from './dto/mfa.dto';
 import { MfaChallengePurpose } from './mfa.entity';
+import { EndedSessionsDelivery } from './ended-sessions.delivery';
 import { MfaRepository } from './mfa.repository';
 import { PasswordHasher } from './password-hasher';
 import { Totp } from './totp';
@@ -57,6 +58,7 @@ export class MfaService {
     private readonly hasher: PasswordHasher,
     private readonly totp: Totp,
     private readonly audit: AdminAuditService,
+    private readonly delivery: EndedSessionsDelivery,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {
     this.sealing = new KeyEncryption(config.keys.encryptionSecret, 'mfa');
@@ -113,9 +115,21 @@ export class MfaService {
     return { enabled, required: await this.isRequired(user), recoveryCodesLeft: enabled ? await this.mfa.countRecoveryCodesLeft(user.id) : 0 };
   }
 
-  /** A new pending secret (an earlier pending one stops counting); MFA_ALREADY_ENABLED while MFA is on. */
-  async setup(userId: string): Promise<MfaSetup> {
+  /**
+   * A new pending secret (an earlier pending one stops counting); MFA_ALREADY_ENABLED while MFA is on.
+   * With an access token (not an enrolment token, which a password just earned) the password is
+   * asked again, so a stolen token cannot put its holder's authenticator on the account: the
+   * check is claimed like a login's, so it cannot be used to guess the password either.
+   */
+  async setup(userId: string, enrolling: boolean, password?: string): Promise<MfaSetup> {
     const user = await this.user(userId);
+    if (!enrolling) {
+      if (password === undefined) throw fail(ErrorCode.ValidationFailed, 'Give your password to set up two-step verification');
+      const claim = await this.users.claimPasswordCheck(user.id, this.config.lockout);
+      if (!claim.claimed) throw this.locked(claim.lockedUntil);
+      if (!(await this.hasher.verify(user.passwordHash, password))) throw fail(ErrorCode.InvalidCredentials, 'The password is not right');
+      await this.users.clearFailedLogins(user.id);
+    }
     const secret = this.totp.newSecret();
     if (user.mfaEnabledAt || !(await this.mfa.setPendingSecret(user.id, this.sealing.encrypt(secret)))) {
       throw fail(ErrorCode.MfaAlreadyEnabled, 'MFA is already on; turn it off first to enrol another app');
@@ -179,7 +193,23 @@ export class MfaService {
     if (!member.mfaEnabledAt && !member.mfaPendingSecretEncrypted) throw fail(ErrorCode.MfaNotEnabled, 'MFA is not on for this member');
     await this.mfa.disable(member.id);
     await this.users.updateMember(member.id, {}, true);
+    await this.delivery.kickWithin(); // the ended sessions reach the region and the gateways now, not at the next sweep
     await this.audit.record(caller.userId, 'member.mfa_reset', 'user', member.id);
+  }
+
+  /**
+   * The second factor of an account that has one, for what a password alone must not do (changing
+   * it): a code or a recovery code, claimed on the code counter. Nothing for an account without MFA.
+   */
+  async proveSecondFactor(user: User, proof: { code?: string; recoveryCode?: string }): Promise<void> {
+    if (!user.mfaEnabledAt) return;
+    if ((proof.code === undefined) === (proof.recoveryCode === undefined)) {
+      throw fail(ErrorCode.MfaCodeInvalid, 'This account has two-step verification: give a code from the app (code) or a recovery code (recoveryCode)');
+    }
+    await this.prove(user, async () => {
+      if (proof.code !== undefined) return this.acceptCode(user, proof.code);
+      return this.mfa.useRecoveryCode(user.id, sha256(normaliseRecoveryCode(proof.recoveryCode!)));
+    });
   }
 
   /** Whether MFA is required of the user: a platform admin (unless configured off), or a member of an org that requires it. */

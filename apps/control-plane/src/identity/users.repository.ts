@@ -44,6 +44,11 @@ export class UsersRepository {
     return this.users.find({ where: { organizationId }, order: { name: 'ASC' } });
   }
 
+  /** The org's identities counted by role and status (the console's organization page). */
+  async countsByRoleAndStatus(organizationId: string): Promise<{ role: UserRole; status: User['status']; count: number }[]> {
+    return this.dataSource.query(`select role, status, count(*)::int as count from users where organization_id = $1 group by 1, 2 order by 1, 2`, [organizationId]);
+  }
+
   countByRoles(organizationId: string, roles: UserRole[]): Promise<number> {
     return this.users.countBy({ organizationId, role: In(roles) });
   }

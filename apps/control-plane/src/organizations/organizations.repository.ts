@@ -57,6 +57,16 @@ export class OrganizationsRepository {
     return qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(filter.limit).skip(filter.offset).getManyAndCount();
   }
 
+  /** Every organization that flags can reach (not being erased): what a flag's evaluation context needs. */
+  flagTargets(): Promise<{ id: string; slug: string; regionId: string; plan: string; status: string }[]> {
+    return this.dataSource.query(`select id, slug, region_id as "regionId", plan, status from organizations where status <> 'deleting' order by slug`);
+  }
+
+  /** How many organizations each region has, by status and by plan. */
+  countsByRegion(): Promise<{ regionId: string; status: string; plan: string; organizations: number }[]> {
+    return this.dataSource.query(`select region_id as "regionId", status, plan, count(*)::int as organizations from organizations group by 1, 2, 3 order by 1, 2, 3`);
+  }
+
   async update(id: string, patch: Partial<Organization>): Promise<void> {
     await this.organizations.update({ id }, patch);
   }

@@ -96,6 +96,21 @@ export class RegionalClient {
     await this.call(regionId, 'POST', `/internal/v1/organizations/${orgId}/ended-sessions`, { sessions });
   }
 
+  /**
+   * Whether the region's API answers its readiness probe (`/readyz`: it touches the region's
+   * database), and how fast; never throws.
+   */
+  async health(regionId: string): Promise<{ healthy: boolean; latencyMs: number | null; detail: string | null }> {
+    const started = Date.now();
+    try {
+      const res = await fetch(`${await this.baseUrl(regionId)}/readyz`, { signal: AbortSignal.timeout(Math.min(this.config.regions.timeoutMs, 2_000)) });
+      await res.arrayBuffer();
+      return { healthy: res.ok, latencyMs: Date.now() - started, detail: res.ok ? null : `answered ${res.status}` };
+    } catch (err) {
+      return { healthy: false, latencyMs: null, detail: (err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable' };
+    }
+  }
+
   /** Per-org usage counts (no PHI) of up to 200 orgs, with their API requests on `date` (YYYY-MM-DD). */
   usage(regionId: string, orgIds: string[], date: string): Promise<RegionUsageReport> {
     const query = new URLSearchParams({ orgIds: orgIds.join(','), date });

@@ -11,6 +11,10 @@ export class RegionsRepository {
     this.regions = dataSource.getRepository(Region);
   }
 
+  listAll(): Promise<Region[]> {
+    return this.regions.find({ order: { id: 'ASC' } });
+  }
+
   listActive(): Promise<Region[]> {
     return this.regions.find({ where: { status: 'active' }, order: { id: 'ASC' } });
   }

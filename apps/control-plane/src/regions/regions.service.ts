@@ -14,6 +14,11 @@ export class RegionsService {
     return (await this.regions.listActive()).map(({ apiUrl: _internal, ...publicFields }) => publicFields);
   }
 
+  /** Every region, active or not, without its internal API URL (for platform admins). */
+  async listAll(): Promise<PublicRegion[]> {
+    return (await this.regions.listAll()).map(({ apiUrl: _internal, ...publicFields }) => publicFields);
+  }
+
   findActive(id: string): Promise<Region | null> {
     return this.regions.findActive(id);
   }

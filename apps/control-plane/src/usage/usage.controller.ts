@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../common/principal';
-import { UsageAggregatesQuery, UsageSeriesQuery } from './usage.dto';
+import { UsageAggregatesQuery, UsageHistoryQuery, UsageSeriesQuery } from './usage.dto';
 import { UsageService } from './usage.service';
 
 /** Usage for platform admins: per org, and summed per region or plan (counts only, never PHI). */
@@ -22,6 +22,12 @@ export class UsageController {
   @Get('usage/aggregates')
   aggregates(@Query() query: UsageAggregatesQuery) {
     return this.usage.aggregates(query.by, query.date);
+  }
+
+  /** Per day and region (or plan), from `from` to `to` (30 days up to today by default): organizations, usage and revenue (per currency). */
+  @Get('usage/history')
+  history(@Query() query: UsageHistoryQuery) {
+    return this.usage.history(query.by, query);
   }
 
   @Get('organizations/:id/usage')

@@ -11,6 +11,10 @@ export class UsageSeriesQuery {
 
 export const AGGREGATE_KEYS = ['region', 'plan'] as const;
 
+export class UsageHistoryQuery extends UsageSeriesQuery {
+  @IsIn(AGGREGATE_KEYS) by!: (typeof AGGREGATE_KEYS)[number];
+}
+
 export class UsageAggregatesQuery {
   @IsIn(AGGREGATE_KEYS) by!: (typeof AGGREGATE_KEYS)[number];
   /** The day (UTC) summed; today by default. */

@@ -93,12 +93,29 @@ export class UsageService implements OnModuleInit, OnModuleDestroy {
   /** The org's latest day and its days from `from` to `to` (default: the 30 days up to today). */
   async forOrganization(orgId: string, range: { from?: string; to?: string }): Promise<{ organizationId: string; latest: UsageDay | null; series: UsageDay[] }> {
     if (!(await this.usage.organizationExists(orgId))) throw fail(ErrorCode.OrganizationNotFound, 'No such organization');
-    const to = range.to ?? utcDay(this.clock());
-    const from = range.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS));
-    if (from > to) throw fail(ErrorCode.ValidationFailed, 'from must not be after to');
-    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * DAY_MS) throw fail(ErrorCode.ValidationFailed, 'a series spans at most 366 days');
+    const { from, to } = this.range(range);
     const [latest, series] = await Promise.all([this.usage.latest(orgId), this.usage.series(orgId, from, to)]);
     return { organizationId: orgId, latest, series };
+  }
+
+  /** `aggregates` per day over a range (30 days up to today by default, at most 366), with revenue per currency. */
+  async history(by: 'region' | 'plan', range: { from?: string; to?: string }) {
+    const { from, to } = this.range(range);
+    return { by, from, to, ...(await this.usage.history(by, from, to)) };
+  }
+
+  private range(range: { from?: string; to?: string }): { from: string; to: string } {
+    const to = range.to ?? utcDay(this.clock());
+    const from = range.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS));
+    if (Number.isNaN(Date.parse(`${from}T00:00:00Z`)) || Number.isNaN(Date.parse(`${to}T00:00:00Z`))) throw fail(ErrorCode.ValidationFailed, 'from and to must be days of the calendar');
+    if (from > to) throw fail(ErrorCode.ValidationFailed, 'from must not be after to');
+    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * DAY_MS) throw fail(ErrorCode.ValidationFailed, 'a series spans at most 366 days');
+    return { from, to };
+  }
+
+  /** The most recent day with usage, if any. */
+  latestDay(): Promise<string | null> {
+    return this.usage.latestDay();
   }
 
   /** Sums over every org's row of `date` (default today), per region or per plan. */

@@ -59,7 +59,9 @@ const SET_PAYMENT_OVERDUE_SINCE = `update organizations set payment_overdue_sinc
 
 /** The settings columns, and how each value is bound. */
 const SETTINGS: Record<keyof OrganizationSettingsPatch, (param: string) => string> = {
-  branding: (param) => `branding = ${param}::jsonb`,
+  // Merged in the statement (two admins changing different fields at once both keep theirs); a
+  // field given as null is removed.
+  branding: (param) => `branding = jsonb_strip_nulls(coalesce(branding, '{}'::jsonb) || ${param}::jsonb)`,
   language: (param) => `language = ${param}`,
   timezone: (param) => `timezone = ${param}`,
 };
@@ -93,7 +95,7 @@ export class OrganizationsRepository {
     await sql.query(SET_PAYMENT_OVERDUE_SINCE, [sql.orgId, since]);
   }
 
-  /** Writes the settings given (those undefined are left as they are; none given: no statement). */
+  /** Writes the settings given (those undefined are left as they are; branding merges into what is there; none given: no statement). */
   async updateSettings(patch: OrganizationSettingsPatch): Promise<void> {
     const sql = this.tx.sql;
     const values: unknown[] = [sql.orgId];

@@ -41,7 +41,8 @@ export class OrganizationsService {
       }
     }
     const patch: OrganizationSettingsPatch = {};
-    if (dto.branding) patch.branding = { ...org.branding, ...dto.branding };
+    // Only the branding fields given: the repository merges them into the stored ones in its statement.
+    if (dto.branding) patch.branding = { ...dto.branding };
     if (dto.language) patch.language = dto.language;
     if (dto.timezone) patch.timezone = dto.timezone;
     if (Object.keys(patch).length > 0) {

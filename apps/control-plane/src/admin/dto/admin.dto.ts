@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { PLANS, Plan } from '@medgenie/contracts';
+import { IsInstant } from '@medgenie/http';
 import { ORG_STATUSES } from '../../organizations/organization.entity';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -24,6 +25,15 @@ export class ChangePlanDto {
 
 export class AuditQuery {
   @IsOptional() @toInt() @IsInt() @Min(1) @Max(500) limit?: number;
+  /** An action (`organization.suspend`), or every action under a prefix (`member.*`). */
+  @IsOptional() @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { message: 'action must be an action name, or a prefix ending in .*' }) @Length(1, 64) action?: string;
+  @IsOptional() @IsUUID() actorUserId?: string;
+  @IsOptional() @Matches(/^[a-z_]{1,32}$/) targetType?: string;
+  @IsOptional() @IsString() @Length(1, 64) targetId?: string;
+  /** Events at or after this instant (ISO 8601 with an offset). */
+  @IsOptional() @IsInstant() since?: string;
+  /** Events before this instant: the next page starts before the last event of this one. */
+  @IsOptional() @IsInstant() before?: string;
 }
 
 /** Host names as DNS treats them: case-insensitive, the trailing dot of a fully qualified name optional. */

@@ -6,6 +6,8 @@ const TOTP_MESSAGE = 'code must be the 6 digits the authenticator app shows';
 /** Setup, by a signed-in user (bearer access token) or with the enrolment token login gave. */
 export class MfaSetupDto {
   @IsOptional() @IsString() @Length(20, 200) enrollmentToken?: string;
+  /** Asked again when the caller comes with an access token (not with an enrolment token). */
+  @IsOptional() @IsString() @Length(1, 128) password?: string;
 }
 
 export class MfaActivateDto {

@@ -253,7 +253,7 @@ describe('password reset by email', () => {
 
   it('does not get past a second factor: after a reset, the new password still asks for the MFA code', async () => {
     const { email, accessToken } = await newAccount(cp);
-    const setup = await cp.client.post<{ secret: string }>('/v1/auth/mfa/setup', {}, { token: accessToken });
+    const setup = await cp.client.post<{ secret: string }>('/v1/auth/mfa/setup', { password: PASSWORD }, { token: accessToken });
     expect(setup.status).toBe(200);
     expect((await cp.client.post('/v1/auth/mfa/activate', { code: generateSync({ secret: setup.body.secret }) }, { token: accessToken })).status).toBe(200);
 

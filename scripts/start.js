@@ -27,7 +27,8 @@
  * .medgenie/logs/<service>.log.
  *
  * Environment: GATEWAY_PORT (default 8080), REDIS_URL (passed to every service when set; without
- * it each uses its in-process stand-in), LOG_LEVEL (services, default info), MEDGENIE_SKIP_BUILD=1.
+ * it each uses its in-process stand-in), LOG_LEVEL (services, default info), MEDGENIE_SKIP_BUILD=1,
+ * SMTP_URL (the control plane's mail through that relay instead of .medgenie/outbox/*.eml).
  * The other ports are fixed defaults (control plane 3100, regions 3101-3103, Postgres
  * 54330-54333, Azurite 10001-10003); a taken one is replaced by a free port (see state.json).
  */
@@ -67,6 +68,8 @@ const DEFAULT_PORTS = {
   azurite: { us: 10001, in: 10002, ca: 10003 },
 };
 const LAYOUT = 2;
+/** The control plane's mail (reset links, temporary passwords), one .eml per message, when SMTP_URL is not set. */
+const MAIL_OUTBOX = path.join(paths.home, 'outbox');
 
 class Stopping extends Error {}
 
@@ -427,6 +430,7 @@ function summary({ ports, urls, blobUrls, demo, secrets }) {
     'MedGenie local platform (logs in .medgenie/logs/, URLs and ops database URLs in .medgenie/state.json)',
     `  gateway         ${gw}   console.localhost:${ports.gateway} -> control plane, <slug>.<region>.localhost:${ports.gateway} -> the org's region`,
     `  control plane   ${urls.controlPlane}   Postgres 127.0.0.1:${ports[`postgres:${CONTROL_PLANE}`]}`,
+    process.env.SMTP_URL ? '  mail            through the SMTP relay of SMTP_URL' : `  mail            ${rel(MAIL_OUTBOX)} (one .eml per message: reset links, temporary passwords)`,
     ...REGIONS.map(
       (r) => `  region ${r}       ${urls.regions[r]}   Postgres 127.0.0.1:${ports[`postgres:${r}`]}, blob ${blobUrls[r]}`,
     ),
@@ -480,6 +484,7 @@ async function main() {
   const audience = 'medgenie-api';
   const jwksUrl = `${urls.controlPlane}/.well-known/jwks.json`;
   const base = baseEnv();
+  fs.mkdirSync(MAIL_OUTBOX, { recursive: true, mode: 0o700 });
   const controlPlane = startApp(CONTROL_PLANE, 'control-plane', {
     ...base,
     HOST: '127.0.0.1',
@@ -499,12 +504,17 @@ async function main() {
     // factor is required of platform admins; production keeps PLATFORM_ADMIN_MFA_REQUIRED on (the default).
     PLATFORM_ADMIN_MFA_REQUIRED: process.env.PLATFORM_ADMIN_MFA_REQUIRED ?? 'false',
     STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
+    // Mail (reset links, temporary passwords) lands in .medgenie/outbox as .eml files, unless SMTP_URL names a relay.
+    CONSOLE_URL: issuer,
+    ...(process.env.SMTP_URL ? { SMTP_URL: process.env.SMTP_URL } : { MAIL_OUTBOX_DIR: MAIL_OUTBOX }),
     // On one machine every client is 127.0.0.1, so a per-address limit would be everyone's at once:
     // they are raised here (the per-account limits and the lockout stay as deployed).
     LOGIN_RATE_PER_ADDRESS: process.env.LOGIN_RATE_PER_ADDRESS ?? '600',
     LOGIN_BURST_PER_ADDRESS: process.env.LOGIN_BURST_PER_ADDRESS ?? '600',
     SIGNUP_RATE_PER_ADDRESS: process.env.SIGNUP_RATE_PER_ADDRESS ?? '600',
     SIGNUP_BURST_PER_ADDRESS: process.env.SIGNUP_BURST_PER_ADDRESS ?? '600',
+    PASSWORD_RESET_RATE_PER_ADDRESS: process.env.PASSWORD_RESET_RATE_PER_ADDRESS ?? '600',
+    PASSWORD_RESET_BURST_PER_ADDRESS: process.env.PASSWORD_RESET_BURST_PER_ADDRESS ?? '600',
     // Billing against Stripe's API needs a key of one's own (STRIPE_SECRET_KEY=sk_test_… npm start); without it platform admins set plans.
     ...(process.env.STRIPE_SECRET_KEY ? { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY } : {}),
     ...(process.env.STRIPE_API_BASE ? { STRIPE_API_BASE: process.env.STRIPE_API_BASE } : {}),

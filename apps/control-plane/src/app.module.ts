@@ -16,6 +16,7 @@ import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { KeysModule } from './keys/keys.module';
+import { MailModule } from './mail/mail.module';
 import { MembersModule } from './members/members.module';
 import { OrganizationSecurityModule } from './organizations/organization-security.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -38,6 +39,7 @@ export class AppModule {
         TenancyModule,
         DatabaseModule,
         KeysModule,
+        MailModule,
         RegionalModule,
         OrganizationsModule,
         IdentityModule,

@@ -35,15 +35,17 @@ describe('signup saga', () => {
     expect((await orgRow(res.body.organizationId)).status).toBe('active');
   });
 
-  it('answers 409 for a taken slug or email, and 400 for reserved slugs, bad regions and weak passwords', async () => {
+  it('answers 409 for a taken slug, 202 "check your email" (creating nothing) for a taken email, and 400 for reserved slugs, bad regions and weak passwords', async () => {
     const first = signupBody();
     expect((await cp.client.post('/v1/signup', first)).status).toBe(201);
     const sameSlug = await cp.client.post<{ code: string }>('/v1/signup', { ...signupBody(), slug: first.slug });
     expect(sameSlug.status).toBe(409);
     expect(sameSlug.body.code).toBe('SLUG_TAKEN');
-    const sameEmail = await cp.client.post<{ code: string }>('/v1/signup', { ...signupBody(), adminEmail: first.adminEmail.toUpperCase() });
-    expect(sameEmail.status).toBe(409);
-    expect(sameEmail.body.code).toBe('EMAIL_TAKEN');
+    const sameEmailBody = { ...signupBody(), adminEmail: first.adminEmail.toUpperCase() };
+    const sameEmail = await cp.client.post<Record<string, unknown>>('/v1/signup', sameEmailBody);
+    expect(sameEmail.status).toBe(202);
+    expect(sameEmail.body).toEqual({ status: 'check_your_email', message: 'Check your email to continue' });
+    expect(cp.regions.in.calls.some((c) => c.body.slug === sameEmailBody.slug)).toBe(false);
     for (const slug of ['console', 'api', 'www', 'admin']) {
       const res = await cp.client.post<{ code: string }>('/v1/signup', signupBody({ slug }));
       expect(res.status).toBe(400);

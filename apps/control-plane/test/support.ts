@@ -49,6 +49,9 @@ export async function startTestControlPlane(env: Record<string, string> = {}): P
     REGION_TIMEOUT_MS: '1000',
     GATEWAY_SERVICE_TOKEN: gatewayToken,
     PROVISIONING_RETRY_MS: '600000', // tests drive the worker with tick()
+    // Tests share one database: no instance sweeps the mail outbox on its own (another's messages
+    // would be sent by its transport); a test that needs a sweep calls MailOutbox.drain().
+    MAIL_RETRY_INTERVAL_SECONDS: '3600',
     PLATFORM_ADMIN_EMAIL: platformAdmin.email,
     PLATFORM_ADMIN_PASSWORD: platformAdmin.password,
     // Tests sign the platform admin in with its password; mfa.int-spec.ts turns the requirement on.
@@ -63,6 +66,10 @@ export async function startTestControlPlane(env: Record<string, string> = {}): P
     LOGIN_BURST_PER_ACCOUNT: '100000',
     SIGNUP_RATE_PER_ADDRESS: '1000000',
     SIGNUP_BURST_PER_ADDRESS: '100000',
+    PASSWORD_RESET_RATE_PER_ADDRESS: '1000000',
+    PASSWORD_RESET_BURST_PER_ADDRESS: '100000',
+    PASSWORD_RESET_RATE_PER_ACCOUNT: '1000000',
+    PASSWORD_RESET_BURST_PER_ACCOUNT: '100000',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -274,6 +274,43 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
       expect((await setFlag(false)).status).toBe(200);
     }
     expect((await apolloWriteUntil(201)).status).toBe(201);
+  });
+
+  it('catches mail in the outbox printed in the banner: a forgotten password is reset with the emailed link, through the gateway', async () => {
+    expect(output).toMatch(/mail\s+\S*outbox \(one \.eml per message/);
+    const slug = `e2email${Date.now().toString(36)}`;
+    const email = `${slug}@example.test`;
+    const signup = await call('console.localhost', 'POST', '/v1/signup', {
+      body: { organizationName: `Mail ${slug}`, slug, regionId: 'ca', adminName: 'E2E', adminEmail: email, adminPassword: 'correct horse battery staple', clinicName: 'Main' },
+    });
+    expect(signup.status).toBe(201);
+    const mailsTo = () =>
+      readdirSync(join(home, 'outbox'))
+        .filter((f) => f.endsWith('.eml') && f.includes(`${slug}_at_example.test`))
+        .sort()
+        .map((f) => readFileSync(join(home, 'outbox', f), 'utf8').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))));
+    const waitForMail = async (subject: string) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const found = mailsTo().find((m) => m.includes(`Subject: ${subject}`));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${email} in ${join(home, 'outbox')}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await waitForMail('Welcome to MedGenie');
+
+    const unknown = await call('console.localhost', 'POST', '/v1/auth/password-reset', { body: { email: `nobody-${email}` } });
+    const known = await call('console.localhost', 'POST', '/v1/auth/password-reset', { body: { email } });
+    expect(known.status).toBe(202);
+    expect(unknown).toEqual(known);
+    const mail = await waitForMail('Reset your MedGenie password');
+    const link = /(http:\/\/console\.localhost:\d+)\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(mail);
+    expect(link?.[1]).toBe(`http://console.localhost:${port}`);
+    const confirm = () => call('console.localhost', 'POST', '/v1/auth/password-reset/confirm', { body: { token: link![2], newPassword: 'a new e2e passphrase 9' } });
+    expect((await confirm()).status).toBe(204);
+    expect((await confirm()).status).toBe(400);
+    expect((await call('console.localhost', 'POST', '/v1/auth/login', { body: { email, password: 'a new e2e passphrase 9' } })).status).toBe(200);
   });
 
   it('takes a signed Stripe webhook on the console host: the subscription sets the org plan in its region', async () => {

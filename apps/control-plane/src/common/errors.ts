@@ -62,6 +62,8 @@ export const ErrorCode = {
   MfaNotPending: 'MFA_NOT_PENDING',
   /** MFA cannot be turned off: it is required for this user (platform admin, or the org requires it). */
   MfaRequired: 'MFA_REQUIRED',
+  /** A password reset token that is unknown, expired, already used or superseded by a newer one. */
+  ResetTokenInvalid: 'RESET_TOKEN_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -112,6 +114,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.MfaNotEnabled]: HttpStatus.CONFLICT,
   [ErrorCode.MfaNotPending]: HttpStatus.CONFLICT,
   [ErrorCode.MfaRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.ResetTokenInvalid]: HttpStatus.BAD_REQUEST,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

@@ -6,9 +6,11 @@ import { BucketLimit, RateLimiter } from './rate-limiter';
 
 /**
  * What a route is throttled as: `password` (a password is checked: per address and per account,
- * the email of the body), `refresh` (per address) or `signup` (per address, hourly).
+ * the email of the body), `refresh` (per address), `signup` (per address, hourly),
+ * `password-reset` (a reset link is asked for: per address and per account, hourly) or
+ * `password-reset-confirm` (a reset token is presented: per address, hourly).
  */
-export type ThrottleKind = 'password' | 'refresh' | 'signup';
+export type ThrottleKind = 'password' | 'refresh' | 'signup' | 'password-reset' | 'password-reset-confirm';
 
 const THROTTLE_KEY = 'medgenie:throttle';
 
@@ -50,6 +52,12 @@ export class ThrottleGuard implements CanActivate {
       const email = (req.body as { email?: unknown } | undefined)?.email;
       if (typeof email === 'string' && email.length <= 254) buckets.push([`login:acct:${email.trim().toLowerCase()}`, this.limits.loginPerAccount]);
     }
+    if (kind === 'password-reset') {
+      buckets.push([`reset:addr:${req.ip}`, this.limits.passwordResetPerAddress]);
+      const email = (req.body as { email?: unknown } | undefined)?.email;
+      if (typeof email === 'string' && email.length <= 254) buckets.push([`reset:acct:${email.trim().toLowerCase()}`, this.limits.passwordResetPerAccount]);
+    }
+    if (kind === 'password-reset-confirm') buckets.push([`reset-confirm:addr:${req.ip}`, this.limits.passwordResetPerAddress]);
     // The address first: a flood from one address is refused before it touches the account's bucket.
     for (const [key, limit] of buckets) {
       const taken = await this.limiter.take(key, limit);

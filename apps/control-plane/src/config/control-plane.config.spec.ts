@@ -70,6 +70,31 @@ describe('billing (Stripe)', () => {
   });
 });
 
+describe('mail and password reset', () => {
+  it('logs mail only by default, with the console (JWT_ISSUER) in links and a 30-minute reset link', () => {
+    for (const env of [{}, { SMTP_URL: '', MAIL_OUTBOX_DIR: '' }] as Record<string, string>[]) {
+      const config = load(env);
+      expect(config.mail).toMatchObject({ smtpUrl: undefined, outboxDir: undefined, from: 'MedGenie <no-reply@medgenie.com>' });
+      expect(config.consoleUrl).toBe('https://console.medgenie.com');
+      expect(config.passwordReset.ttlMinutes).toBe(30);
+    }
+    expect(load({ JWT_ISSUER: 'http://console.localhost:8080/' }).consoleUrl).toBe('http://console.localhost:8080');
+    expect(load({ CONSOLE_URL: 'https://app.example.com/' }).consoleUrl).toBe('https://app.example.com');
+  });
+
+  it('takes an SMTP relay and an absolute outbox folder, and never echoes a bad SMTP_URL', () => {
+    expect(load({ SMTP_URL: 'smtps://user:pw@mail.example.com:465', MAIL_OUTBOX_DIR: '/tmp/outbox' }).mail).toMatchObject({
+      smtpUrl: 'smtps://user:pw@mail.example.com:465',
+      outboxDir: '/tmp/outbox',
+    });
+    const message = refusal({ SMTP_URL: 'https://user:hunter2secret@mail.example.com' });
+    expect(message).toContain('SMTP_URL');
+    expect(message).not.toContain('hunter2secret');
+    expect(refusal({ MAIL_OUTBOX_DIR: 'relative/outbox' })).toContain('MAIL_OUTBOX_DIR: must be an absolute path');
+    expect(refusal({ PASSWORD_RESET_TTL_MINUTES: '1' })).toContain('PASSWORD_RESET_TTL_MINUTES');
+  });
+});
+
 describe('PLATFORM_ADMIN_MFA_REQUIRED', () => {
   it('is on unless turned off', () => {
     expect(load({}).mfa.platformAdminRequired).toBe(true);

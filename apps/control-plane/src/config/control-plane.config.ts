@@ -106,6 +106,37 @@ const schema = z
     BILLING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     /** Where Checkout and the customer portal send the org admin back to (the console's billing page). */
     BILLING_RETURN_URL: z.string().url().optional(),
+    /** The console's address, for links in mail (the reset-password page); default: JWT_ISSUER. */
+    CONSOLE_URL: z.string().url().optional(),
+    /**
+     * Secret: the SMTP relay, `smtp(s)://user:pass@host:port`. Without it, mail is written to
+     * MAIL_OUTBOX_DIR (one .eml per message) or, without that either, only logged (never sent).
+     */
+    SMTP_URL: z
+      .union([z.literal(''), z.string().url().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')])
+      .optional()
+      .transform((v) => v || undefined),
+    /** A folder (absolute path) that receives each message as an .eml file, when there is no SMTP_URL (local runs, tests). */
+    MAIL_OUTBOX_DIR: z
+      .string()
+      .refine((v) => v === '' || v.startsWith('/'), 'must be an absolute path')
+      .optional()
+      .transform((v) => v || undefined),
+    MAIL_FROM: z.string().min(3).max(200).default('MedGenie <no-reply@medgenie.com>'),
+    /** How often the mail outbox is swept for messages due (new ones are sent at once; this retries). */
+    MAIL_RETRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+    /** The first retry of a message that failed waits this long, doubling with each further failure (at most an hour). */
+    MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** Attempts before a message is given up (its content is then erased). */
+    MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    /** How long a password reset link works. */
+    PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+    /** Password reset requests (and confirmations) per client address: per hour, and a burst. */
+    PASSWORD_RESET_RATE_PER_ADDRESS: z.coerce.number().positive().default(20),
+    PASSWORD_RESET_BURST_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+    /** Password reset requests per account (email, lower case), whatever the address: per hour, and a burst. */
+    PASSWORD_RESET_RATE_PER_ACCOUNT: z.coerce.number().positive().default(5),
+    PASSWORD_RESET_BURST_PER_ACCOUNT: z.coerce.number().int().min(1).default(3),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -139,6 +170,8 @@ const schema = z
       loginPerAddress: { perSecond: env.LOGIN_RATE_PER_ADDRESS / 60, burst: env.LOGIN_BURST_PER_ADDRESS },
       loginPerAccount: { perSecond: env.LOGIN_RATE_PER_ACCOUNT / 60, burst: env.LOGIN_BURST_PER_ACCOUNT },
       signupPerAddress: { perSecond: env.SIGNUP_RATE_PER_ADDRESS / 3600, burst: env.SIGNUP_BURST_PER_ADDRESS },
+      passwordResetPerAddress: { perSecond: env.PASSWORD_RESET_RATE_PER_ADDRESS / 3600, burst: env.PASSWORD_RESET_BURST_PER_ADDRESS },
+      passwordResetPerAccount: { perSecond: env.PASSWORD_RESET_RATE_PER_ACCOUNT / 3600, burst: env.PASSWORD_RESET_BURST_PER_ACCOUNT },
     },
     platformAdmin:
       env.PLATFORM_ADMIN_EMAIL && env.PLATFORM_ADMIN_PASSWORD ? { email: env.PLATFORM_ADMIN_EMAIL, password: env.PLATFORM_ADMIN_PASSWORD } : undefined,
@@ -154,6 +187,16 @@ const schema = z
       sweepIntervalMs: env.BILLING_SWEEP_INTERVAL_SECONDS * 1000,
       returnUrl: env.BILLING_RETURN_URL ?? `${env.JWT_ISSUER.replace(/\/$/, '')}/billing`,
     },
+    consoleUrl: (env.CONSOLE_URL ?? env.JWT_ISSUER).replace(/\/$/, ''),
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      outboxDir: env.MAIL_OUTBOX_DIR,
+      from: env.MAIL_FROM,
+      retryIntervalMs: env.MAIL_RETRY_INTERVAL_SECONDS * 1000,
+      retryBaseSeconds: env.MAIL_RETRY_BASE_SECONDS,
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+    },
+    passwordReset: { ttlMinutes: env.PASSWORD_RESET_TTL_MINUTES },
   }));
 
 export type ControlPlaneConfig = z.output<typeof schema>;
@@ -170,6 +213,7 @@ const SECRET_KEYS = [
   'REDIS_URL',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'SMTP_URL',
 ];
 
 export { ConfigError };

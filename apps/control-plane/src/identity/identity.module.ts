@@ -11,6 +11,9 @@ import { MfaController } from './mfa.controller';
 import { MfaRepository } from './mfa.repository';
 import { MfaService } from './mfa.service';
 import { PasswordHasher } from './password-hasher';
+import { PasswordResetController } from './password-reset.controller';
+import { PasswordResetRepository } from './password-reset.repository';
+import { PasswordResetService } from './password-reset.service';
 import { PlatformAdminBootstrap } from './platform-admin.bootstrap';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { Totp } from './totp';
@@ -18,8 +21,8 @@ import { UsersRepository } from './users.repository';
 
 @Global()
 @Module({
-  controllers: [AuthController, MfaController],
-  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, EndedSessionsRepository, EndedSessionsDelivery, MfaService, MfaRepository, MfaEnrolmentGuard, ControlPlaneAuthGuard, Totp, AdminAuditService, AdminAuditRepository],
+  controllers: [AuthController, MfaController, PasswordResetController],
+  providers: [IdentityService, PasswordHasher, PlatformAdminBootstrap, UsersRepository, RefreshTokensRepository, EndedSessionsRepository, EndedSessionsDelivery, MfaService, MfaRepository, MfaEnrolmentGuard, ControlPlaneAuthGuard, Totp, AdminAuditService, AdminAuditRepository, PasswordResetService, PasswordResetRepository],
   exports: [IdentityService, PasswordHasher, UsersRepository, MfaService],
 })
 export class IdentityModule {}

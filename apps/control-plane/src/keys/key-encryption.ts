@@ -1,13 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 
 /**
- * Encrypts secrets at rest (signing keys' private halves, users' TOTP secrets) with AES-256-GCM
- * under a key derived from the configured secret, one key per purpose.
+ * Encrypts secrets at rest (signing keys' private halves, users' TOTP secrets, queued mail) with
+ * AES-256-GCM under a key derived from the configured secret, one key per purpose.
  */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(secret: string, purpose: 'signing-keys' | 'mfa' = 'signing-keys') {
+  constructor(secret: string, purpose: 'signing-keys' | 'mfa' | 'mail-outbox' = 'signing-keys') {
     this.key = scryptSync(secret, `medgenie:${purpose}:v1`, 32);
   }
 

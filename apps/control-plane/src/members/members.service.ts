@@ -1,13 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { onViolation } from '@medgenie/database';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
 import { AdminAuditService } from '../audit/admin-audit.service';
+import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { IdentityService } from '../identity/identity.service';
 import { PasswordHasher } from '../identity/password-hasher';
 import { User, USER_EMAIL_UNIQUE } from '../identity/user.entity';
 import { UsersRepository } from '../identity/users.repository';
+import { MailOutbox } from '../mail/mail-outbox';
+import { temporaryPasswordMail } from '../mail/mail-templates';
+import { Organization } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RegionalClient } from '../regional/regional-client';
 import { CreatedMember, CreateMemberDto, MemberView, TemporaryPassword, UpdateMemberDto } from './dto/member.dto';
@@ -36,6 +40,8 @@ export class MembersService {
     private readonly regions: RegionalClient,
     private readonly audit: AdminAuditService,
     private readonly identity: IdentityService,
+    private readonly mail: MailOutbox,
+    @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
   async create(caller: Principal, dto: CreateMemberDto): Promise<CreatedMember> {
@@ -76,6 +82,7 @@ export class MembersService {
       throw err;
     }
     await this.users.update(userId, { status: 'active' });
+    await this.mailTemporaryPassword(org, { id: userId, email: dto.email, name: dto.name }, temporaryPassword, false);
     return { userId, membershipId, email: dto.email, role: dto.role, temporaryPassword };
   }
 
@@ -123,7 +130,23 @@ export class MembersService {
     await this.users.setTemporaryPassword(member.id, await this.hasher.hash(temporaryPassword));
     await this.identity.deliverEndedSessions();
     await this.audit.record(caller.userId, 'member.password_reset', 'user', member.id);
+    await this.mailTemporaryPassword(await this.organizations.get(member.organizationId!), member, temporaryPassword, true);
     return { userId: member.id, temporaryPassword };
+  }
+
+  /** The temporary password goes to the member by email too (queued: the answer never waits for it). */
+  private mailTemporaryPassword(org: Organization, member: Pick<User, 'id' | 'email' | 'name'>, temporaryPassword: string, reset: boolean): Promise<void> {
+    return this.mail.enqueue(
+      temporaryPasswordMail({
+        to: member.email,
+        userId: member.id,
+        name: member.name,
+        organizationName: org.name,
+        consoleUrl: this.config.consoleUrl,
+        temporaryPassword,
+        reset,
+      }),
+    );
   }
 
   /** A member of the caller's organization; anyone else's user (or no user) is not found. */

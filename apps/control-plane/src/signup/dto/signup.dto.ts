@@ -32,3 +32,11 @@ export interface SignupResult {
   accessToken: string;
   refreshToken: string;
 }
+
+/** The answer to a signup whose email already has an account (202): nothing was created, the owner was emailed. */
+export interface SignupCheckYourEmail {
+  status: 'check_your_email';
+  message: string;
+}
+
+export const SIGNUP_CHECK_YOUR_EMAIL: SignupCheckYourEmail = { status: 'check_your_email', message: 'Check your email to continue' };

@@ -109,6 +109,8 @@ export async function startPlatform(suite: PlatformSuite, regionEnv: Record<stri
     PROVISIONING_RETRY_MS: '250',
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_TIME_COST: '1',
+    // The suites sign in as a platform admin they insert with a password only (production keeps MFA required of them).
+    PLATFORM_ADMIN_MFA_REQUIRED: 'false',
     // Every client of this platform is 127.0.0.1: the per-address limits would be everyone's (they are tested in the control plane's own tests).
     LOGIN_RATE_PER_ADDRESS: '6000',
     LOGIN_BURST_PER_ADDRESS: '6000',

@@ -213,7 +213,7 @@ describe('member management by org admins', () => {
     expect(await auditActions(doc.userId)).toEqual([]);
   });
 
-  it('removes a member: inactive in the region, disabled here, sessions ended', async () => {
+  it('removes a member: inactive in the region, removed here (gone from the list and every member route), sessions ended', async () => {
     const org = await signup();
     const staff = await addMember(org, 'staff');
     const session = await login(staff.email, staff.password);
@@ -222,8 +222,44 @@ describe('member management by org admins', () => {
     expect((await login(staff.email, staff.password)).status).toBe(401);
     expect((await cp.client.post('/v1/auth/refresh', { refreshToken: session.body.refreshToken })).status).toBe(401);
     const members = await cp.client.get<Member[]>('/v1/members', { token: org.accessToken });
-    expect(members.body.find((m) => m.userId === staff.userId)?.status).toBe('disabled');
+    expect(members.body.find((m) => m.userId === staff.userId)).toBeUndefined();
+    // No longer a member: reactivating, changing or removing again is 404, as for anyone's.
+    for (const res of [
+      await patch(org, staff.userId, { active: true }),
+      await patch(org, staff.userId, { role: 'doctor' }),
+      await cp.client.delete<{ code: string }>(`/v1/members/${staff.userId}`, { token: org.accessToken }),
+      await cp.client.post<{ code: string }>(`/v1/members/${staff.userId}/temporary-password`, {}, { token: org.accessToken }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('MEMBER_NOT_FOUND');
+    }
     expect(await auditActions(staff.userId)).toEqual(['member.remove']);
+  });
+
+  it('adds a removed member back with the same email: the same identity, a new role, clinics and temporary password; another org cannot take it', async () => {
+    const org = await signup();
+    const staff = await addMember(org, 'staff');
+    expect((await cp.client.delete(`/v1/members/${staff.userId}`, { token: org.accessToken })).status).toBe(204);
+
+    const other = await signup();
+    const stolen = await cp.client.post<{ code: string }>('/v1/members', { name: 'Not yours', email: staff.email, role: 'doctor', clinicIds: [other.clinicId] }, { token: other.accessToken });
+    expect(stolen.status).toBe(409);
+    expect(stolen.body.code).toBe('EMAIL_TAKEN');
+
+    const back = await cp.client.post<{ userId: string; temporaryPassword: string; role: string }>(
+      '/v1/members',
+      { name: 'Returning Doctor', email: staff.email.toUpperCase(), role: 'doctor', clinicIds: [org.clinicId] },
+      { token: org.accessToken },
+    );
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ userId: staff.userId, role: 'doctor' });
+    expect(lastPut(staff.userId)?.body).toMatchObject({ role: 'doctor', clinicIds: [org.clinicId], isActive: true });
+    // The old password is gone; the temporary one must be changed first.
+    expect((await login(staff.email, staff.password)).status).toBe(401);
+    expect((await login(staff.email, back.body.temporaryPassword)).body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const members = await cp.client.get<Member[]>('/v1/members', { token: org.accessToken });
+    expect(members.body.find((m) => m.userId === staff.userId)).toMatchObject({ role: 'doctor', status: 'active' });
+    expect(await auditActions(staff.userId)).toEqual(['member.remove', 'member.readd']);
   });
 
   it('issues a temporary password once: the old one and the sessions stop working, a change is required', async () => {

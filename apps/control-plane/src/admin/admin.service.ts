@@ -59,7 +59,7 @@ export class AdminService {
       byRole[c.role] = (byRole[c.role] ?? 0) + c.count;
       active += c.count;
     }
-    const inactive = counts.filter((c) => c.status !== 'active').reduce((n, c) => n + c.count, 0);
+    const inactive = counts.filter((c) => c.status === 'disabled').reduce((n, c) => n + c.count, 0); // removed members are no longer members
     return { ...org, members: { active, inactive, byRole } };
   }
 

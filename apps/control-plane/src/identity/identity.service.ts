@@ -13,7 +13,7 @@ import { EndedSessionsRepository } from './ended-sessions.repository';
 import { PasswordHasher } from './password-hasher';
 import { assertAcceptablePassword } from './password-policy';
 import { NewRefreshToken, RefreshTokensRepository } from './refresh-tokens.repository';
-import { User } from './user.entity';
+import { isShut, User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
@@ -76,7 +76,7 @@ export class IdentityService {
       throw this.invalidRefresh(); // lost a race with a concurrent refresh of the same token
     }
     const user = await this.users.findById(known.userId);
-    if (!user || user.status === 'disabled') throw this.invalidRefresh();
+    if (!user || isShut(user)) throw this.invalidRefresh();
     // A token rotated in while its session was being ended escaped the revocation: its session has still ended.
     if (await this.endedSessions.isEnded(known.familyId)) throw this.invalidRefresh();
     const next = await this.prepare(user, known.familyId);
@@ -147,7 +147,7 @@ export class IdentityService {
       if (claim.lockedUntil && claim.lockedUntil.getTime() > Date.now()) throw this.locked(claim.lockedUntil);
       throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     }
-    if (user.status === 'disabled') throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
+    if (isShut(user)) throw fail(ErrorCode.InvalidCredentials, 'Email or password is incorrect');
     await this.users.clearFailedLogins(user.id);
     return user;
   }

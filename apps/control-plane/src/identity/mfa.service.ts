@@ -13,7 +13,7 @@ import { EndedSessionsDelivery } from './ended-sessions.delivery';
 import { MfaRepository } from './mfa.repository';
 import { PasswordHasher } from './password-hasher';
 import { Totp } from './totp';
-import { User } from './user.entity';
+import { isShut, User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
@@ -91,7 +91,7 @@ export class MfaService {
     }
     const challenge = await this.mfa.findLiveChallenge(sha256(dto.challengeToken), 'login');
     const user = challenge ? await this.users.findById(challenge.userId) : null;
-    if (!challenge || !user || user.status === 'disabled' || !user.mfaEnabledAt || !user.mfaSecretEncrypted) throw this.challengeInvalid();
+    if (!challenge || !user || isShut(user) || !user.mfaEnabledAt || !user.mfaSecretEncrypted) throw this.challengeInvalid();
     const claim = await this.mfa.claimCodeCheck(user.id, this.config.lockout);
     if (!claim.claimed) throw this.locked(claim.lockedUntil);
     if (!(await this.mfa.claimChallengeAttempt(challenge.id, MFA_CHALLENGE_MAX_ATTEMPTS))) throw this.challengeInvalid();
@@ -249,7 +249,7 @@ export class MfaService {
 
   private async user(userId: string): Promise<User> {
     const user = await this.users.findById(userId);
-    if (!user || user.status === 'disabled') throw fail(ErrorCode.Unauthenticated, 'The account is not active');
+    if (!user || isShut(user)) throw fail(ErrorCode.Unauthenticated, 'The account is not active');
     return user;
   }
 

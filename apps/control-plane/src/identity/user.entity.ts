@@ -6,6 +6,9 @@ export type UserRole = 'platform_admin' | 'org_admin' | 'doctor' | 'staff';
 /** Emails are unique case-insensitively: a unique index on lower(email), which TypeORM cannot express (synchronize: false). */
 export const USER_EMAIL_UNIQUE = 'users_email_unique';
 
+/** Whether an identity is shut: deactivated or removed by its org's admin (it signs in to nothing). */
+export const isShut = (user: Pick<User, 'status'>): boolean => user.status === 'disabled' || user.status === 'removed';
+
 /** An identity. Platform admins belong to no organization. */
 @Entity({ name: 'users' })
 @Index(USER_EMAIL_UNIQUE, { synchronize: false })
@@ -23,8 +26,8 @@ export class User {
   @Check('users_role_check', "role in ('platform_admin', 'org_admin', 'doctor', 'staff')")
   role: UserRole;
   @Column({ type: 'varchar', length: 20, default: 'active' })
-  @Check('users_status_check', "status in ('provisioning', 'active', 'disabled')")
-  status: 'provisioning' | 'active' | 'disabled';
+  @Check('users_status_check', "status in ('provisioning', 'active', 'disabled', 'removed')")
+  status: 'provisioning' | 'active' | 'disabled' | 'removed';
   @Column({ name: 'clinic_ids', type: 'uuid', array: true, default: '{}' }) clinicIds: string[];
   @Column({ name: 'must_change_password', type: 'boolean', default: false }) mustChangePassword: boolean;
   @Column({ name: 'failed_logins', type: 'int', default: 0 }) failedLogins: number;

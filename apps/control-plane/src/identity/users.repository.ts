@@ -107,6 +107,28 @@ export class UsersRepository {
     });
   }
 
+  /**
+   * Brings a removed member back as a new member of the same org: new name, role, clinics and
+   * temporary password, active, no lockout, no MFA (secret, recovery codes and challenges go), in
+   * one transaction. False when the identity is no longer a removed member of `organizationId`.
+   */
+  async revive(id: string, organizationId: string, member: Pick<User, 'name' | 'role' | 'clinicIds' | 'passwordHash'>): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const [rows] = (await m.query(
+        `update users set name = $3, role = $4, clinic_ids = $5, password_hash = $6, status = 'active', must_change_password = true,
+                password_changed_at = now(), failed_logins = 0, locked_until = null,
+                mfa_secret_encrypted = null, mfa_pending_secret_encrypted = null, mfa_enabled_at = null, mfa_last_step = null, mfa_failed_codes = 0
+          where id = $1 and organization_id = $2 and status = 'removed'
+          returning id`,
+        [id, organizationId, member.name, member.role, member.clinicIds, member.passwordHash],
+      )) as [{ id: string }[], number];
+      if (!rows.length) return false;
+      await m.query('delete from mfa_recovery_codes where user_id = $1', [id]);
+      await m.query('delete from mfa_challenges where user_id = $1', [id]);
+      return true;
+    });
+  }
+
   /** Removes an identity still provisioning (never one that became active meanwhile). */
   async deleteProvisioning(id: string): Promise<void> {
     await this.users.delete({ id, status: 'provisioning' });

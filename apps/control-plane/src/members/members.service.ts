@@ -51,6 +51,8 @@ export class MembersService {
     // locked there in the transaction that makes it): a refusal comes back as 402 PLAN_LIMIT_REACHED
     // and the identity made here is removed again below.
     const temporaryPassword = randomBytes(12).toString('base64url');
+    const returning = await this.users.findByEmail(dto.email);
+    if (returning && returning.organizationId === org.id && returning.status === 'removed') return this.readd(caller, org, returning, dto, temporaryPassword);
     const userId = randomUUID();
     try {
       await this.users.insert({
@@ -86,8 +88,29 @@ export class MembersService {
     return { userId, membershipId, email: dto.email, role: dto.role, temporaryPassword };
   }
 
+  /**
+   * A removed member added again (the same email, the same organization): the identity comes back,
+   * region first (its membership active again, with the new role and clinics; a plan limit there
+   * refuses it as for anyone new), then here, as a new member would be made.
+   */
+  private async readd(caller: Principal, org: Organization, user: User, dto: CreateMemberDto, temporaryPassword: string): Promise<CreatedMember> {
+    const { membershipId } = await this.regions.upsertMembership(org.regionId, org.id, user.id, {
+      role: dto.role,
+      displayName: dto.name,
+      email: user.email,
+      clinicIds: dto.clinicIds,
+      isActive: true,
+    });
+    const revived = await this.users.revive(user.id, org.id, { name: dto.name, role: dto.role, clinicIds: dto.clinicIds, passwordHash: await this.hasher.hash(temporaryPassword) });
+    if (!revived) throw fail(ErrorCode.EmailTaken, 'An account with this email already exists');
+    await this.audit.record(caller.userId, 'member.readd', 'user', user.id, { role: dto.role });
+    await this.mailTemporaryPassword(org, { id: user.id, email: user.email, name: dto.name }, temporaryPassword, false);
+    return { userId: user.id, membershipId, email: user.email, role: dto.role, temporaryPassword };
+  }
+
+  /** The org's members, removed ones left out (their rows stay for the audit trails). */
   async list(caller: Principal) {
-    const users = await this.users.listByOrganization(caller.orgId!);
+    const users = (await this.users.listByOrganization(caller.orgId!)).filter((u) => u.status !== 'removed');
     return users.map((u) => ({ userId: u.id, email: u.email, name: u.name, role: u.role, status: u.status, mustChangePassword: u.mustChangePassword }));
   }
 
@@ -119,7 +142,7 @@ export class MembersService {
     const leavesAdmins = this.leavesAdmins(member, false);
     await this.keepAnAdmin(member, leavesAdmins);
     await this.toRegion(member, { role: member.role as MemberRole, clinicIds: member.clinicIds, isActive: false });
-    await this.commit(member, { status: 'disabled' }, true, leavesAdmins);
+    await this.commit(member, { status: 'removed' }, true, leavesAdmins);
     await this.audit.record(caller.userId, 'member.remove', 'user', member.id, { role: member.role });
   }
 
@@ -152,7 +175,8 @@ export class MembersService {
   /** A member of the caller's organization; anyone else's user (or no user) is not found. */
   private async member(caller: Principal, userId: string): Promise<User> {
     const user = await this.users.findById(userId);
-    if (!user || user.organizationId === null || user.organizationId !== caller.orgId) {
+    // A removed member is no longer one (their identity is kept for the audit trails only).
+    if (!user || user.organizationId === null || user.organizationId !== caller.orgId || user.status === 'removed') {
       throw fail(ErrorCode.MemberNotFound, 'No member with this id in your organization');
     }
     return user;

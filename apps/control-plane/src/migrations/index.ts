@@ -10,5 +10,6 @@ import { Mfa1764880000000 } from './1764880000000-mfa';
 import { EndedSessions1764890000000 } from './1764890000000-ended-sessions';
 import { UnknownLoginFailures1764891000000 } from './1764891000000-unknown-login-failures';
 import { UsageRevenue1764892000000 } from './1764892000000-usage-revenue';
+import { RemovedMembers1764893000000 } from './1764893000000-removed-members';
 
-export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000, MaintenanceFlag1764830000000, Billing1764850000000, DomainVerification1764860000000, PasswordResetAndMail1764870000000, Mfa1764880000000, EndedSessions1764890000000, UnknownLoginFailures1764891000000, UsageRevenue1764892000000];
+export const controlPlaneMigrations = [ControlPlaneSchemaV11763900000000, OrganizationSuspension1764600000000, FeatureFlags1764710000000, UsageDaily1764820000000, MaintenanceFlag1764830000000, Billing1764850000000, DomainVerification1764860000000, PasswordResetAndMail1764870000000, Mfa1764880000000, EndedSessions1764890000000, UnknownLoginFailures1764891000000, UsageRevenue1764892000000, RemovedMembers1764893000000];

@@ -33,6 +33,10 @@ const core: CaseSet = {
       kind: 'service',
       body: { role: 'org_admin', displayName: 'x', clinicIds: [] },
     },
+    'POST /internal/v1/organizations/:orgId/ended-sessions': {
+      kind: 'service',
+      body: { sessions: [{ sessionId: '00000000-0000-4000-8000-000000000001', expiresAt: '2030-01-01T00:00:00Z' }] },
+    },
   },
   clinic: {
     cases: {
@@ -77,6 +81,7 @@ const core: CaseSet = {
       'POST /internal/v1/organizations': { kind: 'org-wide', reason: 'control plane to region, service credential only (org matrix: a user token gets 401)' },
       'PATCH /internal/v1/organizations/:orgId': { kind: 'org-wide', reason: 'control plane to region, service credential only' },
       'PUT /internal/v1/organizations/:orgId/memberships/:userId': { kind: 'org-wide', reason: 'control plane to region, service credential only' },
+      'POST /internal/v1/organizations/:orgId/ended-sessions': { kind: 'org-wide', reason: 'control plane to region, service credential only' },
     },
   },
 };

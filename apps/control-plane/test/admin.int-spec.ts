@@ -75,6 +75,8 @@ describe('platform admin, members and the registry', () => {
     const actor = onOrg.body[0].actorUserId;
     expect((await audit(`action=organization.suspend&targetId=${org.organizationId}`)).body.map((e) => e.action)).toEqual(['organization.suspend']);
     expect((await audit(`action=organization.*&targetId=${org.organizationId}&since=${encodeURIComponent(started)}`)).body).toHaveLength(3);
+    expect((await audit(`action=organization.&targetId=${org.organizationId}`)).body).toHaveLength(3);
+    expect((await audit(`action=member.*&targetId=${org.organizationId}`)).body).toHaveLength(0);
     expect((await audit(`actorUserId=${actor}&targetId=${org.organizationId}`)).body).toHaveLength(3);
     expect((await audit(`actorUserId=${org.userId}&targetId=${org.organizationId}`)).body).toHaveLength(0);
     expect((await audit(`targetId=${org.organizationId}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);

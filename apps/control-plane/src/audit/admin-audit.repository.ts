@@ -30,7 +30,8 @@ export class AdminAuditRepository {
   /** The latest events that match, newest first. */
   search(filter: AuditFilter, limit: number): Promise<AdminAuditEvent[]> {
     const q = this.events.createQueryBuilder('e').orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC').take(limit);
-    if (filter.action?.endsWith('.*')) q.andWhere('starts_with(e.action, :prefix)', { prefix: filter.action.slice(0, -1) });
+    const prefix = filter.action?.endsWith('.*') ? filter.action.slice(0, -1) : filter.action?.endsWith('.') ? filter.action : undefined;
+    if (prefix) q.andWhere('starts_with(e.action, :prefix)', { prefix });
     else if (filter.action) q.andWhere('e.action = :action', { action: filter.action });
     if (filter.actorUserId) q.andWhere('e.actor_user_id = :actor', { actor: filter.actorUserId });
     if (filter.targetType) q.andWhere('e.target_type = :targetType', { targetType: filter.targetType });

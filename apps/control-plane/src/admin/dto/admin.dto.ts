@@ -25,8 +25,8 @@ export class ChangePlanDto {
 
 export class AuditQuery {
   @IsOptional() @toInt() @IsInt() @Min(1) @Max(500) limit?: number;
-  /** An action (`organization.suspend`), or every action under a prefix (`member.*`). */
-  @IsOptional() @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { message: 'action must be an action name, or a prefix ending in .*' }) @Length(1, 64) action?: string;
+  /** An action (`organization.suspend`), or every action under a prefix (`member.*`, or `member.`). */
+  @IsOptional() @Matches(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*|\.)?$/, { message: 'action must be an action such as organization.suspend, or a prefix ending in .* (organization.*)' }) @Length(1, 64) action?: string;
   @IsOptional() @IsUUID() actorUserId?: string;
   @IsOptional() @Matches(/^[a-z_]{1,32}$/) targetType?: string;
   @IsOptional() @IsString() @Length(1, 64) targetId?: string;

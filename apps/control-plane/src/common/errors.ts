@@ -52,6 +52,8 @@ export const ErrorCode = {
   MemberNotFound: 'MEMBER_NOT_FOUND',
   /** The change would leave the organization without an active org admin. */
   LastOrgAdmin: 'LAST_ORG_ADMIN',
+  /** The console's build is missing (dist/apps/console): `npm run build` makes it. */
+  ConsoleNotBuilt: 'CONSOLE_NOT_BUILT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -96,6 +98,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.BillingProviderUnavailable]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.MemberNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.LastOrgAdmin]: HttpStatus.CONFLICT,
+  [ErrorCode.ConsoleNotBuilt]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

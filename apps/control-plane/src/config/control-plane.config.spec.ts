@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError, loadControlPlaneConfig } from './control-plane.config';
 
 const BASE = {
@@ -67,5 +68,15 @@ describe('billing (Stripe)', () => {
     expect(message).not.toContain('pk_test_publishable_key_by_mistake');
     expect(refusal({ STRIPE_WEBHOOK_SECRET: 'not-a-webhook-secret' })).toContain('STRIPE_WEBHOOK_SECRET');
     expect(refusal({ BILLING_GRACE_DAYS: '61' })).toContain('BILLING_GRACE_DAYS');
+  });
+});
+
+describe('CONSOLE_DIST_DIR', () => {
+  it("defaults to the repository's dist/apps/console, found from the app's own location", () => {
+    expect(load({}).console.distDir).toBe(resolve(__dirname, '../../../../dist/apps/console'));
+  });
+
+  it('takes a directory, resolved to an absolute path', () => {
+    expect(load({ CONSOLE_DIST_DIR: '/srv/console' }).console.distDir).toBe('/srv/console');
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, jsonStringRecord, parseEnv } from '@medgenie/config';
 
@@ -15,6 +17,18 @@ const minutesUpToADay = (meaningOfZero: string) =>
     .string()
     .refine((v) => /^\d{1,4}$/.test(v) && Number(v) <= 24 * 60, `must be a whole number of minutes from 0 (${meaningOfZero}) to 1440`)
     .transform(Number);
+
+/**
+ * Where `npm run build` puts the console (`<repo>/dist/apps/console`): the repository is the first
+ * directory above this file (in the sources or in dist/apps/control-plane) that holds nx.json;
+ * outside a checkout (an image), the working directory's dist/apps/console.
+ */
+export function defaultConsoleDistDir(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return join(dir, 'dist/apps/console');
+    if (dirname(dir) === dir) return resolve('dist/apps/console');
+  }
+}
 
 const schema = z
   .object({
@@ -101,6 +115,8 @@ const schema = z
     BILLING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     /** Where Checkout and the customer portal send the org admin back to (the console's billing page). */
     BILLING_RETURN_URL: z.string().url().optional(),
+    /** The console's build (index.html and assets/), served at / on the console host; default <repo>/dist/apps/console. */
+    CONSOLE_DIST_DIR: z.string().min(1).optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -148,6 +164,7 @@ const schema = z
       sweepIntervalMs: env.BILLING_SWEEP_INTERVAL_SECONDS * 1000,
       returnUrl: env.BILLING_RETURN_URL ?? `${env.JWT_ISSUER.replace(/\/$/, '')}/billing`,
     },
+    console: { distDir: resolve(env.CONSOLE_DIST_DIR ?? defaultConsoleDistDir()) },
   }));
 
 export type ControlPlaneConfig = z.output<typeof schema>;

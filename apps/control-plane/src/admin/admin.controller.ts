@@ -81,6 +81,6 @@ export class AdminController {
 
   @Get('audit')
   audit(@Query() query: AuditQuery) {
-    return this.admin.auditTrail(query.limit ?? 100);
+    return this.admin.auditTrail({ limit: query.limit ?? 100, action: query.action, targetId: query.targetId });
   }
 }

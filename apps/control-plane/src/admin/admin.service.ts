@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PLAN_LIMITS, Plan, PlanLimits } from '@medgenie/contracts';
 import { DomainError } from '@medgenie/http';
+import { AuditFilter } from '../audit/admin-audit.repository';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { Clock } from '../common/clock';
 import { ErrorCode, fail } from '../common/errors';
@@ -128,7 +129,7 @@ export class AdminService {
     return result;
   }
 
-  auditTrail(limit: number) {
-    return this.audit.list(limit);
+  auditTrail(filter: AuditFilter) {
+    return this.audit.list(filter);
   }
 }

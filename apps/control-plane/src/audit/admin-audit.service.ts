@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AdminAuditEvent } from './admin-audit-event.entity';
-import { AdminAuditRepository, AuditDetails } from './admin-audit.repository';
+import { AdminAuditRepository, AuditDetails, AuditFilter } from './admin-audit.repository';
 
 /** The trail of what platform admins did. Append-only (grants and a trigger). */
 @Injectable()
@@ -11,7 +11,7 @@ export class AdminAuditService {
     return this.events.insert({ actorUserId, action, targetType, targetId, details });
   }
 
-  list(limit: number): Promise<AdminAuditEvent[]> {
-    return this.events.latest(limit);
+  list(filter: AuditFilter): Promise<AdminAuditEvent[]> {
+    return this.events.latest(filter);
   }
 }

@@ -24,6 +24,10 @@ export class ChangePlanDto {
 
 export class AuditQuery {
   @IsOptional() @toInt() @IsInt() @Min(1) @Max(500) limit?: number;
+  /** An action (`organization.suspend`), or the start of one ending with a dot (`organization.`). */
+  @IsOptional() @Matches(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.?$/, { message: 'action must be an action such as organization.suspend, or its start (organization.)' }) @Length(1, 64) action?: string;
+  /** What the event acted on (an organization id, a flag name, a key id). */
+  @IsOptional() @IsString() @Length(1, 64) @Matches(/^[^\p{Cc}\s]+$/u, { message: 'targetId must not contain spaces or control characters' }) targetId?: string;
 }
 
 /** Host names as DNS treats them: case-insensitive, the trailing dot of a fully qualified name optional. */

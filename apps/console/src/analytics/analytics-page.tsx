@@ -3,7 +3,7 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
 import { useApi } from '../common/use-api';
 import { t } from '../i18n/i18n';
-import { UsageChart } from './usage-chart';
+import { LazyUsageChart as UsageChart } from './lazy-usage-chart';
 
 /** Usage per region (or plan) today, from the control plane's aggregates of what the regions report. */
 export function AnalyticsPage() {

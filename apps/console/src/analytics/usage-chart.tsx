@@ -14,7 +14,14 @@ export interface ChartSeries {
  * A Chart.js chart of usage. The canvas is an image for assistive technology, labelled with its
  * title; the same figures follow as a table.
  */
-export function UsageChart({ title, labels, datasets, kind }: { title: string; labels: string[]; datasets: ChartSeries[]; kind: 'bar' | 'line' }) {
+export interface UsageChartProps {
+  title: string;
+  labels: string[];
+  datasets: ChartSeries[];
+  kind: 'bar' | 'line';
+}
+
+export function UsageChart({ title, labels, datasets, kind }: UsageChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -35,7 +42,7 @@ export function UsageChart({ title, labels, datasets, kind }: { title: string; l
       <div className="chart-box">
         <canvas ref={canvas} role="img" aria-label={title} data-testid="usage-chart" />
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
         <table className="compact">
           <caption className="visually-hidden">{title}</caption>
           <thead>

@@ -66,8 +66,8 @@ export function AuditPage() {
       {events.error && <ErrorState error={events.error} onRetry={events.reload} />}
       {events.data && events.data.length === 0 && <Empty>{t('audit.empty')}</Empty>}
       {events.data && events.data.length > 0 && (
-        <div className="table-wrap">
-          <table>
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
+          <table aria-busy={events.loading}>
             <caption className="visually-hidden">{t('audit.title')}</caption>
             <thead>
               <tr>

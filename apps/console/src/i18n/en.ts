@@ -181,6 +181,7 @@ export const en = {
   'flags.turnedOff': '{name} is off.',
 
   'analytics.title': 'Analytics',
+  'analytics.loadingChart': 'Loading the chart…',
   'analytics.by': 'Group by',
   'analytics.byRegion': 'Region',
   'analytics.byPlan': 'Plan',

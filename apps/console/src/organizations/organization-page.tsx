@@ -6,7 +6,7 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { useApi } from '../common/use-api';
 import { formatBytes, formatDate, formatNumber, t } from '../i18n/i18n';
-import { UsageChart } from '../analytics/usage-chart';
+import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
 
 /** Whether a flag is on for an organization, as the SDKs evaluate it (a clinic constraint: any of its clinics). */
 export function flagReaches(flag: Flag, org: Pick<Organization, 'id' | 'regionId' | 'plan'>): boolean | 'depends' {

@@ -90,8 +90,8 @@ export function OrganizationsPage() {
       {!page.loading && !page.error && page.data && page.data.items.length === 0 && <Empty>{t('orgs.empty')}</Empty>}
       {!page.error && page.data && page.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table aria-describedby="orgs-count">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('orgs.title')}>
+            <table aria-describedby="orgs-count" aria-busy={page.loading}>
               <caption id="orgs-count">{t('orgs.count', { from, to, total })}</caption>
               <thead>
                 <tr>

@@ -24,7 +24,7 @@ export function RegionsPage() {
       {regions.error && <ErrorState error={regions.error} onRetry={regions.reload} />}
       {regions.data && regions.data.length === 0 && <Empty>{t('regions.empty')}</Empty>}
       {regions.data && regions.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('regions.title')}>
           <table>
             <caption className="visually-hidden">{t('regions.title')}</caption>
             <thead>

@@ -271,7 +271,7 @@ export function OrganizationPage() {
         {billing.data && (
           <dl className="facts">
             <dt>{t('org.currency')}</dt>
-            <dd>{billing.data.currency}</dd>
+            <dd>{billing.data.currency.toUpperCase()}</dd>
             <dt>{t('org.subscription')}</dt>
             <dd>{billing.data.subscription ? `${billing.data.subscription.status ?? ''}` : t('org.noSubscription')}</dd>
             <dt>{t('org.dunning')}</dt>

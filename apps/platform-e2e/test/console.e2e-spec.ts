@@ -252,7 +252,19 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByRole('status').filter({ hasText: 'basic plan' }).waitFor();
     await eventually('the plan in the org’s region', () => call<{ plan: string }>(host, 'GET', '/v1/organization', { token: orgToken }), (r) => r.body.plan === 'basic');
 
-    // --- Feature flags: hindi_language off, and the org's /v1/features follows; then on again.
+    // --- A flag for this org only (from its page): hindi_language off here, still on for Apollo (India too); then on again.
+    const apollo = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email: 'admin@apollo.example', password: 'Apollo-Demo-Pass-2025' } });
+    expect(apollo.status).toBe(200);
+    const apolloFeatures = () => call<Record<string, boolean>>('apollo.in.localhost', 'GET', '/v1/features', { token: apollo.body.accessToken });
+    await page.getByRole('button', { name: 'Turn off here: hindi_language' }).click();
+    await page.getByTestId('flag-hindi_language').filter({ hasText: 'off' }).waitFor();
+    await eventually('hindi_language off for the org only', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === false);
+    expect((await apolloFeatures()).body.hindi_language).toBe(true);
+    await page.getByRole('button', { name: 'Turn on here: hindi_language' }).click();
+    await page.getByTestId('flag-hindi_language').filter({ hasText: 'on' }).waitFor();
+    await eventually('hindi_language back on for the org', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === true);
+
+    // --- Feature flags: hindi_language off for everyone, and the org's /v1/features follows; then on again.
     await page.getByRole('link', { name: 'Feature flags' }).click();
     await heading('Feature flags').waitFor();
     const hindi = page.getByRole('switch', { name: 'hindi_language' });

@@ -63,6 +63,7 @@ export function medgenieApi(client: ApiClient) {
       put: (flag: Pick<Flag, 'name' | 'enabled' | 'strategies'> & { description?: string }) =>
         client.put<Flag>(`/v1/admin/flags/${encodeURIComponent(flag.name)}`, { enabled: flag.enabled, description: flag.description, strategies: flag.strategies }),
       toggle: (name: string, enabled: boolean) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, { enabled }),
+      target: (name: string, targeting: Pick<Flag, 'enabled' | 'strategies'>) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, targeting),
     },
     audit: (query: { limit?: number; action?: string; targetId?: string }) => client.get<AuditEvent[]>('/v1/admin/audit', { query }),
   };

@@ -146,6 +146,13 @@ export const en = {
   'org.flagOn': 'on',
   'org.flagOff': 'off',
   'org.flagDepends': 'on for some clinics',
+  'org.flagTurnOff': 'Turn off here',
+  'org.flagTurnOn': 'Turn on here',
+  'org.flagTurnOffFor': 'Turn off here: {name}',
+  'org.flagTurnOnFor': 'Turn on here: {name}',
+  'org.flagOffForEveryone': 'off for everyone (Feature flags)',
+  'org.flagTurnedOff': '{name} is off for this organization; others keep their targeting.',
+  'org.flagTurnedOn': '{name} is on for this organization; others keep their targeting.',
   'org.audit': 'Admin actions on this organization',
 
   'usage.organizations': 'Organizations',

@@ -1,8 +1,8 @@
 import { FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { Plan, PLANS } from '../api/types';
-import { flagReaches } from '../flags/flag-reach';
+import { Flag, Plan, PLANS } from '../api/types';
+import { flagReaches, targetingWith, targetingWithout } from '../flags/flag-reach';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { useApi } from '../common/use-api';
@@ -64,6 +64,14 @@ export function OrganizationPage() {
       setBusy(false);
     }
   };
+
+  /** Turns a flag off (or on) for this organization only, keeping everyone else's targeting. */
+  const setFlagForOrg = (flag: Flag, on: boolean) =>
+    void act(async () => {
+      await api.flags.target(flag.name, on ? targetingWith(flag, o.id, o) : targetingWithout(flag, o));
+      flags.reload();
+      return on ? t('org.flagTurnedOn', { name: flag.name }) : t('org.flagTurnedOff', { name: flag.name });
+    });
 
   const confirm = (e: FormEvent) => {
     e.preventDefault();
@@ -284,8 +292,21 @@ export function OrganizationPage() {
             {flags.data.items.map((f) => {
               const on = flagReaches(f, o);
               return (
-                <li key={f.name}>
-                  <code>{f.name}</code>: {on === true ? t('org.flagOn') : on === false ? t('org.flagOff') : t('org.flagDepends')}
+                <li key={f.name} className="flag-row" data-flag={f.name}>
+                  <span>
+                    <code>{f.name}</code>: <span data-testid={`flag-${f.name}`}>{on === true ? t('org.flagOn') : on === false ? t('org.flagOff') : t('org.flagDepends')}</span>
+                  </span>
+                  {on !== false ? (
+                    <button type="button" disabled={busy} aria-label={t('org.flagTurnOffFor', { name: f.name })} onClick={() => setFlagForOrg(f, false)}>
+                      {t('org.flagTurnOff')}
+                    </button>
+                  ) : f.enabled ? (
+                    <button type="button" disabled={busy} aria-label={t('org.flagTurnOnFor', { name: f.name })} onClick={() => setFlagForOrg(f, true)}>
+                      {t('org.flagTurnOn')}
+                    </button>
+                  ) : (
+                    <span className="muted small">{t('org.flagOffForEveryone')}</span>
+                  )}
                 </li>
               );
             })}

@@ -228,6 +228,18 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByText('hindi_language').waitFor();
     await inspect('organization');
 
+    // --- Custom domains: a platform host name is refused with the API's message; a real one waits for its TXT record.
+    await page.getByRole('button', { name: 'Edit custom domains' }).click();
+    const domainsField = page.getByLabel('Custom domains, one per line');
+    await domainsField.fill(`x.${host}`);
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await page.locator('.notice-error').filter({ hasText: 'a platform host name' }).waitFor();
+    const domain = `clinic-${slug}.example.com`;
+    await domainsField.fill(domain);
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await page.locator(`[data-domain="${domain}"]`).filter({ hasText: 'waiting for verification' }).waitFor();
+    await page.locator(`[data-domain="${domain}"]`).filter({ hasText: `_medgenie-verify.${domain}` }).waitFor();
+
     // --- Suspend (with a reason, confirmed): its API is refused through the gateway.
     await page.getByRole('button', { name: 'Suspend…' }).click();
     await page.getByLabel(/^Reason/).fill('Console e2e: unpaid invoices');
@@ -313,7 +325,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.waitForURL(/targetId=/);
     await page.locator('table[aria-busy="false"]').waitFor();
     const actions = await page.locator('tbody td[data-label="Action"]').allTextContents();
-    expect(actions).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend']);
+    expect(actions).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend', 'organization.domains.set']);
     await inspect('audit');
 
     // --- Sign out: back to the sign-in page, and the pages ask for it again.

@@ -51,6 +51,7 @@ export function medgenieApi(client: ApiClient) {
       reactivate: (id: string) => client.post<StatusChange>(`${orgPath(id)}/reactivate`, {}),
       changePlan: (id: string, plan: Plan, force = false) => client.patch<PlanChange>(`${orgPath(id)}/plan`, force ? { plan, force } : { plan }),
       domains: (id: string) => client.get<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`),
+      setDomains: (id: string, domains: string[]) => client.patch<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`, { domains }),
       usage: (id: string) => client.get<OrganizationUsage>(`${orgPath(id)}/usage`),
       billing: (id: string) => client.get<OrganizationBilling>(`${orgPath(id)}/billing`),
     },

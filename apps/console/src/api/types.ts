@@ -61,9 +61,10 @@ export interface PlanChange extends Organization {
 
 export interface CustomDomain {
   domain: string;
-  verified?: boolean;
-  verifiedAt?: string | null;
-  [key: string]: unknown;
+  verified: boolean;
+  verifiedAt: string | null;
+  /** What the organization publishes to prove it holds the domain. */
+  txtRecord?: { type: 'TXT'; name: string; value: string };
 }
 
 export interface UsageDay {

@@ -27,6 +27,7 @@ export function OrganizationPage() {
   const [plan, setPlan] = useState<Plan | ''>('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error' | 'warning'; text: string } | null>(null);
+  const [domainsText, setDomainsText] = useState<string | null>(null);
 
   if (org.loading && !org.data) return <Loading />;
   if (org.error) {
@@ -72,6 +73,20 @@ export function OrganizationPage() {
       flags.reload();
       return on ? t('org.flagTurnedOn', { name: flag.name }) : t('org.flagTurnedOff', { name: flag.name });
     });
+
+  const saveDomains = (e: FormEvent) => {
+    e.preventDefault();
+    const list = (domainsText ?? '')
+      .split(/[\s,]+/)
+      .map((d) => d.trim())
+      .filter(Boolean);
+    void act(async () => {
+      await api.organizations.setDomains(o.id, list);
+      setDomainsText(null);
+      domains.reload();
+      return t('org.domainsSaved');
+    });
+  };
 
   const confirm = (e: FormEvent) => {
     e.preventDefault();
@@ -274,11 +289,38 @@ export function OrganizationPage() {
         {domains.data && domains.data.domains.length > 0 && (
           <ul className="plain">
             {domains.data.domains.map((d) => (
-              <li key={d.domain}>
-                {d.domain} — {d.verified ? t('org.domainVerified') : t('org.domainUnverified')}
+              <li key={d.domain} data-domain={d.domain}>
+                <strong className="wrap">{d.domain}</strong> — {d.verified ? t('org.domainVerified') : t('org.domainUnverified')}
+                {!d.verified && d.txtRecord && (
+                  <p className="muted small wrap">
+                    {t('org.domainTxt', { name: d.txtRecord.name, value: d.txtRecord.value })}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
+        )}
+        {domains.data && domainsText === null && (
+          <button type="button" onClick={() => setDomainsText(domains.data?.domains.map((d) => d.domain).join('\n') ?? '')} disabled={busy}>
+            {t('org.editDomains')}
+          </button>
+        )}
+        {domainsText !== null && (
+          <form onSubmit={saveDomains} aria-label={t('org.editDomains')}>
+            <label htmlFor="org-domains-field">{t('org.domainsLabel')}</label>
+            <textarea id="org-domains-field" aria-describedby="org-domains-hint" value={domainsText} onChange={(e) => setDomainsText(e.target.value)} />
+            <p id="org-domains-hint" className="hint">
+              {t('org.domainsHint')}
+            </p>
+            <div className="actions">
+              <button type="submit" className="primary" disabled={busy}>
+                {t('org.saveDomains')}
+              </button>
+              <button type="button" onClick={() => setDomainsText(null)} disabled={busy}>
+                {t('common.cancel')}
+              </button>
+            </div>
+          </form>
         )}
       </section>
 

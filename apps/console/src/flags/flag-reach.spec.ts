@@ -37,7 +37,7 @@ describe('turning a flag off or on for one organization', () => {
 
   it('leaves the org out and keeps everyone else', () => {
     const f = flag(true, [{ constraints: [inIndia] }]);
-    const off = { ...f, ...targetingWithout(f, { id: 'o1', ...org }) };
+    const off = { ...f, ...targetingWithout(f, org) };
     expect(off.strategies).toEqual([{ constraints: [inIndia, { contextName: 'orgId', operator: 'NOT_IN', values: ['o1'] }] }]);
     expect(reach(off, 'o1')).toBe(false);
     expect(reach(off, 'o2')).toBe(true);
@@ -48,7 +48,7 @@ describe('turning a flag off or on for one organization', () => {
 
   it('a flag on for everyone: off for one org, then on again for everyone', () => {
     const f = flag(true, []);
-    const off = { ...f, ...targetingWithout(f, { id: 'o1', ...org }) };
+    const off = { ...f, ...targetingWithout(f, org) };
     expect(reach(off, 'o1')).toBe(false);
     expect(reach(off, 'o2')).toBe(true);
     const back = { ...off, ...targetingWith(off, 'o1', org) };
@@ -62,14 +62,14 @@ describe('turning a flag off or on for one organization', () => {
     expect(on.strategies).toHaveLength(2);
     expect(reach(on, 'o1')).toBe(true);
     expect(reach(on, 'o2')).toBe(false);
-    const off = { ...on, ...targetingWithout(on, { id: 'o1', ...org }) };
+    const off = { ...on, ...targetingWithout(on, org) };
     expect(off.strategies).toEqual(f.strategies);
     expect(reach(off, 'o1')).toBe(false);
   });
 
   it('disables a flag that reached only this org instead of leaving it with no strategy (everyone)', () => {
     const f = flag(true, [{ constraints: [{ contextName: 'orgId', operator: 'IN', values: ['o1'] }] }]);
-    const off = { ...f, ...targetingWithout(f, { id: 'o1', ...org }) };
+    const off = { ...f, ...targetingWithout(f, org) };
     expect(off.enabled).toBe(false);
     expect(reach(off, 'o2')).toBe(false);
   });

@@ -202,7 +202,9 @@ async function prepareHome() {
 
 function build() {
   const apps = ['control-plane', 'regional-api', 'gateway'];
-  if (process.env.MEDGENIE_SKIP_BUILD === '1' && apps.every((app) => fs.existsSync(paths.main(app)))) {
+  // The console (apps/console) is a web app: its build is an index.html the control plane serves.
+  const consoleBuilt = fs.existsSync(path.join(paths.root, 'dist', 'apps', 'console', 'index.html'));
+  if (process.env.MEDGENIE_SKIP_BUILD === '1' && apps.every((app) => fs.existsSync(paths.main(app))) && consoleBuilt) {
     log('MEDGENIE_SKIP_BUILD=1: using the existing builds');
     return Promise.resolve();
   }
@@ -435,6 +437,7 @@ function summary({ ports, urls, blobUrls, demo, secrets }) {
       (r) => `  region ${r}       ${urls.regions[r]}   Postgres 127.0.0.1:${ports[`postgres:${r}`]}, blob ${blobUrls[r]}`,
     ),
     '',
+    `Console:         ${console_}/   (platform admins; new organizations sign up at ${console_}/signup)`,
     `Platform admin:  ${PLATFORM_ADMIN_EMAIL} / ${secrets.platformAdminPassword}`,
     'Demo organizations (org admin logins):',
     ...DEMO_ORGS.map((org) => {

@@ -1,7 +1,11 @@
 const preset = require('../../jest.preset');
 
-/** otplib's plugins depend on @noble/hashes and @scure/base, which ship as ES modules only: jest turns them into CommonJS (Node itself loads them as they are). */
-const ESM_ONLY = ['@noble', '@scure'];
+/**
+ * Packages that ship as ES modules only, which Node loads as they are but Jest's module runtime
+ * needs in CommonJS: otplib's plugins depend on @noble/hashes and @scure/base, and @fastify/static
+ * (the console's assets) requires content-disposition 3.
+ */
+const ESM_ONLY = ['@noble', '@scure', 'content-disposition'];
 
 module.exports = {
   ...preset,
@@ -12,7 +16,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.js',
   transform: {
     ...preset.transform,
-    [`^.+/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['babel-jest', { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] }],
+    [`^.+/node_modules/(.+/node_modules/)?(${ESM_ONLY.join('|')})/.+\\.js$`]: ['babel-jest', { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] }],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!((.+/node_modules/)?(${ESM_ONLY.join('|')}))/)`],
 };

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # The MedGenie control plane: identity, the region and organization registry, signup, the
-# platform admins' API (see infra/README.md for its environment). Build from the repository root:
+# platform admins' API and their console (see infra/README.md for its environment). Build from the repository root:
 #
 #   docker build -f infra/docker/control-plane.Dockerfile -t medgenie/control-plane .
 #
@@ -31,6 +31,9 @@ COPY apps ./apps
 RUN npx nx run control-plane:build --outputStyle=stream \
  && test -f dist/apps/control-plane/apps/control-plane/src/main.js \
  && test -f dist/apps/control-plane/apps/control-plane/src/migrate.js
+# The platform admins' console (apps/console, vite build), served by the control plane at /.
+RUN npx nx run console:build --outputStyle=stream \
+ && test -f dist/apps/console/index.html
 
 # ---- production dependencies only, without install scripts ----
 FROM ${NODE_IMAGE} AS deps
@@ -52,6 +55,8 @@ WORKDIR /app
 COPY --from=deps /app/package.json ./package.json
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/apps/control-plane ./dist/apps/control-plane
+COPY --from=build /app/dist/apps/console ./dist/apps/console
+ENV CONSOLE_DIST_DIR=/app/dist/apps/console
 # Every module the compiled app loads must come from the production dependencies: load it
 # once here (nothing starts), so a runtime import declared as a devDependency fails the build.
 RUN node -e "require('./dist/apps/control-plane/apps/control-plane/src/app.factory')"

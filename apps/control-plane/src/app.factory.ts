@@ -7,6 +7,7 @@ import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardI
 import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/control-plane.config';
+import { serveConsole } from './console/console-static';
 
 export async function createControlPlaneApp(config: ControlPlaneConfig, options: { logStream?: DestinationStream } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']) });
@@ -18,6 +19,8 @@ export async function createControlPlaneApp(config: ControlPlaneConfig, options:
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   serveOpenApi(app, buildOpenApiDocument(app, { title: 'MedGenie control plane', version: '1' }));
+  // The console (apps/console's build) at / on the console host; the API routes above keep theirs.
+  await serveConsole(adapter.getInstance(), config.console.distDir);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -32,6 +32,47 @@ describe('platform admin, members and the registry', () => {
     expect((await cp.client.get('/v1/admin/organizations?status=bogus', { token: adminToken })).status).toBe(400);
   });
 
+  it('pages the list (limit and offset, with the total) for the console', async () => {
+    type Page = { items: { id: string }[]; total: number; limit: number; offset: number };
+    await signup('in');
+    await signup('ca');
+    const whole = await cp.client.get<Page>('/v1/admin/organizations?limit=200', { token: adminToken });
+    expect(whole.body.total).toBeGreaterThanOrEqual(2);
+    const first = await cp.client.get<Page>('/v1/admin/organizations?limit=1', { token: adminToken });
+    const second = await cp.client.get<Page>('/v1/admin/organizations?limit=1&offset=1', { token: adminToken });
+    expect(first.body).toMatchObject({ limit: 1, offset: 0, total: whole.body.total });
+    expect(second.body).toMatchObject({ limit: 1, offset: 1, total: whole.body.total });
+    expect(first.body.items).toHaveLength(1);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect((await cp.client.get<Page>(`/v1/admin/organizations?offset=${whole.body.total}`, { token: adminToken })).body.items).toEqual([]);
+    for (const bad of ['limit=0', 'limit=201', 'offset=-1']) expect((await cp.client.get(`/v1/admin/organizations?${bad}`, { token: adminToken })).status).toBe(400);
+  });
+
+  it('filters the audit trail by action (or its start) and target, for the console', async () => {
+    const org = await signup('in');
+    const other = await signup('in');
+    for (const o of [org, other]) {
+      await cp.client.post(`/v1/admin/organizations/${o.organizationId}/suspend`, { reason: 'unpaid invoices' }, { token: adminToken });
+      await cp.client.post(`/v1/admin/organizations/${o.organizationId}/reactivate`, {}, { token: adminToken });
+    }
+    type Event = { action: string; targetId: string };
+    const mine = await cp.client.get<Event[]>(`/v1/admin/audit?targetId=${org.organizationId}`, { token: adminToken });
+    expect(mine.status).toBe(200);
+    expect(mine.body.map((e) => e.action)).toEqual(['organization.reactivate', 'organization.suspend']);
+    const suspends = await cp.client.get<Event[]>(`/v1/admin/audit?action=organization.suspend&targetId=${org.organizationId}`, { token: adminToken });
+    expect(suspends.body.map((e) => e.action)).toEqual(['organization.suspend']);
+    const byPrefix = await cp.client.get<Event[]>('/v1/admin/audit?action=organization.&limit=500', { token: adminToken });
+    expect(byPrefix.body.length).toBeGreaterThanOrEqual(4);
+    expect(byPrefix.body.every((e) => e.action.startsWith('organization.'))).toBe(true);
+    expect(byPrefix.body.filter((e) => e.targetId === other.organizationId)).toHaveLength(2);
+    // An underscore is a character, not LIKE's wildcard: "organization_" matches no "organization." action.
+    expect((await cp.client.get<Event[]>('/v1/admin/audit?action=organization_.', { token: adminToken })).body).toEqual([]);
+    for (const bad of ['action=%25', 'action=Organization', 'targetId=a%20b', 'limit=501']) {
+      expect((await cp.client.get(`/v1/admin/audit?${bad}`, { token: adminToken })).status).toBe(400);
+    }
+  });
+
   it('is for platform admins only', async () => {
     const org = await signup();
     expect((await cp.client.get('/v1/admin/organizations', { token: org.accessToken })).status).toBe(403);

@@ -38,7 +38,7 @@ describe('every route of the control plane under random input', () => {
     expect(routes.length).toBeGreaterThan(25);
     const { failures, sent } = await fuzzRoutes({
       routes,
-      queryKeys: ['search', 'limit', 'offset', 'by', 'date', 'from', 'to', 'hours', 'host', 'slug', 'status', 'plan', 'regionId'],
+      queryKeys: ['search', 'limit', 'offset', 'by', 'date', 'from', 'to', 'hours', 'host', 'slug', 'status', 'plan', 'regionId', 'action', 'targetId'],
       seed: SEED,
       runsPerRoute: RUNS_PER_ROUTE,
       extra: fc.constantFrom(...tokens),

@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '../../..');
 
 /** Builds the apps (cached by Nx) and prepares one database per service: the control plane and two regions. */
 export default async function globalSetup(): Promise<void> {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--projects=regional-api,control-plane,gateway'], {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--projects=regional-api,control-plane,gateway,console'], {
     cwd: ROOT,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
     stdio: 'ignore',

@@ -64,6 +64,8 @@ export const ErrorCode = {
   MfaRequired: 'MFA_REQUIRED',
   /** A password reset token that is unknown, expired, already used or superseded by a newer one. */
   ResetTokenInvalid: 'RESET_TOKEN_INVALID',
+  /** The console's build is missing (dist/apps/console): `npm run build` makes it. */
+  ConsoleNotBuilt: 'CONSOLE_NOT_BUILT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -115,6 +117,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.MfaNotPending]: HttpStatus.CONFLICT,
   [ErrorCode.MfaRequired]: HttpStatus.CONFLICT,
   [ErrorCode.ResetTokenInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ConsoleNotBuilt]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** The error for `code`, answered with its catalogued status (and Retry-After, for 429/503, when given). */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError, loadControlPlaneConfig } from './control-plane.config';
 
 const BASE = {
@@ -103,5 +104,15 @@ describe('PLATFORM_ADMIN_MFA_REQUIRED', () => {
 
   it.each(['', 'no', '0', 'TRUE'])('refuses %j', (raw) => {
     expect(refusal({ PLATFORM_ADMIN_MFA_REQUIRED: raw })).toContain('PLATFORM_ADMIN_MFA_REQUIRED');
+  });
+});
+
+describe('CONSOLE_DIST_DIR', () => {
+  it("defaults to the repository's dist/apps/console, found from the app's own location", () => {
+    expect(load({}).console.distDir).toBe(resolve(__dirname, '../../../../dist/apps/console'));
+  });
+
+  it('takes a directory, resolved to an absolute path', () => {
+    expect(load({ CONSOLE_DIST_DIR: '/srv/console' }).console.distDir).toBe('/srv/console');
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, jsonStringRecord, parseEnv } from '@medgenie/config';
 
@@ -15,6 +17,18 @@ const minutesUpToADay = (meaningOfZero: string) =>
     .string()
     .refine((v) => /^\d{1,4}$/.test(v) && Number(v) <= 24 * 60, `must be a whole number of minutes from 0 (${meaningOfZero}) to 1440`)
     .transform(Number);
+
+/**
+ * Where `npm run build` puts the console (`<repo>/dist/apps/console`): the repository is the first
+ * directory above this file (in the sources or in dist/apps/control-plane) that holds nx.json;
+ * outside a checkout (an image), the working directory's dist/apps/console.
+ */
+export function defaultConsoleDistDir(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return join(dir, 'dist/apps/console');
+    if (dirname(dir) === dir) return resolve('dist/apps/console');
+  }
+}
 
 const schema = z
   .object({
@@ -137,6 +151,8 @@ const schema = z
     /** Password reset requests per account (email, lower case), whatever the address: per hour, and a burst. */
     PASSWORD_RESET_RATE_PER_ACCOUNT: z.coerce.number().positive().default(5),
     PASSWORD_RESET_BURST_PER_ACCOUNT: z.coerce.number().int().min(1).default(3),
+    /** The console's build (index.html and assets/), served at / on the console host; default <repo>/dist/apps/console. */
+    CONSOLE_DIST_DIR: z.string().min(1).optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -197,6 +213,7 @@ const schema = z
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
     },
     passwordReset: { ttlMinutes: env.PASSWORD_RESET_TTL_MINUTES },
+    console: { distDir: resolve(env.CONSOLE_DIST_DIR ?? defaultConsoleDistDir()) },
   }));
 
 export type ControlPlaneConfig = z.output<typeof schema>;

@@ -1,0 +1,73 @@
+import { ApiClient } from './client';
+import type {
+  AuditEvent,
+  CustomDomain,
+  Flag,
+  LoginResult,
+  MfaSetup,
+  Organization,
+  OrganizationBilling,
+  OrganizationPage,
+  OrganizationUsage,
+  OrgStatus,
+  Plan,
+  PlanChange,
+  Region,
+  SignupBody,
+  SignupResult,
+  StatusChange,
+  TokenPairResult,
+  UsageAggregates,
+} from './types';
+
+export interface OrganizationFilter {
+  search?: string;
+  regionId?: string;
+  plan?: Plan | '';
+  status?: OrgStatus | '';
+  limit: number;
+  offset: number;
+}
+
+/** The control plane's routes the console calls, typed. */
+export function medgenieApi(client: ApiClient) {
+  const orgPath = (id: string) => `/v1/admin/organizations/${encodeURIComponent(id)}`;
+  return {
+    auth: {
+      login: (email: string, password: string) => client.post<LoginResult>('/v1/auth/login', { email, password }, { auth: false }),
+      loginMfa: (challengeToken: string, answer: { code: string } | { recoveryCode: string }) =>
+        client.post<TokenPairResult>('/v1/auth/login/mfa', { challengeToken, ...answer }, { auth: false }),
+      mfaSetup: (enrollmentToken: string) => client.post<MfaSetup>('/v1/auth/mfa/setup', { enrollmentToken }, { auth: false }),
+      mfaActivate: (enrollmentToken: string, code: string) => client.post<Partial<TokenPairResult> & { recoveryCodes?: string[] }>('/v1/auth/mfa/activate', { enrollmentToken, code }, { auth: false }),
+      changePassword: (email: string, currentPassword: string, newPassword: string) =>
+        client.post<void>('/v1/auth/password', { email, currentPassword, newPassword }, { auth: false }),
+    },
+    regions: () => client.get<Region[]>('/v1/regions', { auth: false }),
+    signup: (body: SignupBody) => client.post<SignupResult>('/v1/signup', body, { auth: false }),
+    organizations: {
+      list: (filter: OrganizationFilter, signal?: AbortSignal) => client.get<OrganizationPage>('/v1/admin/organizations', { query: { ...filter }, signal }),
+      get: (id: string) => client.get<Organization>(orgPath(id)),
+      suspend: (id: string, reason: string) => client.post<StatusChange>(`${orgPath(id)}/suspend`, reason ? { reason } : {}),
+      reactivate: (id: string) => client.post<StatusChange>(`${orgPath(id)}/reactivate`, {}),
+      changePlan: (id: string, plan: Plan, force = false) => client.patch<PlanChange>(`${orgPath(id)}/plan`, force ? { plan, force } : { plan }),
+      domains: (id: string) => client.get<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`),
+      setDomains: (id: string, domains: string[]) => client.patch<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`, { domains }),
+      usage: (id: string) => client.get<OrganizationUsage>(`${orgPath(id)}/usage`),
+      billing: (id: string) => client.get<OrganizationBilling>(`${orgPath(id)}/billing`),
+    },
+    usage: {
+      aggregates: (by: 'region' | 'plan') => client.get<UsageAggregates>('/v1/admin/usage/aggregates', { query: { by } }),
+      collect: () => client.post<{ date: string; regions: { regionId: string; organizations: number; error?: string }[] }>('/v1/admin/usage/collect', {}),
+    },
+    flags: {
+      list: () => client.get<{ items: Flag[] }>('/v1/admin/flags'),
+      put: (flag: Pick<Flag, 'name' | 'enabled' | 'strategies'> & { description?: string }) =>
+        client.put<Flag>(`/v1/admin/flags/${encodeURIComponent(flag.name)}`, { enabled: flag.enabled, description: flag.description, strategies: flag.strategies }),
+      toggle: (name: string, enabled: boolean) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, { enabled }),
+      target: (name: string, targeting: Pick<Flag, 'enabled' | 'strategies'>) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, targeting),
+    },
+    audit: (query: { limit?: number; action?: string; targetId?: string }) => client.get<AuditEvent[]>('/v1/admin/audit', { query }),
+  };
+}
+
+export type MedgenieApi = ReturnType<typeof medgenieApi>;

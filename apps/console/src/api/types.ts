@@ -1,0 +1,176 @@
+/** What the control plane answers, as the console reads it (README "Control plane"; no PHI anywhere). */
+
+export const PLANS = ['trial', 'basic', 'premium', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+export const ORG_STATUSES = ['provisioning', 'active', 'suspended', 'deleting'] as const;
+export type OrgStatus = (typeof ORG_STATUSES)[number];
+
+export interface Region {
+  id: string;
+  name: string;
+  domain: string;
+  localDomain: string;
+  languages: string[];
+  defaultLanguage: string;
+  currency: string;
+  timezone: string;
+  complianceFramework: string;
+  dataCenter: string;
+  status: string;
+}
+
+export interface Organization {
+  id: string;
+  slug: string;
+  name: string;
+  regionId: string;
+  plan: Plan;
+  status: OrgStatus;
+  primaryClinicName?: string;
+  trialEndsAt: string | null;
+  suspendedAt: string | null;
+  suspensionReason: string | null;
+  paymentOverdueSince: string | null;
+  regionSyncPending?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrganizationPage {
+  items: Organization[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface StatusChange extends Organization {
+  regionSynced: boolean;
+  changed?: boolean;
+}
+
+export interface PlanOverage {
+  key: string;
+  usage: number;
+  max: number;
+}
+
+export interface PlanChange extends Organization {
+  regionSynced: boolean;
+  overage?: PlanOverage[];
+}
+
+export interface CustomDomain {
+  domain: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  /** What the organization publishes to prove it holds the domain. */
+  txtRecord?: { type: 'TXT'; name: string; value: string };
+}
+
+export interface UsageDay {
+  date: string;
+  regionId: string;
+  plan: string;
+  doctors: number;
+  patients: number;
+  clinics: number;
+  staff: number;
+  storageBytes: number;
+  apiRequests: number;
+}
+
+export interface OrganizationUsage {
+  latest: UsageDay | null;
+  series: UsageDay[];
+}
+
+export interface UsageAggregate {
+  key: string;
+  organizations: number;
+  doctors: number;
+  patients: number;
+  clinics: number;
+  staff: number;
+  storageBytes: number;
+  apiRequests: number;
+}
+
+export interface UsageAggregates {
+  by: 'region' | 'plan';
+  date: string;
+  groups: UsageAggregate[];
+}
+
+export interface OrganizationBilling {
+  organizationId: string;
+  plan: Plan;
+  status: OrgStatus;
+  currency: string;
+  customerId: string | null;
+  subscription: { status?: string; plan?: string; mrr?: number; renewsAt?: string | null; endsAt?: string | null; [key: string]: unknown } | null;
+  dunning: { status?: string; graceEndsAt?: string | null; heldAt?: string | null; [key: string]: unknown } | null;
+  history: { at?: string; occurredAt?: string; kind?: string; event?: string; [key: string]: unknown }[];
+}
+
+export type FlagContextField = 'regionId' | 'orgId' | 'clinicId' | 'plan';
+
+export interface FlagConstraint {
+  contextName: FlagContextField;
+  operator: 'IN' | 'NOT_IN';
+  values: string[];
+}
+
+export interface Flag {
+  name: string;
+  description: string;
+  enabled: boolean;
+  strategies: { constraints: FlagConstraint[] }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  actorUserId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, string | number | boolean | null>;
+}
+
+export interface SignupBody {
+  organizationName: string;
+  slug: string;
+  regionId: string;
+  adminName: string;
+  adminEmail: string;
+  adminPassword: string;
+  clinicName: string;
+}
+
+/** 201 (active), 202 `status: provisioning` (the region finishes it later) or 202 `status: check_your_email`. */
+export interface SignupResult {
+  organizationId?: string;
+  status?: string;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+/** What `POST /v1/auth/login` answers: tokens, or the next step of two-step verification. */
+export type LoginResult =
+  | { accessToken: string; refreshToken: string; mfaRequired?: undefined; mfaEnrollmentRequired?: undefined }
+  | { mfaRequired: true; challengeToken: string; expiresIn: number }
+  | { mfaEnrollmentRequired: true; enrollmentToken: string };
+
+export interface MfaSetup {
+  otpauthUri?: string;
+  otpauthUrl?: string;
+  secret?: string;
+  [key: string]: unknown;
+}
+
+export interface TokenPairResult {
+  accessToken: string;
+  refreshToken: string;
+}

@@ -1,0 +1,36 @@
+import { en, Messages } from './en';
+
+export type MessageKey = keyof Messages;
+
+const catalogues: Record<string, Messages> = { en };
+let current: Messages = en;
+
+/** The console's strings, in one place per language (English for now; a catalogue per language adds one). */
+export function setLanguage(language: string): void {
+  current = catalogues[language] ?? en;
+}
+
+/** The message `key`, with `{name}` placeholders filled from `vars`. */
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return current[key].replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+const numberFormat = new Intl.NumberFormat('en');
+export const formatNumber = (n: number): string => numberFormat.format(n);
+
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return t('common.none');
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,363 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { request } from 'undici';
+import { freePort } from '@medgenie/testing';
+
+const ROOT = join(__dirname, '../../..');
+/** Every page at both widths, on every run (git-ignored; docs/ keeps two for the README). */
+const SCREENSHOTS = join(ROOT, 'apps/platform-e2e/screenshots');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WIDTHS = [
+  { name: '1280', width: 1280, height: 800 },
+  { name: '390', width: 390, height: 844 },
+];
+const PASSWORD = 'correct horse battery staple';
+
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * The console in a real browser (headless Chromium driven by playwright-core) against the
+ * platform as `npm start` runs it, through the gateway on console.localhost: a signup through the
+ * form, then a platform admin who finds the org, suspends it (its API refuses it, 403, through the
+ * gateway), reactivates it, changes its plan and turns a flag off and on for it (its
+ * /v1/features follows). Every page passes axe-core with no serious or critical violation and is
+ * photographed at 1280 and 390 px.
+ */
+describe('the console in a browser, on the platform as `npm start` runs it', () => {
+  let child: ChildProcess;
+  let home: string;
+  let port: number;
+  let output = '';
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const visited: string[] = [];
+
+  const consoleUrl = (path: string) => `http://console.localhost:${port}${path}`;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    rmSync(join(SCREENSHOTS, 'failure.png'), { force: true });
+    home = mkdtempSync(join(tmpdir(), 'medgenie-console-e2e-'));
+    port = await freePort();
+    child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
+      cwd: ROOT,
+      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', DATABASE_URL: '', REDIS_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "ready" within 150 s:\n${output}`)), 150_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (/ready/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before ready:\n${output}`)));
+    });
+    [browser] = await Promise.all([
+      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      ready,
+    ]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content.Security.Policy|Refused to/i.test(msg.text())) pageErrors.push(`${page.url()}: ${msg.text()}`);
+    });
+  }, 170_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (child && child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      });
+    }
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
+
+  /** A call through the gateway with a Host header (undici's request: fetch drops Host). */
+  async function call<T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+    const res = await request(`http://127.0.0.1:${port}${path}`, {
+      method: method as 'GET',
+      headers: {
+        host: `${host}:${port}`,
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: (text && text.startsWith('{') ? JSON.parse(text) : {}) as T };
+  }
+
+  /** Polls until `check` holds (a change travelling to a region or a gateway), failing with the last value after `ms`. */
+  async function eventually<T>(what: string, probe: () => Promise<T>, check: (value: T) => boolean, ms = 30_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    let last: T = await probe();
+    while (!check(last)) {
+      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      last = await probe();
+    }
+    return last;
+  }
+
+  /** axe-core on the page as it is now: serious and critical violations. */
+  async function axeViolations(): Promise<Violation[]> {
+    await page.evaluate(AXE_SOURCE);
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+  }
+
+  /** Checks the page with axe-core at both widths and photographs it at both. */
+  async function inspect(name: string): Promise<void> {
+    visited.push(name);
+    for (const size of WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      expect({ page: name, width: size.name, violations: await axeViolations() }).toEqual({ page: name, width: size.name, violations: [] });
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size.name}.png`), fullPage: true });
+      // Nothing sticks out sideways at this width.
+      expect({ page: name, width: size.width, scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ page: name, width: size.width, scrollWidth: size.width });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text });
+
+  /** On a failure, a screenshot and the page's text say where the browser was. */
+  async function diagnosed(body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      await page.screenshot({ path: join(SCREENSHOTS, 'failure.png'), fullPage: true }).catch(() => undefined);
+      const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      throw new Error(`${(err as Error).message}\n--- at ${page.url()}:\n${text.slice(0, 2000)}`);
+    }
+  }
+
+  it('serves the app at / on the console host, under its security headers', async () => {
+    const res = await request(`http://127.0.0.1:${port}/`, { headers: { host: `console.localhost:${port}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(await res.body.text()).toContain('<div id="root">');
+  });
+
+  it('walks a signup and the platform admin’s work on the new org, page by page', () =>
+    diagnosed(async () => {
+    const slug = `con${Date.now().toString(36)}`;
+    const orgName = `Console Clinic ${slug}`;
+    const email = `${slug}@example.test`;
+
+    // --- Public signup (no sign-in): inline validation from the 400, then a 201 that lands on the org's domain.
+    await page.goto(consoleUrl('/signup'));
+    await heading('Create your organization').waitFor();
+    await page.getByLabel('Organization name').fill(orgName);
+    expect(await page.getByLabel('Address', { exact: true }).inputValue()).toBe(`console-clinic-${slug}`);
+    await page.getByLabel('Address', { exact: true }).fill(slug);
+    await page.getByLabel('Country (where your data is kept)').selectOption('in');
+    await page.getByLabel('First clinic').fill('Main clinic');
+    await page.getByLabel('Your name').fill('Asha Rao');
+    await page.getByLabel('Your email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.locator('#signup-adminPassword-error').waitFor();
+    expect(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await inspect('signup');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await Promise.all([page.waitForURL(`http://${slug}.in.localhost:${port}/`), page.getByRole('button', { name: 'Create organization' }).click()]);
+
+    const host = `${slug}.in.localhost`;
+    const orgLogin = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+    expect(orgLogin.status).toBe(200);
+    const orgToken = orgLogin.body.accessToken;
+    expect((await call(host, 'GET', '/v1/patients', { token: orgToken })).status).toBe(200);
+    const featuresBefore = await call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken });
+    expect(featuresBefore.body.hindi_language).toBe(true); // seed 000: on in India
+
+    // --- Sign in as the platform admin.
+    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
+    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
+    await page.goto(consoleUrl('/'));
+    await heading('Sign in').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await inspect('signin');
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Organizations').waitFor();
+
+    // --- Find the org in the list.
+    await page.getByRole('link', { name: /Apollo/ }).first().waitFor();
+    await inspect('organizations');
+    await page.getByLabel('Region').selectOption('in');
+    await page.getByLabel('Name or address').fill(slug);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/search=/);
+    await page.locator('table[aria-busy="false"]').waitFor();
+    await page.getByText('1–1 of 1').waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await page.getByRole('link', { name: orgName }).click();
+    await heading(new RegExp(orgName)).waitFor();
+    const orgId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    expect(orgId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Admin actions on this organization' }).waitFor();
+    await page.getByText('hindi_language').waitFor();
+    await inspect('organization');
+
+    // --- Custom domains: a platform host name is refused with the API's message; a real one waits for its TXT record.
+    await page.getByRole('button', { name: 'Edit custom domains' }).click();
+    const domainsField = page.getByLabel('Custom domains, one per line');
+    await domainsField.fill(`x.${host}`);
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await page.locator('.notice-error').filter({ hasText: 'a platform host name' }).waitFor();
+    const domain = `clinic-${slug}.example.com`;
+    await domainsField.fill(domain);
+    await page.getByRole('button', { name: 'Save domains' }).click();
+    await page.locator(`[data-domain="${domain}"]`).filter({ hasText: 'waiting for verification' }).waitFor();
+    await page.locator(`[data-domain="${domain}"]`).filter({ hasText: `_medgenie-verify.${domain}` }).waitFor();
+
+    // --- Suspend (with a reason, confirmed): its API is refused through the gateway.
+    await page.getByRole('button', { name: 'Suspend…' }).click();
+    await page.getByLabel(/^Reason/).fill('Console e2e: unpaid invoices');
+    await inspect('organization-suspend');
+    await page.getByRole('button', { name: 'Suspend organization' }).click();
+    await page.getByTestId('org-status').filter({ hasText: 'suspended' }).waitFor();
+    await page.getByText('Console e2e: unpaid invoices').waitFor();
+    const refused = await eventually('the suspended org through the gateway', () => call<{ statusCode: number }>(host, 'GET', '/v1/patients', { token: orgToken }), (r) => r.status === 403);
+    expect(refused.body.statusCode).toBe(403);
+
+    // --- Reactivate: served again.
+    await page.getByRole('button', { name: 'Reactivate…' }).click();
+    await page.getByRole('button', { name: 'Reactivate organization' }).click();
+    await page.getByTestId('org-status').filter({ hasText: 'active' }).waitFor();
+    await eventually('the reactivated org through the gateway', () => call(host, 'GET', '/v1/patients', { token: orgToken }), (r) => r.status === 200, 70_000);
+
+    // --- Change its plan (confirmed).
+    await page.getByLabel('New plan').selectOption('basic');
+    await page.getByRole('button', { name: 'Change plan…' }).click();
+    await page.getByRole('button', { name: 'Change plan', exact: true }).click();
+    await page.getByTestId('org-plan').filter({ hasText: 'basic' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'basic plan' }).waitFor();
+    await eventually('the plan in the org’s region', () => call<{ plan: string }>(host, 'GET', '/v1/organization', { token: orgToken }), (r) => r.body.plan === 'basic');
+
+    // --- A flag for this org only (from its page): hindi_language off here, still on for Apollo (India too); then on again.
+    const apollo = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email: 'admin@apollo.example', password: 'Apollo-Demo-Pass-2025' } });
+    expect(apollo.status).toBe(200);
+    const apolloFeatures = () => call<Record<string, boolean>>('apollo.in.localhost', 'GET', '/v1/features', { token: apollo.body.accessToken });
+    await page.getByRole('button', { name: 'Turn off here: hindi_language' }).click();
+    await page.getByTestId('flag-hindi_language').filter({ hasText: 'off' }).waitFor();
+    await eventually('hindi_language off for the org only', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === false);
+    expect((await apolloFeatures()).body.hindi_language).toBe(true);
+    await page.getByRole('button', { name: 'Turn on here: hindi_language' }).click();
+    await page.getByTestId('flag-hindi_language').filter({ hasText: 'on' }).waitFor();
+    await eventually('hindi_language back on for the org', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === true);
+
+    // --- Feature flags: hindi_language off for everyone, and the org's /v1/features follows; then on again.
+    await page.getByRole('link', { name: 'Feature flags' }).click();
+    await heading('Feature flags').waitFor();
+    const hindi = page.getByRole('switch', { name: 'hindi_language' });
+    await hindi.waitFor();
+    expect(await hindi.getAttribute('aria-checked')).toBe('true');
+    await inspect('flags');
+    await hindi.click();
+    await page.getByRole('switch', { name: 'hindi_language', checked: false }).waitFor();
+    await eventually('hindi_language for the org', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === false);
+    await hindi.click();
+    await page.getByRole('switch', { name: 'hindi_language', checked: true }).waitFor();
+    await eventually('hindi_language for the org, back on', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === true);
+
+    // --- Regions.
+    await page.getByRole('link', { name: 'Regions' }).click();
+    await heading('Regions').waitFor();
+    await page.getByRole('cell', { name: /India/ }).waitFor();
+    await inspect('regions');
+
+    // --- Analytics: usage collected from the regions now, charted per region.
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await heading('Analytics').waitFor();
+    await page.getByRole('button', { name: 'Collect usage now' }).click();
+    await page.getByText('Usage collected from every region.').waitFor();
+    const chart = page.getByTestId('usage-chart');
+    await chart.waitFor();
+    const drawn = await chart.evaluate((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
+      return { width: c.width, height: c.height, painted };
+    });
+    expect(drawn.width).toBeGreaterThan(100);
+    expect(drawn.painted).toBeGreaterThan(1000);
+    // The figures behind the bars: India's row counts the org that just signed up.
+    const inRow = page.locator('figure.chart tbody tr').filter({ has: page.getByRole('rowheader', { name: 'in', exact: true }) });
+    expect(Number(await inRow.locator('td').first().textContent())).toBeGreaterThanOrEqual(2);
+    await inspect('analytics');
+
+    // --- Audit: the actions just taken, filtered to the org.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await heading('Audit').waitFor();
+    await page.getByLabel('Target id').fill(orgId);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/targetId=/);
+    await page.locator('table[aria-busy="false"]').waitFor();
+    const actions = await page.locator('tbody td[data-label="Action"]').allTextContents();
+    expect(actions).toEqual(['organization.plan.change', 'organization.reactivate', 'organization.suspend', 'organization.domains.set']);
+    await inspect('audit');
+
+    // --- Sign out: back to the sign-in page, and the pages ask for it again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in').waitFor();
+    await page.goto(consoleUrl('/flags'));
+    await heading('Sign in').waitFor();
+
+    expect(pageErrors).toEqual([]);
+    expect(visited).toEqual(['signup', 'signin', 'organizations', 'organization', 'organization-suspend', 'flags', 'regions', 'analytics', 'audit']);
+    }));
+
+  it('ends the session with a clear message when its refresh token is used twice', () =>
+    diagnosed(async () => {
+    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
+    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
+    await page.goto(consoleUrl('/signin'));
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Organizations').waitFor();
+    // Someone else spends the tab's refresh token; the tab's next refresh (a reload) presents it again.
+    const refreshToken = await page.evaluate(() => sessionStorage.getItem('medgenie.console.refreshToken'));
+    expect(refreshToken).toBeTruthy();
+    const stolen = await call<{ refreshToken: string }>('console.localhost', 'POST', '/v1/auth/refresh', { body: { refreshToken } });
+    expect(stolen.status).toBe(200);
+    // The thief's session moves on (its token rotates again), so the tab's token coming back is reuse, not a race.
+    expect((await call('console.localhost', 'POST', '/v1/auth/refresh', { body: { refreshToken: stolen.body.refreshToken } })).status).toBe(200);
+    await page.goto(consoleUrl('/regions'));
+    await heading('Sign in').waitFor();
+    await page.getByText(/used twice/).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('medgenie.console.refreshToken'))).toBeNull();
+    expect(pageErrors).toEqual([]);
+    }));
+});

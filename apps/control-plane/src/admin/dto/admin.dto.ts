@@ -29,7 +29,8 @@ export class AuditQuery {
   @IsOptional() @Matches(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*|\.)?$/, { message: 'action must be an action such as organization.suspend, or a prefix ending in .* (organization.*)' }) @Length(1, 64) action?: string;
   @IsOptional() @IsUUID() actorUserId?: string;
   @IsOptional() @Matches(/^[a-z_]{1,32}$/) targetType?: string;
-  @IsOptional() @IsString() @Length(1, 64) targetId?: string;
+  /** What the event acted on (an organization id, a flag name, a key id). */
+  @IsOptional() @IsString() @Length(1, 64) @Matches(/^[^\p{Cc}\s]+$/u, { message: 'targetId must not contain spaces or control characters' }) targetId?: string;
   /** Events at or after this instant (ISO 8601 with an offset). */
   @IsOptional() @IsInstant() since?: string;
   /** Events before this instant: the next page starts before the last event of this one. */

@@ -30,7 +30,8 @@
  * it each uses its in-process stand-in), LOG_LEVEL (services, default info), MEDGENIE_SKIP_BUILD=1,
  * SMTP_URL (the control plane's mail through that relay instead of .medgenie/outbox/*.eml).
  * The other ports are fixed defaults (control plane 3100, regions 3101-3103, Postgres
- * 54330-54333, Azurite 10001-10003); a taken one is replaced by a free port (see state.json).
+ * 54330-54333, Azurite 10001-10003); a taken one is replaced by a free port (see state.json), and
+ * MEDGENIE_ANY_PORTS=1 takes free ports for all of them (platforms started side by side).
  */
 const fs = require('node:fs');
 const net = require('node:net');
@@ -283,9 +284,15 @@ async function allocatePorts() {
   const reserved = new Set([gateway, ...defaults.map(([, port]) => port)]);
   const taken = new Set([gateway]);
   const ports = { gateway };
+  // MEDGENIE_ANY_PORTS=1: every port but the gateway's from the system (platforms started side by
+  // side, as the end-to-end suites do, would otherwise race for the same defaults).
+  const anyPorts = process.env.MEDGENIE_ANY_PORTS === '1';
   for (const [key, preferred, what] of defaults) {
     let port = preferred;
-    if (taken.has(port) || !(await portFree(port))) {
+    if (anyPorts) {
+      do port = await anyFreePort();
+      while (reserved.has(port) || taken.has(port));
+    } else if (taken.has(port) || !(await portFree(port))) {
       do port = await anyFreePort();
       while (reserved.has(port) || taken.has(port));
       log(`port ${preferred} is taken; ${what} uses ${port} instead`);

@@ -52,7 +52,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     port = await freePort();
     child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
       cwd: ROOT,
-      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', DATABASE_URL: '', REDIS_URL: '' },
+      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ready = new Promise<void>((resolve, reject) => {

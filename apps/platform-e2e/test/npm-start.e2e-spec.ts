@@ -24,7 +24,7 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     port = await freePort();
     child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
       cwd: ROOT,
-      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', DATABASE_URL: '', REDIS_URL: '' },
+      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {

@@ -294,6 +294,9 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByRole('link', { name: 'Regions' }).click();
     await heading('Regions').waitFor();
     await page.getByRole('cell', { name: /India/ }).waitFor();
+    // Every region of npm start answers its readiness probe.
+    await page.getByText(/^Healthy \(\d+ ms\)$/).first().waitFor();
+    expect(await page.getByText(/^Healthy \(\d+ ms\)$/).count()).toBe(3);
     await inspect('regions');
 
     // --- Analytics: usage collected from the regions now, charted per region.

@@ -13,6 +13,7 @@ import type {
   Plan,
   PlanChange,
   Region,
+  RegionOverview,
   SignupBody,
   SignupResult,
   StatusChange,
@@ -43,6 +44,7 @@ export function medgenieApi(client: ApiClient) {
         client.post<void>('/v1/auth/password', { email, currentPassword, newPassword }, { auth: false }),
     },
     regions: () => client.get<Region[]>('/v1/regions', { auth: false }),
+    regionsOverview: () => client.get<{ items: RegionOverview[] }>('/v1/admin/regions'),
     signup: (body: SignupBody) => client.post<SignupResult>('/v1/signup', body, { auth: false }),
     organizations: {
       list: (filter: OrganizationFilter, signal?: AbortSignal) => client.get<OrganizationPage>('/v1/admin/organizations', { query: { ...filter }, signal }),

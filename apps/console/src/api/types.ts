@@ -19,6 +19,17 @@ export interface Region {
   status: string;
 }
 
+/** A region as platform admins see it (GET /v1/admin/regions). */
+export interface RegionOverview extends Region {
+  /** Its readiness probe as the control plane saw it (at most 5 s ago); null for a retired region. */
+  health: { healthy: boolean; latencyMs: number | null; detail: string | null; checkedAt: string } | null;
+  organizations: { total: number; byStatus: Record<string, number>; byPlan: Record<string, number> };
+  /** The latest collected day's usage, summed. */
+  usage: { date: string; organizations: number; doctors: number; patients: number; storageBytes: number; apiRequests: number } | null;
+  /** Monthly recurring revenue on that day, per currency, in minor units. */
+  revenue: { currency: string; organizations: number; mrr: number }[];
+}
+
 export interface Organization {
   id: string;
   slug: string;

@@ -35,6 +35,7 @@ export function Notice({ kind, children }: { kind: 'success' | 'error' | 'warnin
   );
 }
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status}`}>{status}</span>;
+/** A status as a coloured badge; `label` says more than the status word where there is more to say. */
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  return <span className={`badge badge-${status}`}>{label ?? status}</span>;
 }

@@ -178,7 +178,12 @@ export const en = {
   'regions.compliance': 'Compliance',
   'regions.languages': 'Languages',
   'regions.organizations': 'Organizations',
-  'regions.apiRequestsToday': 'API requests today',
+  'regions.apiRequestsToday': 'API requests (latest day)',
+  'regions.health': 'Health',
+  'regions.healthy': 'Healthy ({ms} ms)',
+  'regions.unhealthy': 'Unreachable: {detail}',
+  'regions.retired': 'Retired',
+  'regions.revenue': 'Monthly revenue',
   'regions.empty': 'No region is active.',
 
   'flags.title': 'Feature flags',

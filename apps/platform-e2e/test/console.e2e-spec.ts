@@ -226,6 +226,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     expect(orgId).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: 'Admin actions on this organization' }).waitFor();
     await page.getByText('hindi_language').waitFor();
+    // The members counted, never named: the org has its admin only.
+    await page.getByTestId('org-members').filter({ hasText: /^1 active \(org admins 1\)$/ }).waitFor();
     await inspect('organization');
 
     // --- Custom domains: a platform host name is refused with the API's message; a real one waits for its TXT record.

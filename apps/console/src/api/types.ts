@@ -45,6 +45,8 @@ export interface Organization {
   regionSyncPending?: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Members counted by role and status (GET /v1/admin/organizations/:id only; never who they are). */
+  members?: { active: number; inactive: number; byRole: Record<string, number> };
 }
 
 export interface OrganizationPage {

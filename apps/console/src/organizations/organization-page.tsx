@@ -6,7 +6,7 @@ import { flagReaches, targetingWith, targetingWithout } from '../flags/flag-reac
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { useApi } from '../common/use-api';
-import { formatBytes, formatDate, formatNumber, t } from '../i18n/i18n';
+import { formatBytes, formatDate, formatNumber, MessageKey, t } from '../i18n/i18n';
 import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
 
 type Pending = { kind: 'suspend' } | { kind: 'reactivate' } | { kind: 'plan'; plan: Plan; warning?: string };
@@ -147,6 +147,19 @@ export function OrganizationPage() {
             <>
               <dt>{t('org.paymentOverdueSince')}</dt>
               <dd>{formatDate(o.paymentOverdueSince)}</dd>
+            </>
+          )}
+          {o.members && (
+            <>
+              <dt>{t('org.members')}</dt>
+              <dd data-testid="org-members">
+                {t('org.membersActive', { count: formatNumber(o.members.active) })}
+                {Object.keys(o.members.byRole).length > 0 &&
+                  ` (${Object.entries(o.members.byRole)
+                    .map(([role, n]) => `${t(`role.${role}` as MessageKey)} ${formatNumber(n)}`)
+                    .join(', ')})`}
+                {o.members.inactive > 0 && `, ${t('org.membersInactive', { count: formatNumber(o.members.inactive) })}`}
+              </dd>
             </>
           )}
           <dt>{t('org.created')}</dt>

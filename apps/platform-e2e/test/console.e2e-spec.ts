@@ -292,6 +292,22 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByRole('switch', { name: 'hindi_language', checked: true }).waitFor();
     await eventually('hindi_language for the org, back on', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.hindi_language === true);
 
+    // Rules edited: fax_integration (Canada and the United States) for this org alone, its reach previewed first.
+    await page.getByRole('button', { name: 'Edit rules: fax_integration' }).click();
+    const editor = page.locator('form.flag-editor');
+    await editor.getByRole('button', { name: 'Remove rule' }).click();
+    await editor.getByRole('button', { name: 'Add rule' }).click();
+    await editor.getByLabel('Rule 1, condition 1: field').selectOption('orgId');
+    await editor.getByLabel('Rule 1, condition 1: values').fill(orgId);
+    await editor.getByLabel('Enabled').check();
+    await editor.getByRole('button', { name: 'Preview reach' }).click();
+    await editor.getByTestId('flag-reach').filter({ hasText: /^Reaches 1 of \d+ organizations\./ }).waitFor();
+    await inspect('flags-edit');
+    await editor.getByRole('button', { name: 'Save flag' }).click();
+    await page.getByText('fax_integration is saved.').waitFor();
+    await eventually('fax_integration for the org', () => call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken }), (r) => r.body.fax_integration === true);
+    expect((await apolloFeatures()).body.fax_integration).toBe(false);
+
     // --- Regions.
     await page.getByRole('link', { name: 'Regions' }).click();
     await heading('Regions').waitFor();
@@ -340,7 +356,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await heading('Sign in').waitFor();
 
     expect(pageErrors).toEqual([]);
-    expect(visited).toEqual(['signup', 'signin', 'organizations', 'organization', 'organization-suspend', 'flags', 'regions', 'analytics', 'audit']);
+    expect(visited).toEqual(['signup', 'signin', 'organizations', 'organization', 'organization-suspend', 'flags', 'flags-edit', 'regions', 'analytics', 'audit']);
     }));
 
   it('ends the session with a clear message when its refresh token is used twice', () =>

@@ -3,6 +3,7 @@ import type {
   AuditEvent,
   CustomDomain,
   Flag,
+  FlagReach,
   LoginResult,
   MfaSetup,
   Organization,
@@ -67,6 +68,7 @@ export function medgenieApi(client: ApiClient) {
         client.put<Flag>(`/v1/admin/flags/${encodeURIComponent(flag.name)}`, { enabled: flag.enabled, description: flag.description, strategies: flag.strategies }),
       toggle: (name: string, enabled: boolean) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, { enabled }),
       target: (name: string, targeting: Pick<Flag, 'enabled' | 'strategies'>) => client.patch<Flag>(`/v1/admin/flags/${encodeURIComponent(name)}`, targeting),
+      preview: (definition: Pick<Flag, 'enabled' | 'strategies'>) => client.post<FlagReach>('/v1/admin/flags/preview', definition),
     },
     audit: (query: { limit?: number; action?: string; targetId?: string }) => client.get<AuditEvent[]>('/v1/admin/audit', { query }),
   };

@@ -142,6 +142,16 @@ export interface Flag {
   updatedAt: string;
 }
 
+/** Which organizations a flag definition reaches (POST /v1/admin/flags/preview). */
+export interface FlagReach {
+  reached: number;
+  total: number;
+  byRegion: Record<string, number>;
+  byPlan: Record<string, number>;
+  dependsOnClinic: boolean;
+  organizations: { id: string; slug: string; regionId: string; plan: string; status: string }[];
+}
+
 export interface AuditEvent {
   id: string;
   occurredAt: string;

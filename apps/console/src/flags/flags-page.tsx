@@ -4,6 +4,7 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
 import { useApi } from '../common/use-api';
 import { formatDate, t } from '../i18n/i18n';
+import { FlagEditor } from './flag-editor';
 
 /** How a flag targets, in words: "regionId IN in, ca AND plan NOT_IN trial" per strategy. */
 export function describeTargeting(flag: Flag): string {
@@ -19,6 +20,13 @@ export function FlagsPage() {
   const flags = useApi(() => api.flags.list(), [api]);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  /** The flag whose rules are being edited, or 'new'. */
+  const [editing, setEditing] = useState<string | null>(null);
+  const saved = (flag: Flag) => {
+    setEditing(null);
+    setNotice({ kind: 'success', text: t('flags.saved', { name: flag.name }) });
+    flags.reload();
+  };
 
   const toggle = async (flag: Flag) => {
     setBusy(flag.name);
@@ -39,6 +47,15 @@ export function FlagsPage() {
       <h1>{t('flags.title')}</h1>
       <p className="muted">{t('flags.intro')}</p>
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
+      {editing === 'new' ? (
+        <FlagEditor onSaved={saved} onCancel={() => setEditing(null)} />
+      ) : (
+        <p>
+          <button type="button" onClick={() => setEditing('new')}>
+            {t('flags.new')}
+          </button>
+        </p>
+      )}
       {flags.loading && !flags.data && <Loading />}
       {flags.error && <ErrorState error={flags.error} onRetry={flags.reload} />}
       {flags.data && flags.data.items.length === 0 && <Empty>{t('flags.empty')}</Empty>}
@@ -67,6 +84,13 @@ export function FlagsPage() {
                 {t('flags.targeting')} {describeTargeting(flag)}
               </p>
               <p className="muted small">{t('flags.updated', { when: formatDate(flag.updatedAt) })}</p>
+              {editing === flag.name ? (
+                <FlagEditor flag={flag} onSaved={saved} onCancel={() => setEditing(null)} />
+              ) : (
+                <button type="button" onClick={() => setEditing(flag.name)} aria-label={`${t('flags.edit')}: ${flag.name}`}>
+                  {t('flags.edit')}
+                </button>
+              )}
             </li>
           ))}
         </ul>

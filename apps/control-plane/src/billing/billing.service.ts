@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
-import type { ClientFeaturesResponse } from 'unleash-client';
-import { BillingInterval, CATALOGUE_PRICES, cataloguePrice, isPurchasablePlan, monthlyRecurring, Plan, PLAN_LIMITS, toUnleashFeatures } from '@medgenie/contracts';
-import { evaluateDefinitions } from '@medgenie/flags';
+import { BillingInterval, CATALOGUE_PRICES, cataloguePrice, isPurchasablePlan, monthlyRecurring, Plan, PLAN_LIMITS } from '@medgenie/contracts';
 import { Clock } from '../common/clock';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
@@ -150,9 +148,7 @@ export class BillingService {
   /** Payment methods Checkout offers the org: cards, and UPI for INR where the upi_payments flag is on for it. */
   private async paymentMethods(org: { id: string; regionId: string; plan: string; currency: string }): Promise<string[]> {
     if (org.currency !== 'inr') return ['card'];
-    const { items } = await this.flags.list();
-    const definitions = toUnleashFeatures(items.map((f) => ({ name: f.name, enabled: f.enabled, strategies: f.strategies }))) as unknown as ClientFeaturesResponse;
-    const flags = await evaluateDefinitions(definitions, ['upi_payments'], { regionId: org.regionId, orgId: org.id, plan: org.plan });
+    const flags = await this.flags.evaluate({ regionId: org.regionId, orgId: org.id, plan: org.plan }, ['upi_payments']);
     return flags.upi_payments ? ['card', 'upi'] : ['card'];
   }
 

@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientFeaturesResponse } from 'unleash-client';
 import { evaluateDefinitions, evaluateMany } from '@medgenie/flags';
 import { ErrorCode, fail } from '../common/errors';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { PutFlagDto } from './dto/flag.dto';
 import { FlagsService } from './flags.service';
 import { FlagStrategy } from './flags.types';
-import { toUnleashFeatures } from './unleash-features';
+import { clientFeatures } from './unleash-features';
 
 /** How many reached organizations a preview lists (the counts cover them all). */
 const LISTED = 100;
-
-const definitionsOf = (flags: { name: string; enabled: boolean; strategies: FlagStrategy[] }[]) =>
-  toUnleashFeatures(flags.map((f) => ({ name: f.name, enabled: f.enabled, strategies: f.strategies }))) as unknown as ClientFeaturesResponse;
 
 const namesClinics = (strategies: FlagStrategy[]) => strategies.some((s) => s.constraints.some((c) => c.contextName === 'clinicId'));
 
@@ -35,7 +31,7 @@ export class FlagReachService {
     if (!org) throw fail(ErrorCode.OrganizationNotFound, 'No such organization');
     const { items } = await this.flags.list();
     const context = { regionId: org.regionId, orgId: org.id, plan: org.plan };
-    const flags = await evaluateDefinitions(definitionsOf(items), items.map((f) => f.name), context);
+    const flags = await evaluateDefinitions(clientFeatures(items), items.map((f) => f.name), context);
     return { organizationId: org.id, context, flags, dependOnClinic: items.filter((f) => namesClinics(f.strategies)).map((f) => f.name) };
   }
 
@@ -53,7 +49,7 @@ export class FlagReachService {
   private async reach(enabled: boolean, strategies: FlagStrategy[]) {
     const targets = await this.organizations.flagTargets();
     const answers = await evaluateMany(
-      definitionsOf([{ name: 'preview', enabled, strategies }]),
+      clientFeatures([{ name: 'preview', enabled, strategies }]),
       ['preview'],
       targets.map((t) => ({ regionId: t.regionId, orgId: t.id, plan: t.plan })),
     );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PLANS } from '@medgenie/contracts';
+import { evaluateDefinitions, FlagContext } from '@medgenie/flags';
 import { AdminAuditService } from '../audit/admin-audit.service';
 import { ErrorCode, fail } from '../common/errors';
 import { Principal } from '../common/principal';
@@ -7,6 +8,7 @@ import { FeatureFlag } from './feature-flag.entity';
 import { FlagWrite, FlagsRepository } from './flags.repository';
 import { FlagContextField, FlagStrategy, FlagView } from './flags.types';
 import { FlagStrategyDto, PatchFlagDto, PutFlagDto } from './dto/flag.dto';
+import { clientFeatures } from './unleash-features';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -41,6 +43,15 @@ export class FlagsService {
 
   async list(): Promise<{ items: FlagView[] }> {
     return { items: (await this.flags.list()).map(view) };
+  }
+
+  /**
+   * The saved flags evaluated for one context (every flag, or `names`), by the same SDK over the
+   * same definitions as the regions and the gateway.
+   */
+  async evaluate(context: FlagContext, names?: readonly string[]): Promise<Record<string, boolean>> {
+    const { items } = await this.list();
+    return evaluateDefinitions(clientFeatures(items), names ?? items.map((f) => f.name), context);
   }
 
   async get(name: string): Promise<FlagView> {

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { ClientFeaturesResponse } from 'unleash-client';
+import { toUnleashFeatures } from '@medgenie/contracts';
+import type { FlagStrategy } from './flags.types';
 
 export { toUnleashFeatures } from '@medgenie/contracts';
 export type { UnleashConstraint, UnleashFeature, UnleashFeatures, UnleashStrategy } from '@medgenie/contracts';
+
+/** Flag definitions as the SDK reads them, for the control plane's own evaluations (`evaluateDefinitions`, `evaluateMany`). */
+export function clientFeatures(flags: { name: string; enabled: boolean; strategies: FlagStrategy[] }[]): ClientFeaturesResponse {
+  return toUnleashFeatures(flags.map((f) => ({ name: f.name, enabled: f.enabled, strategies: f.strategies }))) as unknown as ClientFeaturesResponse;
+}
 
 /** A strong validator of the exact bytes served. */
 export function strongEtag(body: string): string {

@@ -3,7 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { MfaChallenge, MfaChallengePurpose, MfaRecoveryCode } from './mfa.entity';
 import { User } from './user.entity';
-import { LockoutPolicy } from './users.repository';
+import { claimValues, LockoutClaim, lockoutClaim, LockoutPolicy, nextLock } from './lockout';
+
+/** Counts a wrong second factor in advance, unless the account is locked (see claimCodeCheck). */
+const CLAIM_CODE_CHECK = `update users set mfa_failed_codes = mfa_failed_codes + 1, locked_until = ${nextLock('mfa_failed_codes', 'locked_until')}
+  where id = $1 and (locked_until is null or locked_until <= now())
+  returning locked_until`;
 
 export type NewMfaChallenge = Pick<MfaChallenge, 'id' | 'userId' | 'purpose' | 'tokenHash' | 'expiresAt'>;
 
@@ -76,19 +81,11 @@ export class MfaRepository {
    * `baseSeconds` doubling with every further failure, at most `maxSeconds`. So however many
    * guesses arrive together, at most `threshold` are checked.
    */
-  async claimCodeCheck(userId: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
-    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
-      `update users set mfa_failed_codes = mfa_failed_codes + 1,
-              locked_until = case when mfa_failed_codes + 1 >= $2
-                                  then now() + make_interval(secs => least($3 * power(2, mfa_failed_codes + 1 - $2), $4))
-                                  else locked_until end
-        where id = $1 and (locked_until is null or locked_until <= now())
-        returning locked_until`,
-      [userId, policy.threshold, policy.baseSeconds, policy.maxSeconds],
-    );
-    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
+  async claimCodeCheck(userId: string, policy: LockoutPolicy): Promise<LockoutClaim> {
+    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(CLAIM_CODE_CHECK, claimValues(userId, policy));
+    if (rows.length) return lockoutClaim(rows);
     const [current]: { locked_until: Date | null }[] = await this.dataSource.query('select locked_until from users where id = $1', [userId]);
-    return { claimed: false, lockedUntil: current?.locked_until ? new Date(current.locked_until) : null };
+    return lockoutClaim(rows, current);
   }
 
   /** A second factor proved right: its failures (this claim included) and any lock are forgotten. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Not, Repository } from 'typeorm';
 import { EndedSessionsRepository } from './ended-sessions.repository';
+import { claimValues, LockoutClaim, lockoutClaim, LockoutPolicy, nextLock } from './lockout';
 import { User, UserRole } from './user.entity';
 
 /** What a new identity is created with (the table's defaults fill the rest). */
@@ -9,11 +10,17 @@ export type NewUser = Pick<
   'id' | 'email' | 'passwordHash' | 'name' | 'organizationId' | 'role' | 'status' | 'clinicIds' | 'mustChangePassword' | 'failedLogins' | 'lockedUntil'
 >;
 
-export interface LockoutPolicy {
-  threshold: number;
-  baseSeconds: number;
-  maxSeconds: number;
-}
+/** Counts a failed password in advance, unless the account is locked (see claimPasswordCheck). */
+const CLAIM_PASSWORD_CHECK = `update users set failed_logins = failed_logins + 1, locked_until = ${nextLock('failed_logins', 'locked_until')}
+  where id = $1 and (locked_until is null or locked_until <= now())
+  returning locked_until`;
+/** The same for an email with no account, keyed by its hash (see claimUnknownEmailCheck). */
+const CLAIM_UNKNOWN_EMAIL_CHECK = `insert into unknown_login_failures as f (email_hash, failed_logins, locked_until)
+  values ($1, 1, case when 1 >= $2::int then now() + make_interval(secs => least($3::float8, $4::float8)) end)
+  on conflict (email_hash) do update
+     set failed_logins = f.failed_logins + 1, locked_until = ${nextLock('f.failed_logins', 'f.locked_until')}, updated_at = now()
+   where f.locked_until is null or f.locked_until <= now()
+  returning locked_until`;
 
 /** The identities (users) table. Emails are matched case-insensitively, as the unique index is. */
 @Injectable()
@@ -142,19 +149,11 @@ export class UsersRepository {
    * limit are refused before their password is looked at, however many arrive together.
    * `claimed` false: the account was locked (until `lockedUntil`).
    */
-  async claimPasswordCheck(id: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
-    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
-      `update users set failed_logins = failed_logins + 1,
-              locked_until = case when failed_logins + 1 >= $2
-                                  then now() + make_interval(secs => least($3 * power(2, failed_logins + 1 - $2), $4))
-                                  else locked_until end
-        where id = $1 and (locked_until is null or locked_until <= now())
-        returning locked_until`,
-      [id, policy.threshold, policy.baseSeconds, policy.maxSeconds],
-    );
-    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
-    const current = await this.findById(id);
-    return { claimed: false, lockedUntil: current?.lockedUntil ?? null };
+  async claimPasswordCheck(id: string, policy: LockoutPolicy): Promise<LockoutClaim> {
+    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(CLAIM_PASSWORD_CHECK, claimValues(id, policy));
+    if (rows.length) return lockoutClaim(rows);
+    const [current]: { locked_until: Date | null }[] = await this.dataSource.query('select locked_until from users where id = $1', [id]);
+    return lockoutClaim(rows, current);
   }
 
   /**
@@ -162,24 +161,12 @@ export class UsersRepository {
    * SHA-256: an unknown email locks after as many failures as a known one, so the lock tells
    * nothing. Now and then forgets what has not been touched for a day.
    */
-  async claimUnknownEmailCheck(emailHash: string, policy: LockoutPolicy): Promise<{ claimed: boolean; lockedUntil: Date | null }> {
-    const rows = (await this.dataSource.query(
-      `insert into unknown_login_failures as f (email_hash, failed_logins, locked_until)
-       values ($1, 1, case when 1 >= $2::int then now() + make_interval(secs => least($3::float8, $4::float8)) end)
-       on conflict (email_hash) do update
-          set failed_logins = f.failed_logins + 1,
-              locked_until = case when f.failed_logins + 1 >= $2
-                                  then now() + make_interval(secs => least($3 * power(2, f.failed_logins + 1 - $2), $4))
-                                  else f.locked_until end,
-              updated_at = now()
-        where f.locked_until is null or f.locked_until <= now()
-       returning locked_until`,
-      [emailHash, policy.threshold, policy.baseSeconds, policy.maxSeconds],
-    )) as { locked_until: Date | null }[];
+  async claimUnknownEmailCheck(emailHash: string, policy: LockoutPolicy): Promise<LockoutClaim> {
+    const rows = (await this.dataSource.query(CLAIM_UNKNOWN_EMAIL_CHECK, claimValues(emailHash, policy))) as { locked_until: Date | null }[];
     if (Math.random() < 0.01) await this.dataSource.query(`delete from unknown_login_failures where updated_at < now() - interval '1 day'`);
-    if (rows.length) return { claimed: true, lockedUntil: rows[0].locked_until ? new Date(rows[0].locked_until) : null };
+    if (rows.length) return lockoutClaim(rows);
     const [current] = (await this.dataSource.query(`select locked_until from unknown_login_failures where email_hash = $1`, [emailHash])) as { locked_until: Date | null }[];
-    return { claimed: false, lockedUntil: current?.locked_until ? new Date(current.locked_until) : null };
+    return lockoutClaim(rows, current);
   }
 
   /** A password proved right: the failures (its own claim included) and any lock are forgotten. */

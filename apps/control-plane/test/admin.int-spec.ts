@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
-import { cpDb, PASSWORD, signupBody, startTestControlPlane, TestControlPlane } from './support';
+import { cpDb, PASSWORD, signupBody, startTestControlPlane, TestControlPlane, unique } from './support';
 
 describe('platform admin, members and the registry', () => {
   let cp: TestControlPlane;
@@ -34,18 +34,22 @@ describe('platform admin, members and the registry', () => {
 
   it('pages the list (limit and offset, with the total) for the console', async () => {
     type Page = { items: { id: string }[]; total: number; limit: number; offset: number };
-    await signup('in');
-    await signup('ca');
-    const whole = await cp.client.get<Page>('/v1/admin/organizations?limit=200', { token: adminToken });
+    // Orgs of this test only (a slug prefix of its own), so suites signing up meanwhile do not move the pages.
+    const prefix = unique('page').toLowerCase();
+    for (const [regionId, n] of [['in', 1], ['ca', 2]] as const) {
+      expect((await cp.client.post('/v1/signup', signupBody({ regionId, slug: `${prefix}-${n}` }))).status).toBe(201);
+    }
+    const list = (query: string) => cp.client.get<Page>(`/v1/admin/organizations?search=${prefix}&${query}`, { token: adminToken });
+    const whole = await list('limit=200');
     expect(whole.body.total).toBeGreaterThanOrEqual(2);
-    const first = await cp.client.get<Page>('/v1/admin/organizations?limit=1', { token: adminToken });
-    const second = await cp.client.get<Page>('/v1/admin/organizations?limit=1&offset=1', { token: adminToken });
+    const first = await list('limit=1');
+    const second = await list('limit=1&offset=1');
     expect(first.body).toMatchObject({ limit: 1, offset: 0, total: whole.body.total });
     expect(second.body).toMatchObject({ limit: 1, offset: 1, total: whole.body.total });
     expect(first.body.items).toHaveLength(1);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    expect((await cp.client.get<Page>(`/v1/admin/organizations?offset=${whole.body.total}`, { token: adminToken })).body.items).toEqual([]);
+    expect((await list(`offset=${whole.body.total}`)).body.items).toEqual([]);
     for (const bad of ['limit=0', 'limit=201', 'offset=-1']) expect((await cp.client.get(`/v1/admin/organizations?${bad}`, { token: adminToken })).status).toBe(400);
   });
 

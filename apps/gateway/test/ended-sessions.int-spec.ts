@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { SESSION_REVOCATIONS_CHANNEL, SESSION_REVOCATIONS_KEY } from '@medgenie/contracts';
-import { startTestGateway, TestGateway } from './support';
-
-const waitFor = async (predicate: () => Promise<boolean> | boolean, ms = 3_000) => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return predicate();
-};
+import { startTestGateway, TestGateway, waitFor } from './support';
 
 /**
  * Ended sessions at the gateway (issue 14): a token of a session the control plane ended is refused

@@ -2,16 +2,7 @@ import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { request } from 'undici';
 import { REGISTRY_CHANNEL } from '../src/registry';
-import { startTestGateway } from './support';
-
-const waitFor = async (predicate: () => Promise<boolean> | boolean, ms = 3_000) => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return predicate();
-};
+import { startTestGateway, waitFor } from './support';
 
 describe('gateway faults', () => {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -92,3 +92,13 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     },
   };
 }
+
+/** Polls `predicate` every 25 ms until it holds or `ms` pass; its last answer. */
+export const waitFor = async (predicate: () => Promise<boolean> | boolean, ms = 3_000): Promise<boolean> => {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await predicate()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return predicate();
+};

@@ -1,10 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { request } from 'undici';
-import { freePort } from '@medgenie/testing';
+import { NpmStartPlatform, startNpmStart } from './npm-start-platform';
 
 const ROOT = join(__dirname, '../../..');
 /** Every page at both widths, on every run (git-ignored; docs/ keeps two for the README). */
@@ -33,10 +31,9 @@ interface Violation {
  * photographed at 1280 and 390 px.
  */
 describe('the console in a browser, on the platform as `npm start` runs it', () => {
-  let child: ChildProcess;
+  let platform: NpmStartPlatform;
   let home: string;
   let port: number;
-  let output = '';
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -48,28 +45,13 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     rmSync(join(SCREENSHOTS, 'failure.png'), { force: true });
-    home = mkdtempSync(join(tmpdir(), 'medgenie-console-e2e-'));
-    port = await freePort();
-    child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
-      cwd: ROOT,
-      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "ready" within 150 s:\n${output}`)), 150_000);
-      child.stdout?.on('data', (d: Buffer) => {
-        output += d.toString();
-        if (/ready/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before ready:\n${output}`)));
+    const started = startNpmStart('medgenie-console-e2e-', 150_000).then((p) => {
+      platform = p;
+      ({ home, port } = p);
     });
     [browser] = await Promise.all([
       chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
-      ready,
+      started,
     ]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
@@ -81,29 +63,10 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGINT');
-      });
-    }
-    rmSync(home, { recursive: true, force: true });
+    await platform?.stop();
   }, 60_000);
 
-  /** A call through the gateway with a Host header (undici's request: fetch drops Host). */
-  async function call<T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-    const res = await request(`http://127.0.0.1:${port}${path}`, {
-      method: method as 'GET',
-      headers: {
-        host: `${host}:${port}`,
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: (text && text.startsWith('{') ? JSON.parse(text) : {}) as T };
-  }
+  const call = <T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) => platform.call<T>(host, method, path, options);
 
   /** Polls until `check` holds (a change travelling to a region or a gateway), failing with the last value after `ms`. */
   async function eventually<T>(what: string, probe: () => Promise<T>, check: (value: T) => boolean, ms = 30_000): Promise<T> {

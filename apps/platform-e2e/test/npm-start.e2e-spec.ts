@@ -1,70 +1,29 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { request } from 'undici';
-import { freePort } from '@medgenie/testing';
-
-const ROOT = join(__dirname, '../../..');
+import { NpmStartPlatform, startNpmStart } from './npm-start-platform';
 
 /**
  * Boots the platform exactly as `npm start` does (scripts/start.js, in a temporary data
  * directory) and walks the public contract of DESIGN.md §9 through the gateway.
  */
 describe('the platform as `npm start` runs it, through the gateway', () => {
+  let platform: NpmStartPlatform;
   let child: ChildProcess;
   let home: string;
   let port: number;
-  let output = '';
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'medgenie-e2e-home-'));
-    port = await freePort();
-    child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
-      cwd: ROOT,
-      env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "ready" within 240 s:\n${output}`)), 240_000);
-      const onData = (d: Buffer) => {
-        output += d.toString();
-        if (/ready/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before ready:\n${output}`)));
-    });
+    platform = await startNpmStart('medgenie-e2e-home-', 240_000);
+    ({ child, home, port } = platform);
   }, 250_000);
 
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGINT');
-      });
-    }
-    rmSync(home, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => platform?.stop(), 60_000);
 
-  async function call<T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-    const res = await request(`http://127.0.0.1:${port}${path}`, {
-      method: method as 'GET',
-      headers: {
-        host: `${host}:${port}`,
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: (text ? JSON.parse(text) : {}) as T };
-  }
+  const call = <T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) => platform.call<T>(host, method, path, options);
 
   it('walks the contract: signup in two regions, patients, isolation, errors', async () => {
     expect((await call('localhost', 'GET', '/healthz')).status).toBe(200);
@@ -277,7 +236,7 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
   });
 
   it('catches mail in the outbox printed in the banner: a forgotten password is reset with the emailed link, through the gateway', async () => {
-    expect(output).toMatch(/mail\s+\S*outbox \(one \.eml per message/);
+    expect(platform.output).toMatch(/mail\s+\S*outbox \(one \.eml per message/);
     const slug = `e2email${Date.now().toString(36)}`;
     const email = `${slug}@example.test`;
     const signup = await call('console.localhost', 'POST', '/v1/signup', {
@@ -394,7 +353,7 @@ describe('the platform as `npm start` runs it, through the gateway', () => {
     const until = async (what: string, done: () => Promise<boolean> | boolean, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
       while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s: ${what}\nsupervisor log:\n${logSince()}\nnpm start:\n${output.slice(-4000)}`);
+        if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s: ${what}\nsupervisor log:\n${logSince()}\nnpm start:\n${platform.output.slice(-4000)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     };

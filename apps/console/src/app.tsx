@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { createBrowserRouter, Navigate, NavLink, Outlet, RouterProvider, useLocation, useNavigate } from 'react-router-dom';
+import { AccountPage } from './account/account-page';
 import { AnalyticsPage } from './analytics/analytics-page';
 import { AuditPage } from './audit/audit-page';
 import { SignInPage } from './auth/sign-in-page';
@@ -68,7 +69,9 @@ function AdminLayout() {
           </ul>
         </nav>
         <div className="who">
-          <span className="muted">{session.email ?? ''}</span>
+          <NavLink to="/account" title={t('nav.account')}>
+            {session.email ?? t('nav.account')}
+          </NavLink>
           <button type="button" onClick={() => void signOut()}>
             {t('app.signOut')}
           </button>
@@ -105,6 +108,7 @@ const router = createBrowserRouter([
       { path: '/flags', element: <FlagsPage /> },
       { path: '/analytics', element: <AnalyticsPage /> },
       { path: '/audit', element: <AuditPage /> },
+      { path: '/account', element: <AccountPage /> },
     ],
   },
   { path: '*', element: <NotFound /> },

@@ -191,6 +191,25 @@ describe('billing with the real stripe SDK against a stand-in for Stripe', () =>
     const other = await newOrg('in');
     const theirs = await cp.client.get<Answer>('/v1/billing', { token: other.token });
     expect(theirs.body).toMatchObject({ organizationId: other.id, subscription: null, invoices: [] });
+
+    // The platform admin sees the org's invoices on its billing page; the other org has none.
+    const adminView = await cp.client.get<Answer>(`/v1/admin/organizations/${org.id}/billing`, { token: adminToken });
+    expect(adminView.status).toBe(200);
+    expect(adminView.body).toMatchObject({ billingConfigured: true, invoicesUnavailable: null, subscription: { lookupKey: 'basic_inr_monthly' } });
+    expect(adminView.body.invoices).toEqual([expect.objectContaining({ amountDue: 299_900, currency: 'inr', status: 'paid' })]);
+    expect((await cp.client.get<Answer>(`/v1/admin/organizations/${other.id}/billing`, { token: adminToken })).body).toMatchObject({ invoices: [], invoicesUnavailable: null });
+    expect((await cp.client.get(`/v1/admin/organizations/${org.id}/billing`, { token: org.token })).status).toBe(403);
+
+    // Stripe down: the page still answers, saying the invoices are unavailable rather than showing none as if real.
+    const port = stripe.port;
+    await stripe.stop();
+    try {
+      const down = await cp.client.get<Answer>(`/v1/admin/organizations/${org.id}/billing`, { token: adminToken });
+      expect(down.status).toBe(200);
+      expect(down.body).toMatchObject({ invoices: [], invoicesUnavailable: expect.stringMatching(/Stripe/), subscription: { lookupKey: 'basic_inr_monthly' } });
+    } finally {
+      await stripe.start(port);
+    }
   });
 
   it('answers 502 BILLING_PROVIDER_UNAVAILABLE when Stripe does not answer, and recovers', async () => {

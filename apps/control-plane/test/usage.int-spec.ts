@@ -138,6 +138,37 @@ describe('usage history in the control plane', () => {
     expect(recent.body.series.map((d) => d.date)).toEqual(['2031-03-01', '2031-03-02', '2031-03-03']);
   });
 
+  it('answers an org’s counts now from its region beside its kept days, and the kept days alone while the region is down', async () => {
+    type WithCurrent = { series: UsageDay[]; current: (Counts & { at: string }) | null; currentUnavailable: string | null };
+    at('2031-03-03T12:00:00Z');
+    regions.in.counts.set(a, counts(7));
+    const live = await cp.client.get<WithCurrent>(`/v1/admin/organizations/${a}/usage`, { token });
+    expect(live.status).toBe(200);
+    expect(live.body.current).toEqual({ ...counts(7), at: '2031-03-03T12:00:00.000Z' });
+    expect(live.body.currentUnavailable).toBeNull();
+    // Nothing asked of the region is kept: the day's row is still the collected one.
+    expect(live.body.series.find((d) => d.date === '2031-03-03')).toMatchObject(counts(6));
+    expect(regions.in.usageCalls.at(-1)).toMatchObject({ orgIds: [a], date: '2031-03-03' });
+
+    regions.in.down = true;
+    try {
+      const down = await cp.client.get<WithCurrent>(`/v1/admin/organizations/${a}/usage`, { token });
+      expect(down.status).toBe(200);
+      expect(down.body.current).toBeNull();
+      expect(down.body.currentUnavailable).toMatch(/Region in is unavailable/);
+      expect(down.body.series.map((d) => d.date)).toEqual(['2031-03-01', '2031-03-02', '2031-03-03']);
+    } finally {
+      regions.in.down = false;
+    }
+    // An org its region does not know (yet): no counts, and why.
+    const unknown = await cp.client.get<WithCurrent>(`/v1/admin/organizations/${b}/usage`, { token });
+    regions.in.counts.delete(b);
+    const forgotten = await cp.client.get<WithCurrent>(`/v1/admin/organizations/${b}/usage`, { token });
+    regions.in.counts.set(b, counts(2));
+    expect(unknown.body.current).toMatchObject(counts(2));
+    expect(forgotten.body).toMatchObject({ current: null, currentUnavailable: expect.stringMatching(/does not know/) });
+  });
+
   it('sums a day per region and per plan (the plan as it was that day)', async () => {
     at('2031-04-01T10:00:00Z');
     regions.in.counts.set(a, counts(1));

@@ -2,14 +2,34 @@ import { useMemo, useState } from 'react';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
 import { useApi } from '../common/use-api';
-import { t } from '../i18n/i18n';
+import { MessageKey, t } from '../i18n/i18n';
+import { historyChart, HistoryMetric, RANGES, RangeDays, rangeEnding, revenueChart } from './usage-series';
 import { LazyUsageChart as UsageChart } from './lazy-usage-chart';
 
-/** Usage per region (or plan) today, from the control plane's aggregates of what the regions report. */
+const METRICS: HistoryMetric[] = ['organizations', 'doctors', 'patients', 'clinics', 'storageBytes', 'apiRequests'];
+const METRIC_LABEL: Record<HistoryMetric, MessageKey> = {
+  organizations: 'usage.organizations',
+  doctors: 'usage.doctors',
+  patients: 'usage.patients',
+  clinics: 'usage.clinics',
+  storageBytes: 'usage.storageMib',
+  apiRequests: 'usage.apiRequests',
+};
+const formatAmount = (n: number) => n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * Usage per region (or plan): today's sums as bars, and over time as lines, with monthly recurring
+ * revenue per currency, from the control plane's daily rows of what the regions report.
+ */
 export function AnalyticsPage() {
   const { api } = useSession();
   const [by, setBy] = useState<'region' | 'plan'>('region');
   const aggregates = useApi(() => api.usage.aggregates(by), [api, by]);
+  const [metric, setMetric] = useState<HistoryMetric>('organizations');
+  const [rangeDays, setRangeDays] = useState<RangeDays>(30);
+  const range = useMemo(() => rangeEnding(new Date().toISOString().slice(0, 10), rangeDays), [rangeDays]);
+  const history = useApi(() => api.usage.history(by, range), [api, by, range]);
+  const overTime = useMemo(() => history.data && { usage: historyChart(history.data, metric), revenue: revenueChart(history.data) }, [history.data, metric]);
   const [collecting, setCollecting] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
 
@@ -21,6 +41,7 @@ export function AnalyticsPage() {
       const failed = result.regions.filter((r) => r.error).map((r) => r.regionId);
       setNotice(failed.length ? { kind: 'error', text: t('analytics.collectedPartly', { regions: failed.join(', ') }) } : { kind: 'success', text: t('analytics.collected') });
       aggregates.reload();
+      history.reload();
     } catch (err) {
       setNotice({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -62,6 +83,43 @@ export function AnalyticsPage() {
       {aggregates.error && <ErrorState error={aggregates.error} onRetry={aggregates.reload} />}
       {groups && groups.length === 0 && <Empty>{t('analytics.empty', { date: aggregates.data?.date ?? '' })}</Empty>}
       {chart && groups && groups.length > 0 && <UsageChart title={t('analytics.chartTitle', { by, date: aggregates.data?.date ?? '' })} labels={chart.labels} datasets={chart.datasets} kind="bar" />}
+
+      <h2>{t('analytics.overTime')}</h2>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="analytics-metric">{t('analytics.metric')}</label>
+          <select id="analytics-metric" value={metric} onChange={(e) => setMetric(e.target.value as HistoryMetric)}>
+            {METRICS.map((m) => (
+              <option key={m} value={m}>
+                {t(METRIC_LABEL[m])}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="analytics-range">{t('usage.range')}</label>
+          <select id="analytics-range" value={rangeDays} onChange={(e) => setRangeDays(Number(e.target.value) as RangeDays)}>
+            {RANGES.map((days) => (
+              <option key={days} value={days}>
+                {t('usage.lastDays', { days })}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {history.loading && !history.data && <Loading />}
+      {history.error && <ErrorState error={history.error} onRetry={history.reload} />}
+      {history.data && history.data.usage.length === 0 && <Empty>{t('analytics.historyEmpty', { from: history.data.from, to: history.data.to })}</Empty>}
+      {overTime && history.data && history.data.usage.length > 0 && (
+        <div className="charts">
+          <UsageChart title={t('analytics.historyTitle', { metric: t(METRIC_LABEL[metric]), by })} labels={overTime.usage.labels} datasets={overTime.usage.datasets} kind="line" />
+          {overTime.revenue.datasets.length > 0 ? (
+            <UsageChart title={t('analytics.revenueTitle', { by })} labels={overTime.revenue.labels} datasets={overTime.revenue.datasets} kind="line" format={formatAmount} />
+          ) : (
+            <Empty>{t('analytics.revenueEmpty')}</Empty>
+          )}
+        </div>
+      )}
     </>
   );
 }

@@ -33,7 +33,7 @@ export interface AccessClaims {
 /** Refusals of a refresh that end the session: the user signs in again. */
 const SESSION_ENDING_CODES = new Set(['REFRESH_TOKEN_REUSED', 'SESSION_ENDED', 'INVALID_REFRESH_TOKEN']);
 
-export type SessionEndReason = 'reused' | 'ended' | 'expired';
+export type SessionEndReason = 'reused' | 'ended' | 'expired' | 'password_changed';
 
 export interface KeyValueStore {
   getItem(key: string): string | null;
@@ -172,6 +172,11 @@ export class ApiClient {
     this.notify();
   }
 
+  /** Forgets the session the control plane has already ended (a password change ends every session). */
+  forget(reason: SessionEndReason): void {
+    this.endSession(reason);
+  }
+
   /** Sign out: the control plane ends the session everywhere; the console forgets it either way. */
   async signOut(): Promise<void> {
     const refreshToken = this.store.getItem(REFRESH_KEY);
@@ -225,5 +230,8 @@ export class ApiClient {
   }
   put<T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) {
     return this.request<T>('PUT', path, { ...options, body });
+  }
+  delete<T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) {
+    return this.request<T>('DELETE', path, { ...options, body });
   }
 }

@@ -5,7 +5,9 @@ import type {
   Flag,
   FlagReach,
   LoginResult,
+  MfaProof,
   MfaSetup,
+  MfaStatus,
   Organization,
   OrganizationBilling,
   OrganizationPage,
@@ -20,7 +22,14 @@ import type {
   StatusChange,
   TokenPairResult,
   UsageAggregates,
+  UsageHistory,
 } from './types';
+
+/** Days `YYYY-MM-DD`, both included; the API's default is the 30 days up to today. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
 
 export interface OrganizationFilter {
   search?: string;
@@ -40,9 +49,15 @@ export function medgenieApi(client: ApiClient) {
       loginMfa: (challengeToken: string, answer: { code: string } | { recoveryCode: string }) =>
         client.post<TokenPairResult>('/v1/auth/login/mfa', { challengeToken, ...answer }, { auth: false }),
       mfaSetup: (enrollmentToken: string) => client.post<MfaSetup>('/v1/auth/mfa/setup', { enrollmentToken }, { auth: false }),
-      mfaActivate: (enrollmentToken: string, code: string) => client.post<Partial<TokenPairResult> & { recoveryCodes?: string[] }>('/v1/auth/mfa/activate', { enrollmentToken, code }, { auth: false }),
-      changePassword: (email: string, currentPassword: string, newPassword: string) =>
-        client.post<void>('/v1/auth/password', { email, currentPassword, newPassword }, { auth: false }),
+      mfaActivate: (enrollmentToken: string, code: string) => client.post<{ recoveryCodes: string[] }>('/v1/auth/mfa/activate', { enrollmentToken, code }, { auth: false }),
+      changePassword: (email: string, currentPassword: string, newPassword: string, secondFactor: { code?: string; recoveryCode?: string } = {}) =>
+        client.post<void>('/v1/auth/password', { email, currentPassword, newPassword, ...secondFactor }, { auth: false }),
+      mfaStatus: () => client.get<MfaStatus>('/v1/auth/mfa'),
+      /** Setup when signed in: the password is asked again. */
+      mfaSetupSignedIn: (password: string) => client.post<MfaSetup>('/v1/auth/mfa/setup', { password }),
+      mfaActivateSignedIn: (code: string) => client.post<{ recoveryCodes: string[] }>('/v1/auth/mfa/activate', { code }),
+      newRecoveryCodes: (code: string) => client.post<{ recoveryCodes: string[] }>('/v1/auth/mfa/recovery-codes', { code }),
+      mfaDisable: (proof: MfaProof) => client.delete<void>('/v1/auth/mfa', proof),
     },
     regions: () => client.get<Region[]>('/v1/regions', { auth: false }),
     regionsOverview: () => client.get<{ items: RegionOverview[] }>('/v1/admin/regions'),
@@ -55,11 +70,12 @@ export function medgenieApi(client: ApiClient) {
       changePlan: (id: string, plan: Plan, force = false) => client.patch<PlanChange>(`${orgPath(id)}/plan`, force ? { plan, force } : { plan }),
       domains: (id: string) => client.get<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`),
       setDomains: (id: string, domains: string[]) => client.patch<{ organizationId: string; domains: CustomDomain[] }>(`${orgPath(id)}/domains`, { domains }),
-      usage: (id: string) => client.get<OrganizationUsage>(`${orgPath(id)}/usage`),
+      usage: (id: string, range: DayRange = {}) => client.get<OrganizationUsage>(`${orgPath(id)}/usage`, { query: { ...range } }),
       billing: (id: string) => client.get<OrganizationBilling>(`${orgPath(id)}/billing`),
     },
     usage: {
       aggregates: (by: 'region' | 'plan') => client.get<UsageAggregates>('/v1/admin/usage/aggregates', { query: { by } }),
+      history: (by: 'region' | 'plan', range: DayRange = {}) => client.get<UsageHistory>('/v1/admin/usage/history', { query: { by, ...range } }),
       collect: () => client.post<{ date: string; regions: { regionId: string; organizations: number; error?: string }[] }>('/v1/admin/usage/collect', {}),
     },
     flags: {

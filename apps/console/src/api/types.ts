@@ -92,9 +92,45 @@ export interface UsageDay {
   apiRequests: number;
 }
 
+export interface UsageCounts {
+  doctors: number;
+  patients: number;
+  clinics: number;
+  staff: number;
+  storageBytes: number;
+  apiRequests: number;
+}
+
 export interface OrganizationUsage {
   latest: UsageDay | null;
   series: UsageDay[];
+  /** The counts now, asked of the org's region (today's requests so far); null when it did not answer. */
+  current: (UsageCounts & { at: string }) | null;
+  currentUnavailable: string | null;
+}
+
+/** A day of a region's (or plan's) sums. */
+export interface UsageHistoryDay extends UsageCounts {
+  date: string;
+  key: string;
+  organizations: number;
+}
+
+/** A day of a region's (or plan's) monthly recurring revenue in one currency (minor units). */
+export interface RevenueDay {
+  date: string;
+  key: string;
+  currency: string;
+  organizations: number;
+  mrr: number;
+}
+
+export interface UsageHistory {
+  by: 'region' | 'plan';
+  from: string;
+  to: string;
+  usage: UsageHistoryDay[];
+  revenue: RevenueDay[];
 }
 
 export interface UsageAggregate {
@@ -120,9 +156,35 @@ export interface OrganizationBilling {
   status: OrgStatus;
   currency: string;
   customerId: string | null;
-  subscription: { status?: string; plan?: string; mrr?: number; renewsAt?: string | null; endsAt?: string | null; [key: string]: unknown } | null;
-  dunning: { status?: string; graceEndsAt?: string | null; heldAt?: string | null; [key: string]: unknown } | null;
-  history: { at?: string; occurredAt?: string; kind?: string; event?: string; [key: string]: unknown }[];
+  subscription: {
+    status: string | null;
+    lookupKey: string | null;
+    interval: string | null;
+    currency: string | null;
+    mrr: number | null;
+    renewsAt: string | null;
+    endsAt: string | null;
+    cancelAtPeriodEnd: boolean;
+  } | null;
+  dunning: { status: string; paymentFailedAt: string | null; graceEndsAt: string | null; heldAt: string | null; paymentOverdueSince: string | null };
+  /** False where Stripe is not configured: state and history only, no invoices. */
+  billingConfigured: boolean;
+  invoices: Invoice[];
+  /** Why the invoices could not be listed (Stripe did not answer), else null. */
+  invoicesUnavailable: string | null;
+  history: { occurredAt: string; action: string; details: Record<string, unknown> }[];
+}
+
+export interface Invoice {
+  id: string | null;
+  number: string | null;
+  status: string | null;
+  currency: string;
+  amountDue: number;
+  amountPaid: number;
+  created: string;
+  hostedInvoiceUrl: string | null;
+  pdfUrl: string | null;
 }
 
 export type FlagContextField = 'regionId' | 'orgId' | 'clinicId' | 'plan';
@@ -186,12 +248,21 @@ export type LoginResult =
   | { mfaRequired: true; challengeToken: string; expiresIn: number }
   | { mfaEnrollmentRequired: true; enrollmentToken: string };
 
+/** A new (pending) secret: base32 to type by hand, and the otpauth:// address for a QR code. */
 export interface MfaSetup {
-  otpauthUri?: string;
-  otpauthUrl?: string;
-  secret?: string;
-  [key: string]: unknown;
+  secret: string;
+  otpauthUri: string;
 }
+
+export interface MfaStatus {
+  enabled: boolean;
+  /** Cannot be turned off (required for platform admins, or by the org). */
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+/** One of the three proofs that turn MFA off. */
+export type MfaProof = { code: string } | { recoveryCode: string } | { password: string };
 
 export interface TokenPairResult {
   accessToken: string;

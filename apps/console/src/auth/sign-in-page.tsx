@@ -1,16 +1,25 @@
 import { FormEvent, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError } from '../api/client';
+import { ApiError, SessionEndReason } from '../api/client';
 import type { MfaSetup, TokenPairResult } from '../api/types';
 import { Notice } from '../common/states';
-import { t } from '../i18n/i18n';
+import { MessageKey, t } from '../i18n/i18n';
+import { MfaSecret, RecoveryCodes } from './mfa-parts';
 import { useSession } from './session';
+
+const ENDED: Record<SessionEndReason, MessageKey> = {
+  reused: 'signin.sessionReused',
+  ended: 'signin.sessionEnded',
+  expired: 'signin.sessionExpired',
+  password_changed: 'signin.sessionPasswordChanged',
+};
 
 type Step =
   | { kind: 'password' }
   | { kind: 'change-password'; email: string; currentPassword: string }
   | { kind: 'mfa'; challengeToken: string; expiresIn: number }
-  | { kind: 'mfa-enroll'; enrollmentToken: string; setup?: MfaSetup };
+  | { kind: 'mfa-enroll'; enrollmentToken: string; setup?: MfaSetup }
+  | { kind: 'mfa-recovery-codes'; codes: string[] };
 
 /**
  * Sign in: email and password, then what the control plane asks for next (a forced password
@@ -95,15 +104,14 @@ export function SignInPage() {
     if (step.kind !== 'mfa-enroll') return;
     void run(async () => {
       const result = await api.auth.mfaActivate(step.enrollmentToken, code.trim());
-      if (result.accessToken && result.refreshToken) return finish({ accessToken: result.accessToken, refreshToken: result.refreshToken });
-      setInfo(t('signin.mfaActivated'));
       setCode('');
-      setStep({ kind: 'password' });
+      setPassword('');
+      // The enrolment token is spent: the recovery codes, shown once, then a sign-in with a code.
+      setStep({ kind: 'mfa-recovery-codes', codes: result.recoveryCodes });
     });
   };
 
-  const ended = endReason === 'reused' ? t('signin.sessionReused') : endReason === 'ended' ? t('signin.sessionEnded') : endReason === 'expired' ? t('signin.sessionExpired') : null;
-  const otpauth = step.kind === 'mfa-enroll' ? (step.setup?.otpauthUri ?? step.setup?.otpauthUrl) : undefined;
+  const ended = endReason ? t(ENDED[endReason]) : null;
 
   return (
     <main id="main" className="auth-page">
@@ -183,16 +191,7 @@ export function SignInPage() {
             )}
             {step.setup && (
               <form onSubmit={onMfaActivate} aria-label={t('signin.mfaEnrollTitle')}>
-                {otpauth && (
-                  <p>
-                    {t('signin.mfaEnrollUri')} <code className="wrap">{otpauth}</code>
-                  </p>
-                )}
-                {step.setup.secret && (
-                  <p>
-                    {t('signin.mfaEnrollSecret')} <code className="wrap">{step.setup.secret}</code>
-                  </p>
-                )}
+                <MfaSecret setup={step.setup} />
                 <label htmlFor="signin-enroll-code">{t('signin.mfaCode')}</label>
                 <input id="signin-enroll-code" name="code" autoComplete="one-time-code" inputMode="numeric" required value={code} onChange={(e) => setCode(e.target.value)} />
                 <button type="submit" className="primary" disabled={busy}>
@@ -201,6 +200,17 @@ export function SignInPage() {
               </form>
             )}
           </section>
+        )}
+
+        {step.kind === 'mfa-recovery-codes' && (
+          <RecoveryCodes
+            codes={step.codes}
+            doneLabel={t('signin.mfaSavedCodes')}
+            onDone={() => {
+              setInfo(t('signin.mfaActivated'));
+              setStep({ kind: 'password' });
+            }}
+          />
         )}
 
         <p className="aside">

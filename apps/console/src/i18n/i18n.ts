@@ -25,10 +25,14 @@ export function formatDate(value: string | null | undefined): string {
 }
 
 /** An amount in a currency's minor units (Stripe's), as money: 499900 INR is ₹4,999.00. */
+/** Digits after the decimal point of a currency (2 for INR, USD, CAD; 0 for JPY). */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** An amount in a currency's minor unit (paise, cents), as money. */
 export function formatMoney(minor: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(minor / 10 ** digits);
+  return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 10 ** minorDigits(currency));
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,12 +1,13 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { Flag, Plan, PLANS } from '../api/types';
+import { Flag, OrganizationBilling, OrganizationUsage, Plan, PLANS } from '../api/types';
 import { flagReaches, targetingWith, targetingWithout } from '../flags/flag-reach';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { useApi } from '../common/use-api';
-import { formatBytes, formatDate, formatNumber, MessageKey, t } from '../i18n/i18n';
+import { formatBytes, formatDate, formatMoney, formatNumber, MessageKey, t } from '../i18n/i18n';
+import { organizationCharts, RANGES, RangeDays, rangeEnding } from '../analytics/usage-series';
 import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
 
 type Pending = { kind: 'suspend' } | { kind: 'reactivate' } | { kind: 'plan'; plan: Plan; warning?: string };
@@ -16,7 +17,15 @@ export function OrganizationPage() {
   const { id = '' } = useParams();
   const { api } = useSession();
   const org = useApi(() => api.organizations.get(id), [api, id]);
-  const usage = useApi(() => api.organizations.usage(id), [api, id]);
+  const [rangeDays, setRangeDays] = useState<RangeDays>(30);
+  const range = useMemo(() => rangeEnding(today(), rangeDays), [rangeDays]);
+  const usage = useApi(() => api.organizations.usage(id, range), [api, id, range]);
+  const charts = useMemo(
+    () =>
+      usage.data &&
+      organizationCharts(usage.data.series, range, { doctors: t('usage.doctors'), patients: t('usage.patients'), storage: t('usage.storageMib'), apiRequests: t('usage.apiRequests') }),
+    [usage.data, range],
+  );
   const billing = useApi(() => api.organizations.billing(id), [api, id]);
   const domains = useApi(() => api.organizations.domains(id), [api, id]);
   const flags = useApi(() => api.flags.list(), [api]);
@@ -43,6 +52,7 @@ export function OrganizationPage() {
   }
   const o = org.data;
   if (!o) return null;
+  const clinics = usage.data?.current?.clinics ?? usage.data?.latest?.clinics;
 
   const act = async (action: () => Promise<string>) => {
     setBusy(true);
@@ -111,7 +121,6 @@ export function OrganizationPage() {
     }
   };
 
-  const latest = usage.data?.latest;
   return (
     <>
       <p className="crumbs">
@@ -162,6 +171,8 @@ export function OrganizationPage() {
               </dd>
             </>
           )}
+          <dt>{t('usage.clinics')}</dt>
+          <dd data-testid="org-clinics">{clinics === undefined ? t('common.none') : formatNumber(clinics)}</dd>
           <dt>{t('org.created')}</dt>
           <dd>{formatDate(o.createdAt)}</dd>
           <dt>{t('org.id')}</dt>
@@ -241,36 +252,28 @@ export function OrganizationPage() {
         <h2 id="org-usage">{t('org.usage')}</h2>
         {usage.loading && !usage.data && <Loading />}
         {usage.error && <ErrorState error={usage.error} onRetry={usage.reload} />}
-        {usage.data && !latest && <Empty>{t('org.usageEmpty')}</Empty>}
-        {latest && (
+        {usage.data && (
           <>
-            <dl className="facts">
-              <dt>{t('usage.doctors')}</dt>
-              <dd>{formatNumber(latest.doctors)}</dd>
-              <dt>{t('usage.patients')}</dt>
-              <dd>{formatNumber(latest.patients)}</dd>
-              <dt>{t('usage.clinics')}</dt>
-              <dd>{formatNumber(latest.clinics)}</dd>
-              <dt>{t('usage.staff')}</dt>
-              <dd>{formatNumber(latest.staff)}</dd>
-              <dt>{t('usage.storage')}</dt>
-              <dd>{formatBytes(latest.storageBytes)}</dd>
-              <dt>{t('usage.apiRequests')}</dt>
-              <dd>{formatNumber(latest.apiRequests)}</dd>
-              <dt>{t('usage.asOf')}</dt>
-              <dd>{latest.date}</dd>
-            </dl>
-            {usage.data && usage.data.series.length > 1 && (
-              <UsageChart
-                title={t('org.usageChart')}
-                labels={usage.data.series.map((d) => d.date)}
-                datasets={[
-                  { label: t('usage.doctors'), data: usage.data.series.map((d) => d.doctors) },
-                  { label: t('usage.patients'), data: usage.data.series.map((d) => d.patients) },
-                  { label: t('usage.apiRequests'), data: usage.data.series.map((d) => d.apiRequests) },
-                ]}
-                kind="line"
-              />
+            <UsageNow usage={usage.data} />
+            <div className="filters">
+              <div className="field">
+                <label htmlFor="org-usage-range">{t('usage.range')}</label>
+                <select id="org-usage-range" value={rangeDays} onChange={(e) => setRangeDays(Number(e.target.value) as RangeDays)}>
+                  {RANGES.map((days) => (
+                    <option key={days} value={days}>
+                      {t('usage.lastDays', { days })}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            {usage.data.series.length === 0 && <Empty>{t('org.usageEmpty')}</Empty>}
+            {charts && usage.data.series.length > 0 && (
+              <div className="charts">
+                <UsageChart title={t('org.chartPeople')} labels={charts.people.labels} datasets={charts.people.datasets} kind="line" />
+                <UsageChart title={t('org.chartStorage')} labels={charts.storage.labels} datasets={charts.storage.datasets} kind="line" />
+                <UsageChart title={t('org.chartRequests')} labels={charts.requests.labels} datasets={charts.requests.datasets} kind="bar" />
+              </div>
             )}
           </>
         )}
@@ -280,18 +283,7 @@ export function OrganizationPage() {
         <h2 id="org-billing">{t('org.billing')}</h2>
         {billing.loading && !billing.data && <Loading />}
         {billing.error && <ErrorState error={billing.error} onRetry={billing.reload} />}
-        {billing.data && (
-          <dl className="facts">
-            <dt>{t('org.currency')}</dt>
-            <dd>{billing.data.currency.toUpperCase()}</dd>
-            <dt>{t('org.subscription')}</dt>
-            <dd>{billing.data.subscription ? `${billing.data.subscription.status ?? ''}` : t('org.noSubscription')}</dd>
-            <dt>{t('org.dunning')}</dt>
-            <dd>{billing.data.dunning?.status ?? t('common.none')}</dd>
-            <dt>{t('org.billingHistory')}</dt>
-            <dd>{billing.data.history.length === 0 ? t('common.none') : t('org.billingHistoryCount', { count: billing.data.history.length })}</dd>
-          </dl>
-        )}
+        {billing.data && <BillingFacts billing={billing.data} />}
       </section>
 
       <section className="card" aria-labelledby="org-domains">
@@ -384,6 +376,127 @@ export function OrganizationPage() {
           </ul>
         )}
       </section>
+    </>
+  );
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** The org's counts now, from its region; when the region does not answer, the last collected day's, saying so. */
+function UsageNow({ usage }: { usage: OrganizationUsage }) {
+  const counts = usage.current ?? usage.latest;
+  if (!counts) return usage.currentUnavailable ? <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice> : null;
+  return (
+    <>
+      {!usage.current && usage.currentUnavailable && <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice>}
+      <dl className="facts" data-testid="org-usage-now">
+        <dt>{t('usage.doctors')}</dt>
+        <dd>{formatNumber(counts.doctors)}</dd>
+        <dt>{t('usage.patients')}</dt>
+        <dd>{formatNumber(counts.patients)}</dd>
+        <dt>{t('usage.clinics')}</dt>
+        <dd>{formatNumber(counts.clinics)}</dd>
+        <dt>{t('usage.staff')}</dt>
+        <dd>{formatNumber(counts.staff)}</dd>
+        <dt>{t('usage.storage')}</dt>
+        <dd>{formatBytes(counts.storageBytes)}</dd>
+        <dt>{usage.current ? t('usage.apiRequestsToday') : t('usage.apiRequests')}</dt>
+        <dd>{formatNumber(counts.apiRequests)}</dd>
+        <dt>{t('usage.asOf')}</dt>
+        <dd>{usage.current ? formatDate(usage.current.at) : (usage.latest?.date ?? '')}</dd>
+      </dl>
+    </>
+  );
+}
+
+/** Subscription, payment state, invoices (from Stripe) and the billing history of the audit trail. */
+function BillingFacts({ billing }: { billing: OrganizationBilling }) {
+  const sub = billing.subscription;
+  return (
+    <>
+      <dl className="facts">
+        <dt>{t('org.currency')}</dt>
+        <dd>{billing.currency.toUpperCase()}</dd>
+        <dt>{t('org.subscription')}</dt>
+        <dd data-testid="org-subscription">
+          {sub
+            ? t('org.subscriptionIs', { status: sub.status ?? t('common.none'), price: sub.lookupKey ?? t('common.none') })
+            : t('org.noSubscription')}
+        </dd>
+        {sub?.mrr !== null && sub?.mrr !== undefined && (
+          <>
+            <dt>{t('org.mrr')}</dt>
+            <dd>{formatMoney(sub.mrr, sub.currency ?? billing.currency)}</dd>
+          </>
+        )}
+        {sub && (
+          <>
+            <dt>{sub.endsAt ? t('org.subscriptionEnds') : t('org.subscriptionRenews')}</dt>
+            <dd>{formatDate(sub.endsAt ?? sub.renewsAt)}</dd>
+          </>
+        )}
+        <dt>{t('org.dunning')}</dt>
+        <dd>{t(`dunning.${billing.dunning.status}` as MessageKey)}</dd>
+        {billing.dunning.graceEndsAt && (
+          <>
+            <dt>{t('org.graceEndsAt')}</dt>
+            <dd>{formatDate(billing.dunning.graceEndsAt)}</dd>
+          </>
+        )}
+      </dl>
+
+      <h3>{t('org.invoices')}</h3>
+      {!billing.billingConfigured && <p className="muted">{t('org.invoicesNotConfigured')}</p>}
+      {billing.invoicesUnavailable && <Notice kind="warning">{t('org.invoicesUnavailable', { detail: billing.invoicesUnavailable })}</Notice>}
+      {billing.billingConfigured && !billing.invoicesUnavailable && billing.invoices.length === 0 && <Empty>{t('org.invoicesEmpty')}</Empty>}
+      {billing.invoices.length > 0 && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('org.invoices')}>
+          <table className="compact">
+            <caption className="visually-hidden">{t('org.invoices')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('invoice.number')}</th>
+                <th scope="col">{t('invoice.date')}</th>
+                <th scope="col">{t('invoice.status')}</th>
+                <th scope="col">{t('invoice.amountDue')}</th>
+                <th scope="col">{t('invoice.amountPaid')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {billing.invoices.map((invoice) => (
+                <tr key={invoice.id ?? invoice.created}>
+                  <td data-label={t('invoice.number')}>
+                    {invoice.hostedInvoiceUrl ? (
+                      <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer noopener">
+                        {invoice.number ?? invoice.id}
+                      </a>
+                    ) : (
+                      (invoice.number ?? invoice.id)
+                    )}
+                  </td>
+                  <td data-label={t('invoice.date')}>{formatDate(invoice.created)}</td>
+                  <td data-label={t('invoice.status')}>{invoice.status ?? t('common.none')}</td>
+                  <td data-label={t('invoice.amountDue')}>{formatMoney(invoice.amountDue, invoice.currency)}</td>
+                  <td data-label={t('invoice.amountPaid')}>{formatMoney(invoice.amountPaid, invoice.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h3>{t('org.billingHistory')}</h3>
+      {billing.history.length === 0 ? (
+        <Empty>{t('org.billingHistoryEmpty')}</Empty>
+      ) : (
+        <ul className="plain" data-testid="org-billing-history">
+          {billing.history.map((entry, i) => (
+            <li key={`${entry.occurredAt}-${i}`}>
+              {formatDate(entry.occurredAt)} — <code>{entry.action}</code>
+            </li>
+          ))}
+        </ul>
+      )}
     </>
   );
 }

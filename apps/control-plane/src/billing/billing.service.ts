@@ -46,6 +46,11 @@ export class BillingService {
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
+  /** Whether Stripe is configured (without it, billing shows state and history only). */
+  get configured(): boolean {
+    return this.stripe.client !== null;
+  }
+
   /** The caller's organization (org admins act on their own org only). */
   private async callerOrg(caller: Principal) {
     const org = caller.orgId ? await this.billing.organization(caller.orgId) : null;
@@ -57,7 +62,7 @@ export class BillingService {
   async overview(caller: Principal) {
     const org = await this.callerOrg(caller);
     const row = await this.billing.find(org.id);
-    const configured = this.stripe.client !== null;
+    const configured = this.configured;
     const [invoices, nextInvoice] = configured && row?.customerId ? await Promise.all([this.invoicesOf(row.customerId, 12), this.nextInvoice(row)]) : [[], null];
     return {
       organizationId: org.id,
@@ -190,24 +195,42 @@ export class BillingService {
     return price;
   }
 
+  /**
+   * An org's invoices for a platform admin: none while Stripe is not configured or the org has no
+   * customer yet; when Stripe does not answer, none and why (never an empty list that looks real).
+   */
+  async organizationInvoices(customerId: string | null): Promise<{ invoices: InvoiceView[]; invoicesUnavailable: string | null }> {
+    if (!this.stripe.client || !customerId) return { invoices: [], invoicesUnavailable: null };
+    try {
+      return { invoices: await this.fetchInvoices(customerId, 24), invoicesUnavailable: null };
+    } catch (err) {
+      this.logger.warn(`invoices of ${customerId} unavailable: ${(err as Error).message}`);
+      return { invoices: [], invoicesUnavailable: 'Stripe did not answer; try again later' };
+    }
+  }
+
   private async invoicesOf(customerId: string, limit: number): Promise<InvoiceView[]> {
     try {
-      const list = await this.stripe.api().invoices.list({ customer: customerId, limit });
-      return list.data.map((i) => ({
-        id: i.id ?? null,
-        number: i.number ?? null,
-        status: i.status ?? null,
-        currency: i.currency,
-        amountDue: i.amount_due,
-        amountPaid: i.amount_paid,
-        created: new Date(i.created * 1000).toISOString(),
-        hostedInvoiceUrl: i.hosted_invoice_url ?? null,
-        pdfUrl: i.invoice_pdf ?? null,
-      }));
+      return await this.fetchInvoices(customerId, limit);
     } catch (err) {
       this.logger.warn(`invoices of ${customerId} unavailable: ${(err as Error).message}`);
       return [];
     }
+  }
+
+  private async fetchInvoices(customerId: string, limit: number): Promise<InvoiceView[]> {
+    const list = await this.stripe.api().invoices.list({ customer: customerId, limit });
+    return list.data.map((i) => ({
+      id: i.id ?? null,
+      number: i.number ?? null,
+      status: i.status ?? null,
+      currency: i.currency,
+      amountDue: i.amount_due,
+      amountPaid: i.amount_paid,
+      created: new Date(i.created * 1000).toISOString(),
+      hostedInvoiceUrl: i.hosted_invoice_url ?? null,
+      pdfUrl: i.invoice_pdf ?? null,
+    }));
   }
 
   private async nextInvoice(row: BillingRow) {

@@ -131,8 +131,9 @@ export class UsageRepository {
     return row?.day ?? null;
   }
 
-  async organizationExists(orgId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM organizations WHERE id = $1`, [orgId]);
-    return rows.length > 0;
+  /** The org's region, or null for no such org. */
+  async regionOf(orgId: string): Promise<string | null> {
+    const rows: { regionId: string }[] = await this.dataSource.query(`SELECT region_id AS "regionId" FROM organizations WHERE id = $1`, [orgId]);
+    return rows[0]?.regionId ?? null;
   }
 }

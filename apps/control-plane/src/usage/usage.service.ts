@@ -3,13 +3,21 @@ import { ErrorCode, fail } from '../common/errors';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { RegionalClient } from '../regional/regional-client';
 import { UsageRepository, UsageRow } from './usage.repository';
-import { UsageAggregate, UsageDay } from './usage.types';
+import { RegionOrgUsage, UsageAggregate, UsageDay } from './usage.types';
 
 /** The most organizations asked of a region in one call (the region's own cap). */
 export const ORGS_PER_CALL = 200;
 const DAY_MS = 24 * 60 * 60_000;
 
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+export interface OrganizationUsage {
+  organizationId: string;
+  latest: UsageDay | null;
+  series: UsageDay[];
+  current: (Omit<UsageRow, 'orgId'> & { at: string }) | null;
+  currentUnavailable: string | null;
+}
 
 export interface CollectionResult {
   date: string;
@@ -68,17 +76,7 @@ export class UsageService implements OnModuleInit, OnModuleDestroy {
           const batch = orgIds.slice(i, i + ORGS_PER_CALL);
           const asked = new Set(batch);
           const report = await this.regional.usage(regionId, batch, day);
-          const rows: UsageRow[] = (report.organizations ?? [])
-            .filter((o) => asked.has(o.orgId))
-            .map((o) => ({
-              orgId: o.orgId,
-              doctors: count(o.doctors),
-              patients: count(o.patients),
-              clinics: count(o.clinics),
-              staff: count(o.staff),
-              storageBytes: count(o.storageBytes),
-              apiRequests: count(o.apiRequests?.count),
-            }));
+          const rows: UsageRow[] = (report.organizations ?? []).filter((o) => asked.has(o.orgId)).map(usageRow);
           organizations += await this.usage.upsertDay(regionId, day, rows);
         }
         regions.push({ regionId, organizations });
@@ -90,12 +88,31 @@ export class UsageService implements OnModuleInit, OnModuleDestroy {
     return { date: day, regions };
   }
 
-  /** The org's latest day and its days from `from` to `to` (default: the 30 days up to today). */
-  async forOrganization(orgId: string, range: { from?: string; to?: string }): Promise<{ organizationId: string; latest: UsageDay | null; series: UsageDay[] }> {
-    if (!(await this.usage.organizationExists(orgId))) throw fail(ErrorCode.OrganizationNotFound, 'No such organization');
+  /**
+   * The org's latest day and its days from `from` to `to` (default: the 30 days up to today), and
+   * its counts now, asked of its region (`current`; null with `currentUnavailable` saying why when
+   * the region does not answer in time: the kept days are still answered).
+   */
+  async forOrganization(orgId: string, range: { from?: string; to?: string }): Promise<OrganizationUsage> {
+    const regionId = await this.usage.regionOf(orgId);
+    if (!regionId) throw fail(ErrorCode.OrganizationNotFound, 'No such organization');
     const { from, to } = this.range(range);
-    const [latest, series] = await Promise.all([this.usage.latest(orgId), this.usage.series(orgId, from, to)]);
-    return { organizationId: orgId, latest, series };
+    const [latest, series, current] = await Promise.all([this.usage.latest(orgId), this.usage.series(orgId, from, to), this.current(regionId, orgId)]);
+    return { organizationId: orgId, latest, series, ...current };
+  }
+
+  /** The org's counts as its region has them now (today's requests so far). */
+  private async current(regionId: string, orgId: string): Promise<Pick<OrganizationUsage, 'current' | 'currentUnavailable'>> {
+    const at = this.clock();
+    try {
+      const report = await this.regional.usage(regionId, [orgId], utcDay(at));
+      const row = (report.organizations ?? []).find((o) => o.orgId === orgId);
+      if (!row) return { current: null, currentUnavailable: `region ${regionId} does not know the organization (yet)` };
+      const { orgId: _id, ...counts } = usageRow(row);
+      return { current: { ...counts, at: at.toISOString() }, currentUnavailable: null };
+    } catch (err) {
+      return { current: null, currentUnavailable: (err as Error).message };
+    }
   }
 
   /** `aggregates` per day over a range (30 days up to today by default, at most 366), with revenue per currency. */
@@ -123,6 +140,19 @@ export class UsageService implements OnModuleInit, OnModuleDestroy {
     const day = date ?? utcDay(this.clock());
     return { by, date: day, groups: await this.usage.aggregate(day, by) };
   }
+}
+
+/** A region's report of one org, copied field by field (numbers only). */
+function usageRow(o: RegionOrgUsage): UsageRow {
+  return {
+    orgId: o.orgId,
+    doctors: count(o.doctors),
+    patients: count(o.patients),
+    clinics: count(o.clinics),
+    staff: count(o.staff),
+    storageBytes: count(o.storageBytes),
+    apiRequests: count(o.apiRequests?.count),
+  };
 }
 
 /** A count as reported: a non-negative whole number, or the row is refused. */

@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateSync } from 'otplib';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { request } from 'undici';
+import { StripeStandIn } from '@medgenie/testing';
 import { NpmStartPlatform, startNpmStart } from './npm-start-platform';
 
 const ROOT = join(__dirname, '../../..');
@@ -32,6 +34,8 @@ interface Violation {
  */
 describe('the console in a browser, on the platform as `npm start` runs it', () => {
   let platform: NpmStartPlatform;
+  /** Stripe's API as the control plane sees it (the real SDK against a stand-in), for invoices. */
+  let stripe: StripeStandIn;
   let home: string;
   let port: number;
   let browser: Browser;
@@ -45,7 +49,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     rmSync(join(SCREENSHOTS, 'failure.png'), { force: true });
-    const started = startNpmStart('medgenie-console-e2e-', 150_000).then((p) => {
+    stripe = await new StripeStandIn().start();
+    const started = startNpmStart('medgenie-console-e2e-', 150_000, { STRIPE_SECRET_KEY: 'sk_test_standin', STRIPE_API_BASE: stripe.apiBase }).then((p) => {
       platform = p;
       ({ home, port } = p);
     });
@@ -64,6 +69,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
+    await stripe?.stop();
   }, 60_000);
 
   const call = <T = Record<string, unknown>>(host: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) => platform.call<T>(host, method, path, options);
@@ -106,6 +112,19 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
   }
 
   const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text });
+
+  /** A Chart.js canvas with something drawn on it (axes, legend and the data). */
+  async function expectDrawn(canvas: ReturnType<Page['locator']>): Promise<void> {
+    const drawn = await canvas.evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
+      return { width: c.width, height: c.height, painted };
+    });
+    expect(drawn.width).toBeGreaterThan(100);
+    expect(drawn.painted).toBeGreaterThan(1000);
+  }
 
   /** On a failure, a screenshot and the page's text say where the browser was. */
   async function diagnosed(body: () => Promise<void>): Promise<void> {
@@ -157,6 +176,16 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     expect((await call(host, 'GET', '/v1/patients', { token: orgToken })).status).toBe(200);
     const featuresBefore = await call<Record<string, boolean>>(host, 'GET', '/v1/features', { token: orgToken });
     expect(featuresBefore.body.hindi_language).toBe(true); // seed 000: on in India
+    for (const [firstName, mobileNumber] of [['Anaya', '+919812300001'], ['Kabir', '+919812300002']]) {
+      const patient = await call(host, 'POST', '/v1/patients', { token: orgToken, body: { firstName, lastName: 'Pillai', mobileNumber, dateOfBirth: '1990-04-01', gender: 'female' } });
+      expect(patient.status).toBe(201);
+    }
+    // The org admin opens Stripe's customer portal (its customer is created), and Stripe has an invoice for it.
+    expect((await call('console.localhost', 'POST', '/v1/billing/portal', { token: orgToken })).status).toBe(200);
+    const signedUpOrgId = (JSON.parse(Buffer.from(orgToken.split('.')[1], 'base64url').toString('utf8')) as { org: string }).org;
+    const customer = [...stripe.customers.values()].find((c) => c.metadata.organizationId === signedUpOrgId);
+    expect(customer).toBeDefined();
+    stripe.addInvoice({ customer: customer!.id, amountDue: 299_900, currency: 'inr', status: 'paid', hostedInvoiceUrl: 'https://invoice.stripe.test/i/1' });
 
     // --- Sign in as the platform admin.
     const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
@@ -186,11 +215,21 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByRole('link', { name: orgName }).click();
     await heading(new RegExp(orgName)).waitFor();
     const orgId = new URL(page.url()).pathname.split('/').pop() ?? '';
-    expect(orgId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(orgId).toBe(signedUpOrgId);
     await page.getByRole('heading', { name: 'Admin actions on this organization' }).waitFor();
     await page.getByText('hindi_language').waitFor();
     // The members counted, never named: the org has its admin only.
     await page.getByTestId('org-members').filter({ hasText: /^1 active \(org admins 1\)$/ }).waitFor();
+    // Its counts now, asked of its region: the first clinic of the signup and the two patients just added.
+    await page.getByTestId('org-clinics').filter({ hasText: /^1$/ }).waitFor();
+    const now = page.getByTestId('org-usage-now');
+    expect(await now.locator('dt:has-text("Patients") + dd').textContent()).toBe('2');
+    // Its invoice, from Stripe, with the link to Stripe's page.
+    const invoiceRow = page.getByRole('region', { name: 'Invoices' }).locator('tbody tr');
+    await invoiceRow.first().waitFor();
+    expect(await invoiceRow.count()).toBe(1);
+    expect(await invoiceRow.locator('td').allTextContents()).toEqual([expect.stringMatching(/^STANDIN-/), expect.any(String), 'paid', '₹2,999.00', '₹2,999.00']);
+    expect(await invoiceRow.getByRole('link').getAttribute('href')).toBe('https://invoice.stripe.test/i/1');
     await inspect('organization');
 
     // --- Custom domains: a platform host name is refused with the API's message; a real one waits for its TXT record.
@@ -285,21 +324,35 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await heading('Analytics').waitFor();
     await page.getByRole('button', { name: 'Collect usage now' }).click();
     await page.getByText('Usage collected from every region.').waitFor();
-    const chart = page.getByTestId('usage-chart');
-    await chart.waitFor();
-    const drawn = await chart.evaluate((canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
-      let painted = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
-      return { width: c.width, height: c.height, painted };
-    });
-    expect(drawn.width).toBeGreaterThan(100);
-    expect(drawn.painted).toBeGreaterThan(1000);
-    // The figures behind the bars: India's row counts the org that just signed up.
-    const inRow = page.locator('figure.chart tbody tr').filter({ has: page.getByRole('rowheader', { name: 'in', exact: true }) });
+    // Today's bars, then the lines over time (organizations per region) once the history has today's day.
+    const charts = page.getByTestId('usage-chart');
+    await charts.nth(1).waitFor();
+    for (const i of [0, 1]) await expectDrawn(charts.nth(i));
+    // The figures behind the bars (opened as a user would): India's row counts the org that just signed up.
+    for (const i of [0, 1]) await page.locator('figure.chart').nth(i).getByText('Figures as a table').click();
+    const inRow = page.locator('figure.chart').first().locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: 'in', exact: true }) });
     expect(Number(await inRow.locator('td').first().textContent())).toBeGreaterThanOrEqual(2);
+    // Over time: today's row of organizations per region has India's count too (columns ca, in, us).
+    const today = new Date().toISOString().slice(0, 10);
+    const overTime = page.locator('figure.chart').nth(1);
+    const inColumn = (await overTime.locator('thead th').allTextContents()).indexOf('in') - 1;
+    expect(inColumn).toBeGreaterThanOrEqual(0);
+    const todayRow = overTime.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: today }) });
+    expect(Number(await todayRow.locator('td').nth(inColumn).textContent())).toBe(Number(await inRow.locator('td').first().textContent()));
     await inspect('analytics');
+
+    // --- The org's own charts now have today's collected day: the two patients, per day.
+    await page.goto(consoleUrl(`/organizations/${orgId}`));
+    await heading(new RegExp(orgName)).waitFor();
+    const orgCharts = page.locator('section[aria-labelledby="org-usage"]').getByTestId('usage-chart');
+    await orgCharts.nth(2).waitFor();
+    for (const i of [0, 1, 2]) await expectDrawn(orgCharts.nth(i));
+    const peopleChart = page.locator('section[aria-labelledby="org-usage"] figure.chart').first();
+    await peopleChart.getByText('Figures as a table').click();
+    const peopleToday = peopleChart.locator('tbody tr');
+    expect(await peopleToday.count()).toBe(1);
+    const doctorsNow = await page.getByTestId('org-usage-now').locator('dt:has-text("Doctors") + dd').textContent();
+    expect(await peopleToday.first().locator('th, td').allTextContents()).toEqual([today, doctorsNow, '2']);
 
     // --- Audit: the actions just taken, filtered to the org.
     await page.getByRole('link', { name: 'Audit' }).click();
@@ -320,7 +373,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
 
     expect(pageErrors).toEqual([]);
     expect(visited).toEqual(['signup', 'signin', 'organizations', 'organization', 'organization-suspend', 'flags', 'flags-edit', 'regions', 'analytics', 'audit']);
-    }));
+    }), 150_000);
 
   it('ends the session with a clear message when its refresh token is used twice', () =>
     diagnosed(async () => {
@@ -342,6 +395,78 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await heading('Sign in').waitFor();
     await page.getByText(/used twice/).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('medgenie.console.refreshToken'))).toBeNull();
+    expect(pageErrors).toEqual([]);
+    }));
+  it('sets up two-step verification on the account page, then signs in with a code and with a recovery code, and turns it off', () =>
+    diagnosed(async () => {
+    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
+    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
+    const signInWithPassword = async () => {
+      await page.goto(consoleUrl('/signin'));
+      await page.getByLabel('Email').fill(admin.email);
+      await page.getByLabel('Password').fill(admin.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await signInWithPassword();
+    await heading('Organizations').waitFor();
+
+    // --- The account page: off, then set up with the password asked again, a QR code and the key.
+    await page.getByRole('link', { name: admin.email }).click();
+    await heading('Your account').waitFor();
+    await page.getByTestId('mfa-status').filter({ hasText: /^Off/ }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-step verification' }).click();
+    await page.getByLabel('Your password (asked again to set it up)').fill('not the password');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('.notice-error').waitFor();
+    await page.getByLabel('Your password (asked again to set it up)').fill(admin.password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expectDrawn(page.getByTestId('mfa-qr'));
+    await inspect('account-mfa-setup');
+    const codeAt = (offsetSeconds: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(0));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents();
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByTestId('mfa-status').filter({ hasText: /^On \(10 recovery codes left\)/ }).waitFor();
+    await inspect('account');
+
+    // --- Sign in again: the password, then a code (the next step's: a step is never accepted twice).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in').waitFor();
+    await signInWithPassword();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await page.getByLabel('Code from your authenticator app').fill('000000' === codeAt(30) ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.locator('.notice-error').waitFor();
+    await inspect('signin-mfa');
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(30));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await heading('Organizations').waitFor();
+
+    // --- And with a recovery code, which then counts as spent.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in').waitFor();
+    await signInWithPassword();
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(codes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await heading('Organizations').waitFor();
+    await page.goto(consoleUrl('/account'));
+    await page.getByTestId('mfa-status').filter({ hasText: /^On \(9 recovery codes left\)/ }).waitFor();
+
+    // --- Turned off with the password: signing in asks for the password only again.
+    await page.getByLabel('Prove it is you with').selectOption('password');
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByTestId('mfa-status').filter({ hasText: /^Off/ }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithPassword();
+    await heading('Organizations').waitFor();
     expect(pageErrors).toEqual([]);
     }));
 });

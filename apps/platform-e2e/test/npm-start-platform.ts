@@ -26,14 +26,15 @@ export interface NpmStartPlatform {
  * Starts `npm start` (already built: MEDGENIE_SKIP_BUILD) on a free gateway port, every internal
  * service on a free port too (MEDGENIE_ANY_PORTS: suites side by side never race for the defaults),
  * with the embedded Postgres and the in-process Redis stand-in, and waits for its `ready` line.
+ * `env` adds to (or overrides) what it runs with.
  */
-export async function startNpmStart(homePrefix: string, readyWithinMs: number): Promise<NpmStartPlatform> {
+export async function startNpmStart(homePrefix: string, readyWithinMs: number, env: Record<string, string> = {}): Promise<NpmStartPlatform> {
   const home = mkdtempSync(join(tmpdir(), homePrefix));
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
     cwd: ROOT,
-    env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '' },
+    env: { ...process.env, MEDGENIE_HOME: home, GATEWAY_PORT: String(port), MEDGENIE_SKIP_BUILD: '1', MEDGENIE_ANY_PORTS: '1', DATABASE_URL: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

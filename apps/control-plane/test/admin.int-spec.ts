@@ -1,5 +1,6 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
-import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
+import { GATEWAY_VIEW_PREFIX, SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { cpDb, PASSWORD, signupBody, startTestControlPlane, TestControlPlane, unique } from './support';
 
 describe('platform admin, members and the registry', () => {
@@ -167,6 +168,61 @@ describe('platform admin, members and the registry', () => {
     expect(JSON.stringify(res.body)).not.toContain('apiUrl');
     const orgAdmin = await signup('in');
     expect((await cp.client.get('/v1/admin/regions', { token: orgAdmin.accessToken })).status).toBe(403);
+  });
+
+  it('shows each region as the gateways report seeing it (their breakers), kept in memory or in Redis, and unknown when Redis is down', async () => {
+    type Seen = { id: string; gateways: { reporting: number; routing: number; ready: number } | null };
+    const report = (on: TestControlPlane, id: string, regions: Record<string, { routing: boolean; ready: boolean }>, token = on.gatewayToken) =>
+      on.client.put(
+        `/internal/v1/gateways/${id}/view`,
+        { at: new Date().toISOString(), regions: Object.fromEntries(Object.entries(regions).map(([k, v]) => [k, { ...v, probeFailures: v.routing ? 0 : 4 }])) },
+        { headers: { [SERVICE_TOKEN_HEADER]: token } },
+      );
+    const seenBy = async (on: TestControlPlane, token: string) =>
+      Object.fromEntries((await on.client.get<{ items: Seen[] }>('/v1/admin/regions', { token })).body.items.map((r) => [r.id, r.gateways]));
+
+    // Without Redis: in this instance's memory.
+    const gwA = unique('gw-a');
+    expect((await seenBy(cp, adminToken)).ca).toEqual({ reporting: 0, routing: 0, ready: 0 });
+    expect((await report(cp, gwA, { ca: { routing: true, ready: true }, in: { routing: false, ready: false } })).status).toBe(204);
+    expect(await seenBy(cp, adminToken)).toMatchObject({ ca: { reporting: 1, routing: 1, ready: 1 }, in: { reporting: 1, routing: 0, ready: 0 } });
+    // Only gateways report, and only views: the wrong credential, a bad id or a bad view are refused.
+    expect((await report(cp, unique('gw'), { ca: { routing: true, ready: true } }, 'not-the-token')).status).toBe(401);
+    expect((await cp.client.put(`/internal/v1/gateways/${unique('gw')}/view`, { at: 'now', regions: {} }, { headers: { [SERVICE_TOKEN_HEADER]: cp.gatewayToken } })).status).toBe(400);
+    expect((await cp.client.put(`/internal/v1/gateways/${unique('gw')}/view`, { at: new Date().toISOString(), regions: { ca: { routing: 'yes' } } }, { headers: { [SERVICE_TOKEN_HEADER]: cp.gatewayToken } })).status).toBe(400);
+    expect((await report(cp, 'gw%20a', { ca: { routing: true, ready: true } })).status).toBe(400);
+    // A gateway that stops withdraws its view.
+    expect((await cp.client.delete(`/internal/v1/gateways/${gwA}/view`, { headers: { [SERVICE_TOKEN_HEADER]: cp.gatewayToken } })).status).toBe(204);
+    expect((await seenBy(cp, adminToken)).in).toEqual({ reporting: 0, routing: 0, ready: 0 });
+
+    // With Redis (a database of this test's own): shared by the control plane's instances.
+    const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    url.pathname = '/14';
+    const redis = new Redis(url.toString());
+    await redis.flushdb();
+    const [one, two] = [await startTestControlPlane({ REDIS_URL: url.toString() }), await startTestControlPlane({ REDIS_URL: url.toString() })];
+    try {
+      const token = (await two.client.post<{ accessToken: string }>('/v1/auth/login', two.platformAdmin)).body.accessToken;
+      expect((await report(one, 'gw-1', { ca: { routing: true, ready: true }, in: { routing: false, ready: false } })).status).toBe(204);
+      expect((await report(two, 'gw-2', { ca: { routing: true, ready: false }, in: { routing: true, ready: true } })).status).toBe(204);
+      expect(await seenBy(two, token)).toMatchObject({ ca: { reporting: 2, routing: 2, ready: 1 }, in: { reporting: 2, routing: 1, ready: 1 }, us: { reporting: 0, routing: 0, ready: 0 } });
+      expect(await redis.pttl(`${GATEWAY_VIEW_PREFIX}gw-1`)).toBeGreaterThan(0); // expires unless renewed
+    } finally {
+      await one.close();
+      await two.close();
+      await redis.flushdb();
+      redis.disconnect();
+    }
+    // Redis down: the page still answers, the gateways' view unknown (not "none").
+    const redisDown = await startTestControlPlane({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const token = (await redisDown.client.post<{ accessToken: string }>('/v1/auth/login', redisDown.platformAdmin)).body.accessToken;
+      const res = await redisDown.client.get<{ items: Seen[] }>('/v1/admin/regions', { token });
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((r) => r.gateways)).toEqual(res.body.items.map(() => null));
+    } finally {
+      await redisDown.close();
+    }
   });
 
   it('suspends with a reason, and is idempotent: suspending again or reactivating twice adds no audit event', async () => {

@@ -12,6 +12,7 @@ import { GatewayFlags } from './flags';
 import { proxy } from './proxy';
 import { createFailFastRedis } from './redis';
 import { EndedSessions } from './ended-sessions';
+import { GatewayViewReporter } from './gateway-view';
 import { normalizeHost, RegionDirectory } from './regions';
 import { OrgEntry, OrgRegistry, RegistryUnavailableError } from './registry';
 import { RateLimiter } from './rate-limit';
@@ -25,6 +26,8 @@ export interface Gateway {
   regions: RegionDirectory;
   /** The gateway's feature flags (null without FLAGS_URL: none evaluated). */
   flags: GatewayFlags | null;
+  /** Under which id it reports its view of the regions to the control plane. */
+  gatewayId: string;
   /** Starts listening; resolves with the port (useful with port 0). */
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
@@ -110,6 +113,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const orgSlots = new KeyedSlots(config.concurrency.perOrg, config.concurrency.queueTimeoutMs, config.concurrency.perOrg * 4);
   const anonymousSlots = new KeyedSlots(config.concurrency.anonymous, config.concurrency.queueTimeoutMs, config.concurrency.anonymous * 4);
   const upstreams = new Upstreams(config);
+  const viewReporter = new GatewayViewReporter(config);
+  upstreams.onProbed = (regions) => void viewReporter.report(regions);
   const log = pino({ level: config.logLevel, base: { service: 'gateway' } });
   const flags = await GatewayFlags.start(config, log);
 
@@ -348,6 +353,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   upstreams.start();
   return {
     server,
+    gatewayId: viewReporter.gatewayId,
     registry,
     regions,
     flags,
@@ -367,6 +373,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         server.closeIdleConnections();
       });
       await upstreams.close();
+      await viewReporter.withdraw();
       redis?.disconnect();
       subscriber?.disconnect();
     },

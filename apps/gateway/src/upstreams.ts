@@ -68,6 +68,8 @@ export function isTimeout(err: unknown): boolean {
 export class Upstreams {
   private readonly upstreams = new Map<string, Upstream>();
   private timer?: NodeJS.Timeout;
+  /** Called after every round of probes with the regions (the control plane left out). */
+  onProbed?: (regions: Upstream[]) => void;
 
   constructor(private readonly config: GatewayConfig) {
     const targets: Record<string, string> = { ...config.regionUrls, 'control-plane': config.controlPlane.url };
@@ -111,6 +113,7 @@ export class Upstreams {
     this.probing = true;
     try {
       await Promise.all([...this.upstreams.values()].map((u) => this.probe(u)));
+      this.onProbed?.([...this.upstreams.values()].filter((u) => u.name !== 'control-plane'));
     } finally {
       this.probing = false;
     }

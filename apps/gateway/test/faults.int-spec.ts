@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { request } from 'undici';
+import { GATEWAY_ID_PATTERN } from '@medgenie/contracts';
 import { REGISTRY_CHANNEL } from '../src/registry';
 import { startTestGateway, waitFor } from './support';
 
@@ -46,6 +47,26 @@ describe('gateway faults', () => {
     } finally {
       await gw.close();
     }
+  });
+
+  it('reports how it sees each region to the control plane, and withdraws the report when it stops', async () => {
+    const gw = await startTestGateway();
+    const id = gw.gateway.gatewayId;
+    const view = () => gw.cp.gatewayViews.get(id);
+    try {
+      expect(id).toMatch(GATEWAY_ID_PATTERN);
+      expect(await waitFor(() => view()?.regions.ca?.routing === true)).toBe(true);
+      expect(Object.keys(view()!.regions).sort()).toEqual(['ca', 'in', 'us']);
+      const port = gw.regions.ca.port;
+      await gw.regions.ca.stop();
+      expect(await waitFor(() => view()?.regions.ca?.routing === false)).toBe(true);
+      expect(view()!.regions.in).toMatchObject({ routing: true, ready: true });
+      await gw.regions.ca.start(port);
+      expect(await waitFor(() => view()?.regions.ca?.routing === true)).toBe(true);
+    } finally {
+      await gw.close();
+    }
+    expect(view()).toBeUndefined();
   });
 
   it('keeps routing known orgs from its cache while the control plane is down', async () => {

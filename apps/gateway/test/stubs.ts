@@ -98,6 +98,8 @@ export class StubControlPlane {
   flagCalls = { features: 0, notModified: 0, register: 0, metrics: 0 };
   /** Accepts connections and never answers (a control plane that hangs rather than fails). */
   hang = false;
+  /** The gateways' views of the regions as last reported (PUT), by gateway id; a DELETE removes one. */
+  gatewayViews = new Map<string, { at: string; regions: Record<string, { routing: boolean; ready: boolean; probeFailures: number }> }>();
   private server?: Server;
 
   constructor(
@@ -143,8 +145,24 @@ export class StubControlPlane {
       if (!org || !hostRegion) return json(404, { statusCode: 404 });
       return json(200, { ...org, name: org.slug, hostRegionId: hostRegion });
     }
+    const view = /^\/internal\/v1\/gateways\/([^/]+)\/view$/.exec(url.pathname);
+    if (view) return this.gatewayView(req, res, decodeURIComponent(view[1]), json);
     if (url.pathname.startsWith('/v1/')) return json(200, { controlPlane: true, path: url.pathname });
     return json(404, { statusCode: 404 });
+  }
+
+  private gatewayView(req: IncomingMessage, res: ServerResponse, gatewayId: string, json: (status: number, body: unknown) => void): void {
+    if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
+    if (req.method === 'DELETE') {
+      this.gatewayViews.delete(gatewayId);
+      return void res.writeHead(204).end();
+    }
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      this.gatewayViews.set(gatewayId, JSON.parse(body));
+      res.writeHead(204).end();
+    });
   }
 
   private flagApi(req: IncomingMessage, res: ServerResponse, path: string, json: (status: number, body: unknown) => void): void {

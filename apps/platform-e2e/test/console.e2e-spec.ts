@@ -317,6 +317,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     // Every region of npm start answers its readiness probe.
     await page.getByText(/^Healthy \(\d+ ms\)$/).first().waitFor();
     expect(await page.getByText(/^Healthy \(\d+ ms\)$/).count()).toBe(3);
+    // And as the gateway sees it: npm start's one gateway routes to each (its breakers closed).
+    for (const id of ['ca', 'in', 'us']) expect(await page.getByTestId(`gateways-${id}`).textContent()).toBe('Routed by 1 of 1');
     await inspect('regions');
 
     // --- Analytics: usage collected from the regions now, charted per region.

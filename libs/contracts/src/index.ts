@@ -6,3 +6,4 @@ export * from './usage';
 export * from './flags';
 export * from './billing';
 export * from './sessions';
+export * from './gateway-view';

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { ClsService, ClsServiceManager } from 'nestjs-cls';
 import { RequestContext } from '@medgenie/tenancy';
-import { createServiceLogger } from './logging';
+import Fastify from 'fastify';
+import { createServiceLogger, logRequests } from './logging';
 
 function capture() {
   const records: Record<string, unknown>[] = [];
@@ -43,5 +44,27 @@ describe('createServiceLogger', () => {
     logger.error('loud');
     await flush();
     expect(records.map((r) => r.msg)).toEqual(['loud']);
+  });
+});
+
+describe('logRequests', () => {
+  it('logs each request once, but not the probes, nor the gateways’ routine reports unless they fail', async () => {
+    const { records, stream } = capture();
+    const app = Fastify();
+    logRequests(app, createServiceLogger({ service: 'control-plane', stream }));
+    app.get('/healthz', async () => ({ ok: true }));
+    app.get('/v1/regions', async () => []);
+    app.put('/internal/v1/gateways/:id/view', async (request, reply) => reply.code((request.params as { id: string }).id === 'bad' ? 400 : 204).send());
+    for (const [method, url] of [
+      ['GET', '/healthz'],
+      ['GET', '/v1/regions?x=1'],
+      ['PUT', '/internal/v1/gateways/gw-1/view'],
+      ['PUT', '/internal/v1/gateways/bad/view'],
+    ] as const) {
+      await app.inject({ method, url });
+    }
+    await app.close();
+    await flush();
+    expect(records.map((r) => r.msg)).toEqual(['GET /v1/regions 200', 'PUT /internal/v1/gateways/bad/view 400']);
   });
 });

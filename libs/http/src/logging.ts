@@ -17,6 +17,8 @@ function pathOnly(url: string | undefined): string {
 }
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+/** Heartbeats logged only when they fail: the gateways' reports of the regions (every 2 s each). */
+const QUIET_WHEN_OK = /^\/internal\/v1\/gateways\/[^/]+\/view$/;
 
 /**
  * A service's logger: service and region on every line, and within a request its id, org and
@@ -55,7 +57,7 @@ export function logRequests(fastify: FastifyInstance, logger: Logger): void {
     const path = pathOnly(request.raw.url);
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : 'info';
-    if (logger.isLevelEnabled(level) && !QUIET_PATHS.has(path)) {
+    if (logger.isLevelEnabled(level) && !QUIET_PATHS.has(path) && !(status < 400 && QUIET_WHEN_OK.test(path))) {
       const ctx = RequestContext.snapshotOfRequest(request.raw);
       logger[level](
         {

@@ -23,6 +23,8 @@ export interface Region {
 export interface RegionOverview extends Region {
   /** Its readiness probe as the control plane saw it (at most 5 s ago); null for a retired region. */
   health: { healthy: boolean; latencyMs: number | null; detail: string | null; checkedAt: string } | null;
+  /** As the gateways report seeing it (their breakers); null when their reports cannot be read. */
+  gateways: { reporting: number; routing: number; ready: number } | null;
   organizations: { total: number; byStatus: Record<string, number>; byPlan: Record<string, number> };
   /** The latest collected day's usage, summed. */
   usage: { date: string; organizations: number; doctors: number; patients: number; storageBytes: number; apiRequests: number } | null;

@@ -10,7 +10,16 @@ function Health({ region }: { region: RegionOverview }) {
   return <StatusBadge status="unhealthy" label={t('regions.unhealthy', { detail: region.health.detail ?? '' })} />;
 }
 
-/** Every region: the registry's facts, its health now (its readiness probe), its organizations, latest usage and revenue. */
+/** Whether the gateways route to the region: all that report (healthy), some or none (unhealthy). */
+function Gateways({ region }: { region: RegionOverview }) {
+  const g = region.gateways;
+  if (!g) return <span className="muted">{t('regions.gatewaysUnknown')}</span>;
+  if (g.reporting === 0) return <span className="muted">{t('regions.gatewaysNone')}</span>;
+  const label = t('regions.gatewaysRouting', { routing: g.routing, reporting: g.reporting });
+  return <StatusBadge status={g.routing === g.reporting ? 'healthy' : 'unhealthy'} label={label} />;
+}
+
+/** Every region: the registry's facts, whether the gateways route to it, its health now (the control plane's probe of its readiness), its organizations, latest usage and revenue. */
 export function RegionsPage() {
   const { api } = useSession();
   const regions = useApi(() => api.regionsOverview(), [api]);
@@ -30,6 +39,7 @@ export function RegionsPage() {
               <tr>
                 <th scope="col">{t('regions.name')}</th>
                 <th scope="col">{t('regions.status')}</th>
+                <th scope="col">{t('regions.gateways')}</th>
                 <th scope="col">{t('regions.health')}</th>
                 <th scope="col">{t('regions.domain')}</th>
                 <th scope="col">{t('regions.currency')}</th>
@@ -47,6 +57,9 @@ export function RegionsPage() {
                   </td>
                   <td data-label={t('regions.status')}>
                     <StatusBadge status={r.status} />
+                  </td>
+                  <td data-label={t('regions.gateways')} data-testid={`gateways-${r.id}`}>
+                    <Gateways region={r} />
                   </td>
                   <td data-label={t('regions.health')}>
                     <Health region={r} />

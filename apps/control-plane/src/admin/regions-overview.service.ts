@@ -3,6 +3,7 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import { RegionalClient } from '../regional/regional-client';
 import { RegionsService } from '../regions/regions.service';
 import { UsageService } from '../usage/usage.service';
+import { GatewayViews } from './gateway-views';
 
 /** A region's health is probed at most this often, however often the console asks. */
 const HEALTH_TTL_MS = 5_000;
@@ -12,7 +13,7 @@ type Health = Awaited<ReturnType<RegionalClient['health']>> & { checkedAt: strin
 /**
  * The regions as platform admins see them (the console's Regions page): the registry's facts
  * (currency, compliance framework, domains), whether the region's API answers its readiness
- * probe now, how many organizations it holds by status and plan, and its latest collected usage
+ * probe now and whether the gateways route to it (their breakers), how many organizations it holds by status and plan, and its latest collected usage
  * and monthly recurring revenue. Counts only, never PHI.
  */
 @Injectable()
@@ -24,10 +25,11 @@ export class RegionsOverviewService {
     private readonly organizations: OrganizationsRepository,
     private readonly regional: RegionalClient,
     private readonly usage: UsageService,
+    private readonly gatewayViews: GatewayViews,
   ) {}
 
   async overview() {
-    const [regions, counts, day] = await Promise.all([this.regions.listAll(), this.organizations.countsByRegion(), this.usage.latestDay()]);
+    const [regions, counts, day, gateways] = await Promise.all([this.regions.listAll(), this.organizations.countsByRegion(), this.usage.latestDay(), this.gatewayViews.byRegion()]);
     const latest = day ? await this.usage.history('region', { from: day, to: day }) : { usage: [], revenue: [] };
     const items = await Promise.all(
       regions.map(async (region) => {
@@ -42,6 +44,8 @@ export class RegionsOverviewService {
         return {
           ...region,
           health: region.status === 'retired' ? null : await this.healthOf(region.id),
+          // As the gateways see it: null when their views cannot be read (no Redis, or Redis down).
+          gateways: gateways ? (gateways.get(region.id) ?? { reporting: 0, routing: 0, ready: 0 }) : null,
           organizations: { total: mine.reduce((n, c) => n + c.organizations, 0), byStatus, byPlan },
           usage: usage && day ? { date: day, ...withoutKey(usage) } : null,
           revenue: latest.revenue.filter((r) => r.key === region.id).map(({ currency, organizations, mrr }) => ({ currency, organizations, mrr })),

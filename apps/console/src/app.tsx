@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, NavLink, Outlet, RouterProvider, useLocation, useNavigate } from 'react-router-dom';
 import { AccountPage } from './account/account-page';
 import { AnalyticsPage } from './analytics/analytics-page';
@@ -115,5 +116,14 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
+  const { signedIn } = useSession();
+  const queryClient = useQueryClient();
+  const wasSignedIn = useRef(signedIn);
+  // A session that ends takes its answers with it: the next admin to sign in starts from nothing.
+  // Only on that change: clearing under a page that is loading (signup, signed out) would strand it.
+  useEffect(() => {
+    if (wasSignedIn.current && !signedIn) queryClient.clear();
+    wasSignedIn.current = signedIn;
+  }, [signedIn, queryClient]);
   return <RouterProvider router={router} />;
 }

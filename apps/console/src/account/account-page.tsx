@@ -4,7 +4,7 @@ import type { MfaProof, MfaSetup } from '../api/types';
 import { MfaSecret, RecoveryCodes } from '../auth/mfa-parts';
 import { useSession } from '../auth/session';
 import { ErrorState, Loading, Notice } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatNumber, MessageKey, t } from '../i18n/i18n';
 
 type Enrolment = { stage: 'password' } | { stage: 'code'; setup: MfaSetup } | { stage: 'codes'; codes: string[] };
@@ -17,7 +17,7 @@ const SIX_DIGITS = /^\d{6}$/;
 export function AccountPage() {
   const { api, client, email, claims } = useSession();
   const navigate = useNavigate();
-  const mfa = useApi(() => api.auth.mfaStatus(), [api]);
+  const mfa = usePageQuery(keys.mfaStatus, () => api.auth.mfaStatus());
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [newCodes, setNewCodes] = useState<string[] | null>(null);
   const [proofKind, setProofKind] = useState<ProofKind>('code');

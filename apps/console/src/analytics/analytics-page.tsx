@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { MessageKey, t } from '../i18n/i18n';
 import { historyChart, HistoryMetric, RANGES, RangeDays, rangeEnding, revenueChart } from './usage-series';
 import { LazyUsageChart as UsageChart } from './lazy-usage-chart';
@@ -23,12 +24,13 @@ const formatAmount = (n: number) => n.toLocaleString('en', { minimumFractionDigi
  */
 export function AnalyticsPage() {
   const { api } = useSession();
+  const queryClient = useQueryClient();
   const [by, setBy] = useState<'region' | 'plan'>('region');
-  const aggregates = useApi(() => api.usage.aggregates(by), [api, by]);
+  const aggregates = usePageQuery([...keys.usage, 'aggregates', by], () => api.usage.aggregates(by), { keepPrevious: true });
   const [metric, setMetric] = useState<HistoryMetric>('organizations');
   const [rangeDays, setRangeDays] = useState<RangeDays>(30);
   const range = useMemo(() => rangeEnding(new Date().toISOString().slice(0, 10), rangeDays), [rangeDays]);
-  const history = useApi(() => api.usage.history(by, range), [api, by, range]);
+  const history = usePageQuery([...keys.usage, 'history', by, range], () => api.usage.history(by, range), { keepPrevious: true });
   const overTime = useMemo(() => history.data && { usage: historyChart(history.data, metric), revenue: revenueChart(history.data) }, [history.data, metric]);
   const [collecting, setCollecting] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
@@ -40,8 +42,8 @@ export function AnalyticsPage() {
       const result = await api.usage.collect();
       const failed = result.regions.filter((r) => r.error).map((r) => r.regionId);
       setNotice(failed.length ? { kind: 'error', text: t('analytics.collectedPartly', { regions: failed.join(', ') }) } : { kind: 'success', text: t('analytics.collected') });
-      aggregates.reload();
-      history.reload();
+      void queryClient.invalidateQueries({ queryKey: keys.usage });
+      void queryClient.invalidateQueries({ queryKey: keys.organizations });
     } catch (err) {
       setNotice({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
     } finally {

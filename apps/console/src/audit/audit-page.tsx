@@ -2,7 +2,7 @@ import { FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatDate, t } from '../i18n/i18n';
 
 const LIMITS = [50, 100, 200, 500];
@@ -16,7 +16,7 @@ export function AuditPage() {
   const limit = Number(params.get('limit') ?? 100) || 100;
   const [actionText, setActionText] = useState(action);
   const [targetText, setTargetText] = useState(targetId);
-  const events = useApi(() => api.audit({ action: action || undefined, targetId: targetId || undefined, limit }), [api, action, targetId, limit]);
+  const events = usePageQuery(keys.audit({ action, targetId, limit }), () => api.audit({ action: action || undefined, targetId: targetId || undefined, limit }), { keepPrevious: true });
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

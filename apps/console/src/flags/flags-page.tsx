@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Flag } from '../api/types';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatDate, t } from '../i18n/i18n';
 import { FlagEditor } from './flag-editor';
 
@@ -17,7 +17,7 @@ export function describeTargeting(flag: Flag): string {
 /** Feature flags: each one, its targeting, and a switch that turns it on or off (keeping its targeting). */
 export function FlagsPage() {
   const { api } = useSession();
-  const flags = useApi(() => api.flags.list(), [api]);
+  const flags = usePageQuery(keys.flags, () => api.flags.list());
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   /** The flag whose rules are being edited, or 'new'. */

@@ -1,11 +1,12 @@
 import { FormEvent, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { Flag, OrganizationBilling, OrganizationUsage, Plan, PLANS } from '../api/types';
 import { flagReaches, targetingWith, targetingWithout } from '../flags/flag-reach';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatBytes, formatDate, formatMoney, formatNumber, MessageKey, t } from '../i18n/i18n';
 import { organizationCharts, RANGES, RangeDays, rangeEnding } from '../analytics/usage-series';
 import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
@@ -16,20 +17,21 @@ type Pending = { kind: 'suspend' } | { kind: 'reactivate' } | { kind: 'plan'; pl
 export function OrganizationPage() {
   const { id = '' } = useParams();
   const { api } = useSession();
-  const org = useApi(() => api.organizations.get(id), [api, id]);
+  const queryClient = useQueryClient();
+  const org = usePageQuery(keys.organization(id), () => api.organizations.get(id));
   const [rangeDays, setRangeDays] = useState<RangeDays>(30);
   const range = useMemo(() => rangeEnding(today(), rangeDays), [rangeDays]);
-  const usage = useApi(() => api.organizations.usage(id, range), [api, id, range]);
+  const usage = usePageQuery([...keys.organization(id), 'usage', range], () => api.organizations.usage(id, range), { keepPrevious: true });
   const charts = useMemo(
     () =>
       usage.data &&
       organizationCharts(usage.data.series, range, { doctors: t('usage.doctors'), patients: t('usage.patients'), storage: t('usage.storageMib'), apiRequests: t('usage.apiRequests') }),
     [usage.data, range],
   );
-  const billing = useApi(() => api.organizations.billing(id), [api, id]);
-  const domains = useApi(() => api.organizations.domains(id), [api, id]);
-  const flags = useApi(() => api.flags.list(), [api]);
-  const audit = useApi(() => api.audit({ targetId: id, limit: 20 }), [api, id]);
+  const billing = usePageQuery([...keys.organization(id), 'billing'], () => api.organizations.billing(id));
+  const domains = usePageQuery([...keys.organization(id), 'domains'], () => api.organizations.domains(id));
+  const flags = usePageQuery(keys.flags, () => api.flags.list());
+  const audit = usePageQuery(keys.audit({ targetId: id, limit: 20 }), () => api.audit({ targetId: id, limit: 20 }));
 
   const [pending, setPending] = useState<Pending | null>(null);
   const [reason, setReason] = useState('');
@@ -62,9 +64,9 @@ export function OrganizationPage() {
       setNotice({ kind: 'success', text });
       setPending(null);
       setReason('');
-      org.reload();
-      audit.reload();
-      billing.reload();
+      // The org, its list, its billing and the audit trail all changed: every cached answer about them is refetched.
+      void queryClient.invalidateQueries({ queryKey: keys.organizations });
+      void queryClient.invalidateQueries({ queryKey: ['audit'] });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'PLAN_BELOW_USAGE' && pending?.kind === 'plan') {
         setPending({ ...pending, warning: err.message });

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { ORG_STATUSES, OrgStatus, Plan, PLANS } from '../api/types';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, StatusBadge } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatDate, t } from '../i18n/i18n';
 
 const PAGE_SIZE = 25;
@@ -19,8 +19,12 @@ export function OrganizationsPage() {
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
   const [searchText, setSearchText] = useState(search);
 
-  const regions = useApi(() => api.regions(), [api]);
-  const page = useApi((signal) => api.organizations.list({ search: search || undefined, regionId: regionId || undefined, plan, status, limit: PAGE_SIZE, offset }, signal), [api, search, regionId, plan, status, offset]);
+  const regions = usePageQuery(keys.regions, () => api.regions());
+  const page = usePageQuery(
+    keys.organizationList({ search, regionId, plan, status, offset }),
+    (signal) => api.organizations.list({ search: search || undefined, regionId: regionId || undefined, plan, status, limit: PAGE_SIZE, offset }, signal),
+    { keepPrevious: true },
+  );
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);

@@ -1,6 +1,6 @@
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, StatusBadge } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { formatMoney, formatNumber, t } from '../i18n/i18n';
 import type { RegionOverview } from '../api/types';
 
@@ -22,7 +22,7 @@ function Gateways({ region }: { region: RegionOverview }) {
 /** Every region: the registry's facts, whether the gateways route to it, its health now (the control plane's probe of its readiness), its organizations, latest usage and revenue. */
 export function RegionsPage() {
   const { api } = useSession();
-  const regions = useApi(() => api.regionsOverview(), [api]);
+  const regions = usePageQuery(keys.regionsOverview, () => api.regionsOverview());
   const items = regions.data?.items;
 
   return (

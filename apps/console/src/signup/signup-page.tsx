@@ -4,7 +4,7 @@ import { ApiError } from '../api/client';
 import type { SignupBody } from '../api/types';
 import { useSession } from '../auth/session';
 import { ErrorState, Loading, Notice } from '../common/states';
-import { useApi } from '../common/use-api';
+import { keys, usePageQuery } from '../api/queries';
 import { MessageKey, t } from '../i18n/i18n';
 import { Field, FIELDS, fieldErrors, organizationUrl, slugFrom } from './signup-form';
 
@@ -21,7 +21,7 @@ const LABELS: Record<Field, MessageKey> = {
 /** The public signup form (no sign-in): the same contract as `POST /v1/signup`. */
 export function SignupPage() {
   const { api } = useSession();
-  const regions = useApi(() => api.regions(), [api]);
+  const regions = usePageQuery(keys.regions, () => api.regions());
   const [form, setForm] = useState<SignupBody>({ organizationName: '', slug: '', regionId: '', adminName: '', adminEmail: '', adminPassword: '', clinicName: '' });
   const [slugEdited, setSlugEdited] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});

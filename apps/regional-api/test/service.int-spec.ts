@@ -21,6 +21,12 @@ describe('service endpoints', () => {
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/patients', '/v1/patients/{id}', '/v1/clinics']));
     expect(Object.keys(res.body.paths).some((p) => p.startsWith('/internal'))).toBe(false);
     expect(res.body.components.schemas.CreatePatientDto.properties.firstName).toMatchObject({ maxLength: 100 });
+    // Bodies built with PartialType/OmitType are described too (their rules live on the mapped class), and nothing else is added.
+    const schemas = res.body.components.schemas as Record<string, { properties: Record<string, unknown>; required?: string[] }>;
+    expect(schemas.UpdatePatientDto.properties.firstName).toMatchObject({ maxLength: 100 });
+    expect(schemas.UpdatePatientDto.required ?? []).toEqual([]);
+    expect(Object.keys(schemas.UpdateObservationDto.properties)).not.toContain('patientId');
+    expect(Object.keys(schemas.UpdateObservationDto.properties).length).toBeGreaterThan(0);
   });
 
   it('checks the real Redis when REDIS_URL is set', async () => {

@@ -322,8 +322,10 @@ describe('platform admin, members and the registry', () => {
     expect((await cp.client.post('/v1/members', { name: 'x', email: 'x@example.test', role: 'staff', clinicIds: [] }, { token: login.body.accessToken })).status).toBe(403);
 
     // The platform admin sees how many members the org has, by role, and never who they are.
-    const seen = await cp.client.get<{ members: { active: number; inactive: number; byRole: Record<string, number> } }>(`/v1/admin/organizations/${org.organizationId}`, { token: adminToken });
+    const seen = await cp.client.get<{ plan: string; limits: Record<string, number | null>; members: { active: number; inactive: number; byRole: Record<string, number> } }>(`/v1/admin/organizations/${org.organizationId}`, { token: adminToken });
     expect(seen.body.members).toEqual({ active: 2, inactive: 0, byRole: { doctor: 1, org_admin: 1 } });
+    // With its plan's limits (a new org is on the trial).
+    expect(seen.body).toMatchObject({ plan: 'trial', limits: { maxDoctors: 5, maxPatients: 1000, maxClinics: 1, maxStorageMb: 1000 } });
     expect(JSON.stringify(seen.body)).not.toContain(res.body.email);
   });
 

@@ -223,7 +223,9 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     // Its counts now, asked of its region: the first clinic of the signup and the two patients just added.
     await page.getByTestId('org-clinics').filter({ hasText: /^1$/ }).waitFor();
     const now = page.getByTestId('org-usage-now');
-    expect(await now.locator('dt:has-text("Patients") + dd').textContent()).toBe('2');
+    // Against the trial plan's limits.
+    expect(await now.locator('dt:has-text("Patients") + dd').textContent()).toBe('2 of 1,000');
+    expect(await now.locator('dt:has-text("Clinics") + dd').textContent()).toBe('1 of 1');
     // Its invoice, from Stripe, with the link to Stripe's page.
     const invoiceRow = page.getByRole('region', { name: 'Invoices' }).locator('tbody tr');
     await invoiceRow.first().waitFor();
@@ -267,6 +269,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.getByTestId('org-plan').filter({ hasText: 'basic' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'basic plan' }).waitFor();
     await eventually('the plan in the org’s region', () => call<{ plan: string }>(host, 'GET', '/v1/organization', { token: orgToken }), (r) => r.body.plan === 'basic');
+    // The page shows the new plan's limits (the basic plan allows 3 clinics).
+    await page.getByTestId('org-usage-now').locator('dt:has-text("Clinics") + dd').filter({ hasText: /^1 of 3$/ }).waitFor();
 
     // --- A flag for this org only (from its page): hindi_language off here, still on for Apollo (India too); then on again.
     const apollo = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/auth/login', { body: { email: 'admin@apollo.example', password: 'Apollo-Demo-Pass-2025' } });
@@ -353,7 +357,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await peopleChart.getByText('Figures as a table').click();
     const peopleToday = peopleChart.locator('tbody tr');
     expect(await peopleToday.count()).toBe(1);
-    const doctorsNow = await page.getByTestId('org-usage-now').locator('dt:has-text("Doctors") + dd').textContent();
+    const doctorsNow = ((await page.getByTestId('org-usage-now').locator('dt:has-text("Doctors") + dd').textContent()) ?? '').split(' ')[0];
     expect(await peopleToday.first().locator('th, td').allTextContents()).toEqual([today, doctorsNow, '2']);
 
     // --- Audit: the actions just taken, filtered to the org.

@@ -49,6 +49,15 @@ export interface Organization {
   updatedAt: string;
   /** Members counted by role and status (GET /v1/admin/organizations/:id only; never who they are). */
   members?: { active: number; inactive: number; byRole: Record<string, number> };
+  /** Its plan's limits (GET /v1/admin/organizations/:id only); null: no limit. */
+  limits?: PlanLimits | null;
+}
+
+export interface PlanLimits {
+  maxDoctors: number | null;
+  maxPatients: number | null;
+  maxClinics: number | null;
+  maxStorageMb: number | null;
 }
 
 export interface OrganizationPage {

@@ -2,7 +2,7 @@ import { FormEvent, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { Flag, OrganizationBilling, OrganizationUsage, Plan, PLANS } from '../api/types';
+import { Flag, OrganizationBilling, OrganizationUsage, Plan, PlanLimits, PLANS } from '../api/types';
 import { flagReaches, targetingWith, targetingWithout } from '../flags/flag-reach';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
@@ -256,7 +256,7 @@ export function OrganizationPage() {
         {usage.error && <ErrorState error={usage.error} onRetry={usage.reload} />}
         {usage.data && (
           <>
-            <UsageNow usage={usage.data} />
+            <UsageNow usage={usage.data} limits={o.limits ?? null} />
             <div className="filters">
               <div className="field">
                 <label htmlFor="org-usage-range">{t('usage.range')}</label>
@@ -384,8 +384,17 @@ export function OrganizationPage() {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** The org's counts now, from its region; when the region does not answer, the last collected day's, saying so. */
-function UsageNow({ usage }: { usage: OrganizationUsage }) {
+/** "of 5" after a count under a limit, "no limit" without one; over it, said in words too (not by colour alone). */
+function OfLimit({ used, max, format = formatNumber }: { used: number; max: number | null | undefined; format?: (n: number) => string }) {
+  if (max === undefined) return null;
+  if (max === null) return <span className="muted"> {t('org.noLimit')}</span>;
+  return used > max ? <strong className="over"> {t('org.overLimit', { max: format(max) })}</strong> : <span className="muted"> {t('org.ofLimit', { max: format(max) })}</span>;
+}
+
+const MIB = 1024 * 1024;
+
+/** The org's counts now, from its region, against its plan's limits; when the region does not answer, the last collected day's, saying so. */
+function UsageNow({ usage, limits }: { usage: OrganizationUsage; limits: PlanLimits | null }) {
   const counts = usage.current ?? usage.latest;
   if (!counts) return usage.currentUnavailable ? <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice> : null;
   return (
@@ -393,15 +402,27 @@ function UsageNow({ usage }: { usage: OrganizationUsage }) {
       {!usage.current && usage.currentUnavailable && <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice>}
       <dl className="facts" data-testid="org-usage-now">
         <dt>{t('usage.doctors')}</dt>
-        <dd>{formatNumber(counts.doctors)}</dd>
+        <dd>
+          {formatNumber(counts.doctors)}
+          {limits && <OfLimit used={counts.doctors} max={limits.maxDoctors} />}
+        </dd>
         <dt>{t('usage.patients')}</dt>
-        <dd>{formatNumber(counts.patients)}</dd>
+        <dd>
+          {formatNumber(counts.patients)}
+          {limits && <OfLimit used={counts.patients} max={limits.maxPatients} />}
+        </dd>
         <dt>{t('usage.clinics')}</dt>
-        <dd>{formatNumber(counts.clinics)}</dd>
+        <dd>
+          {formatNumber(counts.clinics)}
+          {limits && <OfLimit used={counts.clinics} max={limits.maxClinics} />}
+        </dd>
         <dt>{t('usage.staff')}</dt>
         <dd>{formatNumber(counts.staff)}</dd>
         <dt>{t('usage.storage')}</dt>
-        <dd>{formatBytes(counts.storageBytes)}</dd>
+        <dd>
+          {formatBytes(counts.storageBytes)}
+          {limits && <OfLimit used={counts.storageBytes} max={limits.maxStorageMb === null ? null : limits.maxStorageMb * MIB} format={formatBytes} />}
+        </dd>
         <dt>{usage.current ? t('usage.apiRequestsToday') : t('usage.apiRequests')}</dt>
         <dd>{formatNumber(counts.apiRequests)}</dd>
         <dt>{t('usage.asOf')}</dt>

@@ -48,7 +48,7 @@ export class AdminService {
     return { items, total, limit, offset };
   }
 
-  /** The org, with its members counted by role and status (never who they are: the org's own admins see that). */
+  /** The org, with its plan's limits, and its members counted by role and status (never who they are: the org's own admins see that). */
   async get(id: string) {
     const org = await this.organizations.get(id);
     const counts = await this.users.countsByRoleAndStatus(id);
@@ -60,7 +60,7 @@ export class AdminService {
       active += c.count;
     }
     const inactive = counts.filter((c) => c.status === 'disabled').reduce((n, c) => n + c.count, 0); // removed members are no longer members
-    return { ...org, members: { active, inactive, byRole } };
+    return { ...org, limits: PLAN_LIMITS[org.plan as Plan] ?? null, members: { active, inactive, byRole } };
   }
 
   /**

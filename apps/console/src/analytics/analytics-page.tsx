@@ -4,7 +4,8 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
 import { keys, usePageQuery } from '../api/queries';
 import { MessageKey, t } from '../i18n/i18n';
-import { historyChart, HistoryMetric, RANGES, RangeDays, rangeEnding, revenueChart } from './usage-series';
+import { historyChart, HistoryMetric, RangeDays, rangeEnding, revenueChart } from './usage-series';
+import { RangeSelect } from './range-select';
 import { LazyUsageChart as UsageChart } from './lazy-usage-chart';
 
 const METRICS: HistoryMetric[] = ['organizations', 'doctors', 'patients', 'clinics', 'storageBytes', 'apiRequests'];
@@ -98,16 +99,7 @@ export function AnalyticsPage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="analytics-range">{t('usage.range')}</label>
-          <select id="analytics-range" value={rangeDays} onChange={(e) => setRangeDays(Number(e.target.value) as RangeDays)}>
-            {RANGES.map((days) => (
-              <option key={days} value={days}>
-                {t('usage.lastDays', { days })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RangeSelect id="analytics-range" value={rangeDays} onChange={setRangeDays} />
       </div>
       {history.loading && !history.data && <Loading />}
       {history.error && <ErrorState error={history.error} onRetry={history.reload} />}

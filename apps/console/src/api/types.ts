@@ -91,10 +91,7 @@ export interface CustomDomain {
   txtRecord?: { type: 'TXT'; name: string; value: string };
 }
 
-export interface UsageDay {
-  date: string;
-  regionId: string;
-  plan: string;
+export interface UsageCounts {
   doctors: number;
   patients: number;
   clinics: number;
@@ -103,13 +100,10 @@ export interface UsageDay {
   apiRequests: number;
 }
 
-export interface UsageCounts {
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
-  apiRequests: number;
+export interface UsageDay extends UsageCounts {
+  date: string;
+  regionId: string;
+  plan: string;
 }
 
 export interface OrganizationUsage {

@@ -8,7 +8,8 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { keys, usePageQuery } from '../api/queries';
 import { formatBytes, formatDate, formatMoney, formatNumber, MessageKey, t } from '../i18n/i18n';
-import { organizationCharts, RANGES, RangeDays, rangeEnding } from '../analytics/usage-series';
+import { organizationCharts, RangeDays, rangeEnding } from '../analytics/usage-series';
+import { RangeSelect } from '../analytics/range-select';
 import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
 
 type Pending = { kind: 'suspend' } | { kind: 'reactivate' } | { kind: 'plan'; plan: Plan; warning?: string };
@@ -258,16 +259,7 @@ export function OrganizationPage() {
           <>
             <UsageNow usage={usage.data} limits={o.limits ?? null} />
             <div className="filters">
-              <div className="field">
-                <label htmlFor="org-usage-range">{t('usage.range')}</label>
-                <select id="org-usage-range" value={rangeDays} onChange={(e) => setRangeDays(Number(e.target.value) as RangeDays)}>
-                  {RANGES.map((days) => (
-                    <option key={days} value={days}>
-                      {t('usage.lastDays', { days })}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <RangeSelect id="org-usage-range" value={rangeDays} onChange={setRangeDays} />
             </div>
             {usage.data.series.length === 0 && <Empty>{t('org.usageEmpty')}</Empty>}
             {charts && usage.data.series.length > 0 && (

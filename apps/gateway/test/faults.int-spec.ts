@@ -55,14 +55,14 @@ describe('gateway faults', () => {
     const view = () => gw.cp.gatewayViews.get(id);
     try {
       expect(id).toMatch(GATEWAY_ID_PATTERN);
-      expect(await waitFor(() => view()?.regions.ca?.routing === true)).toBe(true);
+      expect(await waitFor(() => view()?.regions.ca?.routing === true, 10_000)).toBe(true);
       expect(Object.keys(view()!.regions).sort()).toEqual(['ca', 'in', 'us']);
       const port = gw.regions.ca.port;
       await gw.regions.ca.stop();
-      expect(await waitFor(() => view()?.regions.ca?.routing === false)).toBe(true);
+      expect(await waitFor(() => view()?.regions.ca?.routing === false, 10_000)).toBe(true);
       expect(view()!.regions.in).toMatchObject({ routing: true, ready: true });
       await gw.regions.ca.start(port);
-      expect(await waitFor(() => view()?.regions.ca?.routing === true)).toBe(true);
+      expect(await waitFor(() => view()?.regions.ca?.routing === true, 10_000)).toBe(true);
     } finally {
       await gw.close();
     }

@@ -475,4 +475,45 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await heading('Organizations').waitFor();
     expect(pageErrors).toEqual([]);
     }));
+  it('has a member of an org that requires two-step verification set it up while signing in, with the recovery codes shown once', () =>
+    diagnosed(async () => {
+    const slug = `mfa${Date.now().toString(36)}`;
+    const email = `${slug}@example.test`;
+    const signup = await call<{ accessToken: string }>('console.localhost', 'POST', '/v1/signup', {
+      body: { organizationName: `MFA Clinic ${slug}`, slug, regionId: 'ca', adminName: 'Maya Roy', adminEmail: email, adminPassword: PASSWORD, clinicName: 'Main' },
+    });
+    expect(signup.status).toBe(201);
+    expect((await call('console.localhost', 'PUT', '/v1/organization/security', { token: signup.body.accessToken, body: { mfaRequired: true } })).status).toBe(200);
+
+    await page.goto(consoleUrl('/signin'));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Two-step verification is required for your account/ }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-step verification' }).click();
+    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expectDrawn(page.getByTestId('mfa-qr'));
+    await inspect('signin-mfa-enrol');
+    const codeAt = (offsetSeconds: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(0));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    expect(await page.getByTestId('recovery-codes').locator('code').count()).toBe(10);
+    await page.getByRole('button', { name: 'I have saved them: sign in' }).click();
+    await page.getByText('Two-step verification is on. Sign in again.').waitFor();
+    // The codes are gone from the page once saved.
+    expect(await page.getByTestId('recovery-codes').count()).toBe(0);
+
+    // Signing in now asks for a code; the console itself is for platform admins, and says so.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(30));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('This console is for platform admins.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in').waitFor();
+    expect(pageErrors).toEqual([]);
+    }));
 });

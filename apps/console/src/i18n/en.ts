@@ -73,7 +73,7 @@ export const en = {
   'signin.verify': 'Verify',
   'signin.useRecovery': 'Use a recovery code instead',
   'signin.useCode': 'Use a code from your authenticator app',
-  'signin.mfaEnrollTitle': 'Your organization requires two-step verification: set it up',
+  'signin.mfaEnrollTitle': 'Two-step verification is required for your account: set it up',
   'signin.mfaEnrollIntro': 'Add MedGenie to an authenticator app, then enter the code it shows.',
   'signin.mfaEnrollStart': 'Set up two-step verification',
   'signin.mfaEnrollActivate': 'Turn on two-step verification',

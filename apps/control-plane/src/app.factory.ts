@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardInput, logRequests, serveOpenApi } from '@medgenie/http';
 import { requestIdFrom } from '@medgenie/tenancy';
+import { GATEWAY_VIEW_PATH } from './admin/gateway-views.controller';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/control-plane.config';
 import { serveConsole } from './console/console-static';
@@ -12,7 +13,8 @@ import { serveConsole } from './console/console-static';
 export async function createControlPlaneApp(config: ControlPlaneConfig, options: { logStream?: DestinationStream } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true, requestIdHeader: false, genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']) });
   const logger = createServiceLogger({ service: 'control-plane', level: config.logLevel, stream: options.logStream });
-  logRequests(adapter.getInstance(), logger);
+  // The gateways' reports of the regions (every 2 s each) are logged only when they fail.
+  logRequests(adapter.getInstance(), logger, { quietWhenOk: GATEWAY_VIEW_PATH });
   guardInput(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false, rawBody: true });
   app.useLogger(app.get(Logger));

@@ -113,6 +113,20 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
 
   const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text });
 
+  /** The platform admin `npm start` made (state.json). */
+  const platformAdmin = () => JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')).controlPlane.platformAdmin as { email: string; password: string };
+
+  /** Email and password on the sign-in page (opened first unless the page is already there). */
+  async function submitSignIn(email: string, password: string, { open = true } = {}): Promise<void> {
+    if (open) await page.goto(consoleUrl('/signin'));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** The code an authenticator app shows for `secret`, `offsetSeconds` from now. */
+  const totp = (secret: string, offsetSeconds = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+
   /** A Chart.js canvas with something drawn on it (axes, legend and the data). */
   async function expectDrawn(canvas: ReturnType<Page['locator']>): Promise<void> {
     const drawn = await canvas.evaluate((el) => {
@@ -188,8 +202,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     stripe.addInvoice({ customer: customer!.id, amountDue: 299_900, currency: 'inr', status: 'paid', hostedInvoiceUrl: 'https://invoice.stripe.test/i/1' });
 
     // --- Sign in as the platform admin.
-    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
+    const admin = platformAdmin();
     await page.goto(consoleUrl('/'));
     await heading('Sign in').waitFor();
     expect(new URL(page.url()).pathname).toBe('/signin');
@@ -383,12 +396,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
 
   it('ends the session with a clear message when its refresh token is used twice', () =>
     diagnosed(async () => {
-    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
-    await page.goto(consoleUrl('/signin'));
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const admin = platformAdmin();
+    await submitSignIn(admin.email, admin.password);
     await heading('Organizations').waitFor();
     // Someone else spends the tab's refresh token; the tab's next refresh (a reload) presents it again.
     const refreshToken = await page.evaluate(() => sessionStorage.getItem('medgenie.console.refreshToken'));
@@ -405,14 +414,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     }));
   it('sets up two-step verification on the account page, then signs in with a code and with a recovery code, and turns it off', () =>
     diagnosed(async () => {
-    const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-    const admin = state.controlPlane.platformAdmin as { email: string; password: string };
-    const signInWithPassword = async () => {
-      await page.goto(consoleUrl('/signin'));
-      await page.getByLabel('Email').fill(admin.email);
-      await page.getByLabel('Password').fill(admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    };
+    const admin = platformAdmin();
+    const signInWithPassword = () => submitSignIn(admin.email, admin.password);
     await signInWithPassword();
     await heading('Organizations').waitFor();
 
@@ -430,8 +433,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await expectDrawn(page.getByTestId('mfa-qr'));
     await inspect('account-mfa-setup');
-    const codeAt = (offsetSeconds: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
-    await page.getByLabel('Code from your authenticator app').fill(codeAt(0));
+    await page.getByLabel('Code from your authenticator app').fill(totp(secret));
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
     await page.getByTestId('recovery-codes').waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents();
@@ -446,11 +448,11 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await heading('Sign in').waitFor();
     await signInWithPassword();
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
-    await page.getByLabel('Code from your authenticator app').fill('000000' === codeAt(30) ? '111111' : '000000');
+    await page.getByLabel('Code from your authenticator app').fill('000000' === totp(secret, 30) ? '111111' : '000000');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.locator('.notice-error').waitFor();
     await inspect('signin-mfa');
-    await page.getByLabel('Code from your authenticator app').fill(codeAt(30));
+    await page.getByLabel('Code from your authenticator app').fill(totp(secret, 30));
     await page.getByRole('button', { name: 'Verify' }).click();
     await heading('Organizations').waitFor();
 
@@ -485,18 +487,14 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     expect(signup.status).toBe(201);
     expect((await call('console.localhost', 'PUT', '/v1/organization/security', { token: signup.body.accessToken, body: { mfaRequired: true } })).status).toBe(200);
 
-    await page.goto(consoleUrl('/signin'));
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(email, PASSWORD);
     await page.getByRole('heading', { name: /Two-step verification is required for your account/ }).waitFor();
     await page.getByRole('button', { name: 'Set up two-step verification' }).click();
     const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await expectDrawn(page.getByTestId('mfa-qr'));
     await inspect('signin-mfa-enrol');
-    const codeAt = (offsetSeconds: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
-    await page.getByLabel('Code from your authenticator app').fill(codeAt(0));
+    await page.getByLabel('Code from your authenticator app').fill(totp(secret));
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
     await page.getByTestId('recovery-codes').waitFor();
     expect(await page.getByTestId('recovery-codes').locator('code').count()).toBe(10);
@@ -506,10 +504,8 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     expect(await page.getByTestId('recovery-codes').count()).toBe(0);
 
     // Signing in now asks for a code; the console itself is for platform admins, and says so.
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Code from your authenticator app').fill(codeAt(30));
+    await submitSignIn(email, PASSWORD, { open: false });
+    await page.getByLabel('Code from your authenticator app').fill(totp(secret, 30));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('This console is for platform admins.', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

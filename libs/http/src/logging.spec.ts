@@ -51,7 +51,7 @@ describe('logRequests', () => {
   it('logs each request once, but not the probes, nor the gateways’ routine reports unless they fail', async () => {
     const { records, stream } = capture();
     const app = Fastify();
-    logRequests(app, createServiceLogger({ service: 'control-plane', stream }));
+    logRequests(app, createServiceLogger({ service: 'control-plane', stream }), { quietWhenOk: /^\/internal\/v1\/gateways\/[^/]+\/view$/ });
     app.get('/healthz', async () => ({ ok: true }));
     app.get('/v1/regions', async () => []);
     app.put('/internal/v1/gateways/:id/view', async (request, reply) => reply.code((request.params as { id: string }).id === 'bad' ? 400 : 204).send());

@@ -17,8 +17,6 @@ function pathOnly(url: string | undefined): string {
 }
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
-/** Heartbeats logged only when they fail: the gateways' reports of the regions (every 2 s each). */
-const QUIET_WHEN_OK = /^\/internal\/v1\/gateways\/[^/]+\/view$/;
 
 /**
  * A service's logger: service and region on every line, and within a request its id, org and
@@ -50,14 +48,16 @@ export function loggingParams(logger: Logger): Params {
 
 /**
  * One line per request once its response has gone out: id, method, path, status, time, org
- * and user. 5xx answers are logged as errors; health probes are not logged.
+ * and user. 5xx answers are logged as errors; health probes are not logged, nor the paths of
+ * `quietWhenOk` (a service's routine heartbeats) unless they fail.
  */
-export function logRequests(fastify: FastifyInstance, logger: Logger): void {
+export function logRequests(fastify: FastifyInstance, logger: Logger, options: { quietWhenOk?: RegExp } = {}): void {
+  const { quietWhenOk } = options;
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = pathOnly(request.raw.url);
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : 'info';
-    if (logger.isLevelEnabled(level) && !QUIET_PATHS.has(path) && !(status < 400 && QUIET_WHEN_OK.test(path))) {
+    if (logger.isLevelEnabled(level) && !QUIET_PATHS.has(path) && !(status < 400 && quietWhenOk?.test(path))) {
       const ctx = RequestContext.snapshotOfRequest(request.raw);
       logger[level](
         {

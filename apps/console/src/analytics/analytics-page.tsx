@@ -4,7 +4,7 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice } from '../common/states';
 import { keys, usePageQuery } from '../api/queries';
 import { MessageKey, t } from '../i18n/i18n';
-import { historyChart, HistoryMetric, RangeDays, rangeEnding, revenueChart } from './usage-series';
+import { historyChart, HistoryMetric, lastDays, RangeDays, revenueChart } from './usage-series';
 import { RangeSelect } from './range-select';
 import { LazyUsageChart as UsageChart } from './lazy-usage-chart';
 
@@ -30,7 +30,7 @@ export function AnalyticsPage() {
   const aggregates = usePageQuery([...keys.usage, 'aggregates', by], () => api.usage.aggregates(by), { keepPrevious: true });
   const [metric, setMetric] = useState<HistoryMetric>('organizations');
   const [rangeDays, setRangeDays] = useState<RangeDays>(30);
-  const range = useMemo(() => rangeEnding(new Date().toISOString().slice(0, 10), rangeDays), [rangeDays]);
+  const range = useMemo(() => lastDays(rangeDays), [rangeDays]);
   const history = usePageQuery([...keys.usage, 'history', by, range], () => api.usage.history(by, range), { keepPrevious: true });
   const overTime = useMemo(() => history.data && { usage: historyChart(history.data, metric), revenue: revenueChart(history.data) }, [history.data, metric]);
   const [collecting, setCollecting] = useState(false);

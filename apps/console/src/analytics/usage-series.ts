@@ -29,6 +29,9 @@ export function rangeEnding(today: string, days: number): Required<DayRange> {
   return { from: day(end - (days - 1) * DAY_MS), to: today };
 }
 
+/** The `days` days up to and including today (UTC), as the charts over time ask for them. */
+export const lastDays = (days: number): Required<DayRange> => rangeEnding(day(Date.now()), days);
+
 /** Every day from `from` to `to`, both included. */
 export function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];

@@ -27,7 +27,7 @@ export interface RegionOverview extends Region {
   gateways: { reporting: number; routing: number; ready: number } | null;
   organizations: { total: number; byStatus: Record<string, number>; byPlan: Record<string, number> };
   /** The latest collected day's usage, summed. */
-  usage: { date: string; organizations: number; doctors: number; patients: number; storageBytes: number; apiRequests: number } | null;
+  usage: Omit<UsageHistoryDay, 'key'> | null;
   /** Monthly recurring revenue on that day, per currency, in minor units. */
   revenue: { currency: string; organizations: number; mrr: number }[];
 }
@@ -115,10 +115,8 @@ export interface OrganizationUsage {
 }
 
 /** A day of a region's (or plan's) sums. */
-export interface UsageHistoryDay extends UsageCounts {
+export interface UsageHistoryDay extends UsageAggregate {
   date: string;
-  key: string;
-  organizations: number;
 }
 
 /** A day of a region's (or plan's) monthly recurring revenue in one currency (minor units). */
@@ -138,15 +136,9 @@ export interface UsageHistory {
   revenue: RevenueDay[];
 }
 
-export interface UsageAggregate {
+export interface UsageAggregate extends UsageCounts {
   key: string;
   organizations: number;
-  doctors: number;
-  patients: number;
-  clinics: number;
-  staff: number;
-  storageBytes: number;
-  apiRequests: number;
 }
 
 export interface UsageAggregates {

@@ -8,7 +8,7 @@ import { useSession } from '../auth/session';
 import { Empty, ErrorState, Loading, Notice, StatusBadge } from '../common/states';
 import { keys, usePageQuery } from '../api/queries';
 import { formatBytes, formatDate, formatMoney, formatNumber, MessageKey, t } from '../i18n/i18n';
-import { organizationCharts, RangeDays, rangeEnding } from '../analytics/usage-series';
+import { lastDays, organizationCharts, RangeDays } from '../analytics/usage-series';
 import { RangeSelect } from '../analytics/range-select';
 import { LazyUsageChart as UsageChart } from '../analytics/lazy-usage-chart';
 
@@ -21,7 +21,7 @@ export function OrganizationPage() {
   const queryClient = useQueryClient();
   const org = usePageQuery(keys.organization(id), () => api.organizations.get(id));
   const [rangeDays, setRangeDays] = useState<RangeDays>(30);
-  const range = useMemo(() => rangeEnding(today(), rangeDays), [rangeDays]);
+  const range = useMemo(() => lastDays(rangeDays), [rangeDays]);
   const usage = usePageQuery([...keys.organization(id), 'usage', range], () => api.organizations.usage(id, range), { keepPrevious: true });
   const charts = useMemo(
     () =>
@@ -374,13 +374,16 @@ export function OrganizationPage() {
   );
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-/** "of 5" after a count under a limit, "no limit" without one; over it, said in words too (not by colour alone). */
-function OfLimit({ used, max, format = formatNumber }: { used: number; max: number | null | undefined; format?: (n: number) => string }) {
-  if (max === undefined) return null;
-  if (max === null) return <span className="muted"> {t('org.noLimit')}</span>;
-  return used > max ? <strong className="over"> {t('org.overLimit', { max: format(max) })}</strong> : <span className="muted"> {t('org.ofLimit', { max: format(max) })}</span>;
+/** A count, then "of 5" under a limit or "no limit" without one; over it, said in words too (not by colour alone). Without limits (undefined), the count alone. */
+function Counted({ used, max, format = formatNumber }: { used: number; max?: number | null; format?: (n: number) => string }) {
+  return (
+    <>
+      {format(used)}
+      {max === null && <span className="muted"> {t('org.noLimit')}</span>}
+      {typeof max === 'number' &&
+        (used > max ? <strong className="over"> {t('org.overLimit', { max: format(max) })}</strong> : <span className="muted"> {t('org.ofLimit', { max: format(max) })}</span>)}
+    </>
+  );
 }
 
 const MIB = 1024 * 1024;
@@ -388,32 +391,30 @@ const MIB = 1024 * 1024;
 /** The org's counts now, from its region, against its plan's limits; when the region does not answer, the last collected day's, saying so. */
 function UsageNow({ usage, limits }: { usage: OrganizationUsage; limits: PlanLimits | null }) {
   const counts = usage.current ?? usage.latest;
-  if (!counts) return usage.currentUnavailable ? <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice> : null;
+  const unavailable = !usage.current && usage.currentUnavailable ? <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice> : null;
+  if (!counts) return unavailable;
+  const maxStorage = limits ? (limits.maxStorageMb === null ? null : limits.maxStorageMb * MIB) : undefined;
   return (
     <>
-      {!usage.current && usage.currentUnavailable && <Notice kind="warning">{t('org.usageNowUnavailable', { detail: usage.currentUnavailable })}</Notice>}
+      {unavailable}
       <dl className="facts" data-testid="org-usage-now">
         <dt>{t('usage.doctors')}</dt>
         <dd>
-          {formatNumber(counts.doctors)}
-          {limits && <OfLimit used={counts.doctors} max={limits.maxDoctors} />}
+          <Counted used={counts.doctors} max={limits?.maxDoctors} />
         </dd>
         <dt>{t('usage.patients')}</dt>
         <dd>
-          {formatNumber(counts.patients)}
-          {limits && <OfLimit used={counts.patients} max={limits.maxPatients} />}
+          <Counted used={counts.patients} max={limits?.maxPatients} />
         </dd>
         <dt>{t('usage.clinics')}</dt>
         <dd>
-          {formatNumber(counts.clinics)}
-          {limits && <OfLimit used={counts.clinics} max={limits.maxClinics} />}
+          <Counted used={counts.clinics} max={limits?.maxClinics} />
         </dd>
         <dt>{t('usage.staff')}</dt>
         <dd>{formatNumber(counts.staff)}</dd>
         <dt>{t('usage.storage')}</dt>
         <dd>
-          {formatBytes(counts.storageBytes)}
-          {limits && <OfLimit used={counts.storageBytes} max={limits.maxStorageMb === null ? null : limits.maxStorageMb * MIB} format={formatBytes} />}
+          <Counted used={counts.storageBytes} max={maxStorage} format={formatBytes} />
         </dd>
         <dt>{usage.current ? t('usage.apiRequestsToday') : t('usage.apiRequests')}</dt>
         <dd>{formatNumber(counts.apiRequests)}</dd>

@@ -6,6 +6,9 @@ import { GATEWAY_ID_PATTERN, parseGatewayRegions } from '@medgenie/contracts';
 import { ErrorCode, fail } from '../common/errors';
 import { GatewayViews } from './gateway-views';
 
+/** The route's paths, for the request log (a heartbeat, logged only when it fails). */
+export const GATEWAY_VIEW_PATH = /^\/internal\/v1\/gateways\/[^/]+\/view$/;
+
 class GatewayViewDto {
   @IsISO8601({ strict: true }) at: string;
   @IsObject() regions: Record<string, unknown>;

@@ -201,26 +201,23 @@ export class BillingService {
    */
   async organizationInvoices(customerId: string | null): Promise<{ invoices: InvoiceView[]; invoicesUnavailable: string | null }> {
     if (!this.stripe.client || !customerId) return { invoices: [], invoicesUnavailable: null };
+    return this.listInvoices(customerId, 24);
+  }
+
+  private async invoicesOf(customerId: string, limit: number): Promise<InvoiceView[]> {
+    return (await this.listInvoices(customerId, limit)).invoices;
+  }
+
+  /** The customer's latest invoices; when Stripe does not answer, none and why (logged). */
+  private async listInvoices(customerId: string, limit: number): Promise<{ invoices: InvoiceView[]; invoicesUnavailable: string | null }> {
+    let list: Stripe.ApiList<Stripe.Invoice>;
     try {
-      return { invoices: await this.fetchInvoices(customerId, 24), invoicesUnavailable: null };
+      list = await this.stripe.api().invoices.list({ customer: customerId, limit });
     } catch (err) {
       this.logger.warn(`invoices of ${customerId} unavailable: ${(err as Error).message}`);
       return { invoices: [], invoicesUnavailable: 'Stripe did not answer; try again later' };
     }
-  }
-
-  private async invoicesOf(customerId: string, limit: number): Promise<InvoiceView[]> {
-    try {
-      return await this.fetchInvoices(customerId, limit);
-    } catch (err) {
-      this.logger.warn(`invoices of ${customerId} unavailable: ${(err as Error).message}`);
-      return [];
-    }
-  }
-
-  private async fetchInvoices(customerId: string, limit: number): Promise<InvoiceView[]> {
-    const list = await this.stripe.api().invoices.list({ customer: customerId, limit });
-    return list.data.map((i) => ({
+    const invoices = list.data.map((i) => ({
       id: i.id ?? null,
       number: i.number ?? null,
       status: i.status ?? null,
@@ -231,6 +228,7 @@ export class BillingService {
       hostedInvoiceUrl: i.hosted_invoice_url ?? null,
       pdfUrl: i.invoice_pdf ?? null,
     }));
+    return { invoices, invoicesUnavailable: null };
   }
 
   private async nextInvoice(row: BillingRow) {

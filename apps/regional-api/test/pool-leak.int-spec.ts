@@ -11,6 +11,20 @@ const ORGS = 50;
 const REQUESTS = 2000;
 
 /**
+ * These tests are about which rows an answer holds, not about timeouts: 2,000 requests at once on
+ * 2 connections wait their turn, and behind PgBouncer that wait is inside the query (PgBouncer's
+ * queue for a server connection), where the 900 ms client-side watchdog counts it. On a loaded CI
+ * machine it passed 900 ms and answered 503 DATABASE_UNAVAILABLE, which says nothing of a leak.
+ */
+const LENIENT_TIMEOUTS = { DATABASE_STATEMENT_TIMEOUT_MS: '60000', DATABASE_QUERY_TIMEOUT_MS: '120000' };
+
+/** What an unexpected answer said, so a failure names its cause. */
+function why(res: { body: unknown }): string {
+  const body = res.body as { code?: string; message?: string } | undefined;
+  return body?.code ?? body?.message ?? '';
+}
+
+/**
  * 2,000 concurrent requests for 50 orgs over a pool of 2 connections. Every response must hold
  * only the caller's rows, and every connection handed out by the pool must carry no tenant.
  */
@@ -50,18 +64,18 @@ async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcqui
       switch (i % 3) {
         case 0: {
           const res = await region.client.get<{ id: string }>(`/v1/patients/${own[i % 2]}`, { token: org.admin.token });
-          if (res.status !== 200 || patientOrg.get(res.body.id) !== org.orgId) leaks.push(`read ${i}: ${res.status}`);
+          if (res.status !== 200 || patientOrg.get(res.body.id) !== org.orgId) leaks.push(`read ${i}: ${res.status} ${why(res)}`);
           break;
         }
         case 1: {
           const res = await region.client.get<{ items: { id: string }[] }>('/v1/patients?search=shared', { token: org.admin.token });
           const foreign = res.body.items?.filter((p) => patientOrg.get(p.id) !== org.orgId) ?? [];
-          if (res.status !== 200 || foreign.length > 0 || res.body.items.length !== 2) leaks.push(`list ${i}: ${res.status} ${foreign.length} foreign`);
+          if (res.status !== 200 || foreign.length > 0 || res.body.items.length !== 2) leaks.push(`list ${i}: ${res.status} ${foreign.length} foreign ${why(res)}`);
           break;
         }
         default: {
           const res = await region.client.get(`/v1/patients/${other[i % 2]}`, { token: org.admin.token });
-          if (res.status !== 404) leaks.push(`foreign read ${i}: ${res.status}`);
+          if (res.status !== 404) leaks.push(`foreign read ${i}: ${res.status} ${why(res)}`);
         }
       }
     }),
@@ -72,7 +86,7 @@ async function hammer(region: TestRegion): Promise<{ leaks: string[]; dirtyAcqui
 
 describe('pooled connections never carry a tenant', () => {
   it('over a pool of 2 connections', async () => {
-    const region = await startTestRegion({ poolSize: 2, env: { DATABASE_POOL_TIMEOUT_MS: '120000', DATABASE_ORG_MAX_CONNECTIONS: '100' } });
+    const region = await startTestRegion({ poolSize: 2, env: { DATABASE_POOL_TIMEOUT_MS: '120000', DATABASE_ORG_MAX_CONNECTIONS: '100', ...LENIENT_TIMEOUTS } });
     try {
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);
@@ -88,7 +102,15 @@ describe('pooled connections never carry a tenant', () => {
     let region: TestRegion | undefined;
     try {
       bouncer = await startPgBouncer(testDb().appUrl, 2);
-      region = await startTestRegion({ poolSize: 8, databaseUrl: bouncer.url, env: { DATABASE_POOL_TIMEOUT_MS: '120000', DATABASE_PREPARED_STATEMENTS: 'false' } });
+      region = await startTestRegion({
+        poolSize: 8,
+        databaseUrl: bouncer.url,
+        env: {
+          DATABASE_POOL_TIMEOUT_MS: '120000',
+          DATABASE_PREPARED_STATEMENTS: 'false',
+          ...LENIENT_TIMEOUTS,
+        },
+      });
       const result = await hammer(region);
       expect(result.leaks).toEqual([]);
       expect(result.acquires).toBeGreaterThan(0);

@@ -25,9 +25,10 @@
  * Then a noisy neighbour (phase 3): a second gateway with the production defaults (rate limit,
  * per-org concurrency cap, body and client timeouts) in front of the same API, a victim org
  * paced at BENCH_NOISY_VICTIM_RPS (default 100) over 10 connections, in rounds alone and rounds
- * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100; another
- * client, in a process of its own), quiet
- * and noisy rounds (BENCH_NOISY_ROUND_SECONDS, default 5) interleaved Q N, N Q, … Target: the
+ * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100), quiet
+ * and noisy rounds (BENCH_NOISY_ROUND_SECONDS, default 5) interleaved Q N, N Q, … The victim and
+ * the attacker are clients in processes of their own, started once and kept (with their
+ * connections) for every round, as clients on other machines that never stop sending. Target: the
  * victim's p99 beside the attacker is at most 1.5 times its p99 alone (the median over pairs of
  * neighbouring rounds, as the other verdicts here; the pooled ratio is printed beside it), and no
  * victim request fails.
@@ -43,7 +44,7 @@ import { dropBenchDatabase, prepareBenchDatabase, seedOrgs, startBenchPostgres, 
 import { orgId, patientId, REGION_ID, TARGET_ORG, userId } from './lib/fixture';
 import { buildGateway, RunningGateway, startGatewayProcess } from './lib/gateway-process';
 import { runHeaderRound } from './lib/http-load';
-import { preparePacedRoundElsewhere, runPacedRound } from './lib/paced-load';
+import { runPacedRound, startPacedClientElsewhere } from './lib/paced-load';
 import { RoundResult } from './lib/load';
 import { findNginx, RunningNginx, startNginx } from './lib/nginx';
 import { processesCpuMs } from './lib/proc';
@@ -317,30 +318,37 @@ async function main(): Promise<void> {
         { key: 'gateway', label: 'through the gateway', baseUrl: noisy.baseUrl },
         { key: 'direct', label: 'direct to the API (control)', baseUrl: api!.baseUrl },
       ];
-      const victimRound = (baseUrl: string) => runPacedRound({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
-      // The attacker is another client: a process of its own, as it would be another machine.
+      // The victim and the attacker are other clients: each a process of its own, as each would
+      // be another machine (this process also runs the stub control plane the gateways call),
+      // started (and its code warmed) once, not at the start of every measured round, and each
+      // keeping its connections from round to round, as a client that never stops sending does.
+      const [victim, attacker] = await Promise.all([startPacedClientElsewhere(), startPacedClientElsewhere()]);
+      const victimRound = (baseUrl: string) => victim.round({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
       const besideAttacker = async (baseUrl: string) => {
-        const attack = await preparePacedRoundElsewhere({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps });
-        const [v, a] = await Promise.all([victimRound(baseUrl), attack.go()]);
+        const [v, a] = await Promise.all([victimRound(baseUrl), attacker.round({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps })]);
         return { v, a };
       };
-      for (const path of noisyPaths) await besideAttacker(path.baseUrl); // warm-up: orgs resolved, tokens verified, connections open
-      const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as Omit<RoundResult, 'latencies'>[] }));
-      for (let i = 0; i < rounds; i += 1) {
-        for (const m of i % 2 === 0 ? measured : [...measured].reverse()) {
-          for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
-            let r: RoundResult;
-            if (withAttacker) {
-              const { v, a } = await besideAttacker(m.path.baseUrl);
-              m.loud.push((r = v));
-              m.attacker.push(a);
-            } else {
-              m.quiet.push((r = await victimRound(m.path.baseUrl)));
+      const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as RoundResult[] }));
+      try {
+        for (const path of noisyPaths) await besideAttacker(path.baseUrl); // warm-up: orgs resolved, tokens verified, connections open
+        for (let i = 0; i < rounds; i += 1) {
+          for (const m of i % 2 === 0 ? measured : [...measured].reverse()) {
+            for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
+              let r: RoundResult;
+              if (withAttacker) {
+                const { v, a } = await besideAttacker(m.path.baseUrl);
+                m.loud.push((r = v));
+                m.attacker.push(a);
+              } else {
+                m.quiet.push((r = await victimRound(m.path.baseUrl)));
+              }
+              const lat = sortedCopy(r.latencies);
+              log(`gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
             }
-            const lat = sortedCopy(r.latencies);
-            log(`gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
           }
         }
+      } finally {
+        await Promise.all([victim.close(), attacker.close()]);
       }
       const pooled = (list: RoundResult[]) => sortedCopy(list.flatMap((r) => r.latencies));
       const rate = (list: RoundResult[]) => fmt(list.reduce((n, r) => n + r.ok, 0) / list.reduce((n, r) => n + r.seconds, 0));

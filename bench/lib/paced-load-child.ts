@@ -1,23 +1,29 @@
 /**
- * One paced round (lib/paced-load.ts) in a process of its own: another client, with its own event
- * loop, so its answers do not delay the measuring process's. Options as JSON in argv[2]. It
- * starts up, says `ready` on stdout, and sends nothing until it reads a line on stdin, so its
- * start-up costs nothing to the round it runs beside; then its result as one JSON line on stdout
- * (without the latencies, which only the measured side needs).
+ * A PacedClient (lib/paced-load.ts) in a process of its own: another client, with its own event
+ * loop, so its answers do not delay the measuring process's. It says `ready` on stdout, then runs
+ * one round per line of options (JSON) read on stdin, answering each with its result as one JSON
+ * line; it ends when stdin does.
  */
-import { once } from 'node:events';
-import { PacedRoundOptions, runPacedRound } from './paced-load';
+import { createInterface } from 'node:readline';
+import { PacedClient, PacedRoundOptions } from './paced-load';
 
 async function main(): Promise<void> {
-  const options = JSON.parse(process.argv[2] ?? '{}') as PacedRoundOptions;
+  const client = new PacedClient();
   process.stdout.write('ready\n');
-  await once(process.stdin, 'data');
-  const { latencies, ...result } = await runPacedRound(options);
-  process.stdout.write(`${JSON.stringify({ ...result, answered: latencies.length })}\n`);
-  process.exit(0);
+  for await (const line of createInterface({ input: process.stdin })) {
+    try {
+      process.stdout.write(`${JSON.stringify(await client.round(JSON.parse(line) as PacedRoundOptions))}\n`);
+    } catch (err) {
+      process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+    }
+  }
+  await client.close();
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -27,6 +28,15 @@ export interface PacedRoundOptions {
  */
 export async function runPacedRound(options: PacedRoundOptions): Promise<RoundResult> {
   const pool = new Pool(options.baseUrl, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  try {
+    return await pacedRoundOn(pool, options);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A paced round over `pool` (its connections opened by an earlier round are used again). */
+async function pacedRoundOn(pool: Pool, options: PacedRoundOptions): Promise<RoundResult> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let ok = 0;
@@ -61,31 +71,69 @@ export async function runPacedRound(options: PacedRoundOptions): Promise<RoundRe
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - start) / 1000;
-  await pool.close();
   return { ok, failed, statusCounts, seconds, rps: ok / seconds, latencies };
 }
 
 /**
- * runPacedRound in a child process (another client, with its own event loop). Resolves once the
- * child has started and is waiting, with `go()`, which starts its round and resolves with the
- * round's result (without latencies).
+ * A client that keeps its keep-alive connections from one round to the next (one pool per base
+ * URL and connection count), as a client that never stops sending does.
  */
-export async function preparePacedRoundElsewhere(options: PacedRoundOptions): Promise<{ go: () => Promise<Omit<RoundResult, 'latencies'>> }> {
-  const child = spawn(process.execPath, [join(__dirname, 'paced-load-child.js'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+export class PacedClient {
+  private readonly pools = new Map<string, Pool>();
+
+  round(options: PacedRoundOptions): Promise<RoundResult> {
+    const key = `${options.connections} ${options.baseUrl}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(options.baseUrl, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+      this.pools.set(key, pool);
+    }
+    return pacedRoundOn(pool, options);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    this.pools.clear();
+  }
+}
+
+/** Paced rounds run by another process (lib/paced-load-child.ts): another client, as another machine would be. */
+export interface PacedClientElsewhere {
+  /** Runs one round there; resolves with its result. */
+  round(options: PacedRoundOptions): Promise<RoundResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a PacedClient in a child process with its own event loop, kept for many rounds: its
+ * start-up and its code's warm-up happen once (in a warm-up round), not at the start of every
+ * measured round, and it keeps its connections between rounds, as a client that never stops
+ * sending does. One round at a time.
+ */
+export async function startPacedClientElsewhere(): Promise<PacedClientElsewhere> {
+  const child = spawn(process.execPath, [join(__dirname, 'paced-load-child.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const check = () => (out.startsWith('ready\n') ? resolve() : undefined);
-    child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`paced load child exited (${code}) before it was ready`)));
+  let waiting: { resolve: (line: string) => void; reject: (err: Error) => void } | undefined;
+  lines.on('line', (line) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.resolve(line);
   });
+  void exited.then((code) => waiting?.reject(new Error(`paced load child exited (${code})`)));
+  const next = () => new Promise<string>((resolve, reject) => (waiting = { resolve, reject }));
+  if ((await next()) !== 'ready') throw new Error('paced load child did not start');
   return {
-    go: async () => {
-      child.stdin.write('go\n');
-      const code = await exited;
-      if (code !== 0) throw new Error(`paced load child failed (exit ${code})`);
-      return JSON.parse(out.slice('ready\n'.length));
+    round: async (options) => {
+      const answer = next();
+      child.stdin!.write(`${JSON.stringify(options)}\n`);
+      const result = JSON.parse(await answer) as RoundResult & { error?: string };
+      if (result.error) throw new Error(`paced load child: ${result.error}`);
+      return result;
+    },
+    close: async () => {
+      child.stdin!.end();
+      await exited;
     },
   };
 }

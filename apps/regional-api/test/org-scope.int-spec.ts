@@ -3,6 +3,7 @@ import { createOrgPool, OrgScope, prepared, Sql } from '@medgenie/database';
 import { TestOrg } from '@medgenie/testing';
 import { membershipPin } from '../src/database/membership-pin';
 import { withClient } from './db';
+import { startPgBouncer } from './pgbouncer';
 import { startTestRegion, testDb, TestRegion } from './support';
 
 /**
@@ -197,5 +198,40 @@ describe('OrgScope', () => {
 
   it('a request id never names a tenant: random ids are refused without a query', async () => {
     await expect(scope.run({ orgId: randomUUID(), userId: null, clinicIds: 'membership' }, async () => 1)).rejects.toThrow('need a user');
+  });
+
+  describe('behind PgBouncer in transaction mode, which drops the timeouts sent as startup parameters', () => {
+    const timeoutsIn = async (options: ConstructorParameters<typeof OrgScope>[1]) => {
+      const bouncer = await startPgBouncer(testDb().appUrl, 1);
+      const viaBouncer = new OrgScope(createOrgPool({ url: bouncer.url, applicationName: 'org-scope-test', poolSize: 2, poolTimeoutMs: 1_000, statementTimeoutMs: 750, lockTimeoutMs: 500 }), options);
+      try {
+        const timeouts = await viaBouncer.run({ orgId: a.orgId, userId: a.admin.userId, clinicIds: 'membership' }, async (sql, opened) => ({
+          membership: opened[0],
+          ...(await sql.query<{ statement: string; lock: string }>(`select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as "lock"`))[0],
+        }));
+        const slow = viaBouncer.run({ orgId: a.orgId, userId: null, clinicIds: '*' }, (sql) => sql.query('select pg_sleep(3)'));
+        return { timeouts, slow: await slow.then(() => 'finished', (err: { code?: string; message: string }) => err.code ?? err.message) };
+      } finally {
+        await viaBouncer.end();
+        await bouncer.stop();
+      }
+    };
+
+    it('sets them in every transaction with timeoutsPerTransaction: a slow statement is cancelled by the server', async () => {
+      const seen = await timeoutsIn({ membershipPin, timeoutsPerTransaction: { statementTimeoutMs: 750, lockTimeoutMs: 500 } });
+      expect(seen.timeouts).toMatchObject({ statement: '750ms', lock: '500ms', membership: [expect.objectContaining({ member_role: 'org_admin' })] });
+      expect(seen.slow).toBe('57014'); // query_canceled: statement timeout
+    });
+
+    it('without it, the server applies none: only the client-side watchdog ends the same statement, with its connection', async () => {
+      const seen = await timeoutsIn({ membershipPin });
+      expect(seen.timeouts).toMatchObject({ statement: '0', lock: '0' });
+      expect(seen.slow).toMatch(/Connection terminated/);
+    });
+
+    it('a 0 leaves that timeout to the server', async () => {
+      const seen = await timeoutsIn({ membershipPin, timeoutsPerTransaction: { statementTimeoutMs: 0, lockTimeoutMs: 500 } });
+      expect(seen.timeouts).toMatchObject({ statement: '0', lock: '500ms' });
+    });
   });
 });

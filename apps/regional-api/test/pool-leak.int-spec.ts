@@ -108,6 +108,8 @@ describe('pooled connections never carry a tenant', () => {
         env: {
           DATABASE_POOL_TIMEOUT_MS: '120000',
           DATABASE_PREPARED_STATEMENTS: 'false',
+          // As a region behind PgBouncer runs: the timeouts set in each transaction, sent with its pin.
+          DATABASE_TIMEOUTS_PER_TRANSACTION: 'true',
           ...LENIENT_TIMEOUTS,
         },
       });

@@ -37,6 +37,13 @@ export interface OrgScopeOptions {
    * to the work.
    */
   membershipPin?: (orgId: string, userId: string, sessionId: string | null) => Statement;
+  /**
+   * Statement and lock timeouts set in each transaction (`set_config(..., true)`, sent with BEGIN
+   * in the same round trip), for a pooler in transaction mode (PgBouncer) that drops or refuses
+   * them as startup parameters. 0 leaves that one to the server. Default: none (the pool's
+   * startup parameters apply).
+   */
+  timeoutsPerTransaction?: { statementTimeoutMs: number; lockTimeoutMs: number };
 }
 
 export interface RunOptions<T> {
@@ -69,6 +76,13 @@ export function clinicIdsSetting(clinics: ClinicAccess | null): string {
 export const SET_TENANT_SQL =
   "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.clinic_ids', $3, true)";
 
+/** The statement that sets `timeoutsPerTransaction` for the transaction (none when both are 0). */
+function timeoutsStatement(t: OrgScopeOptions['timeoutsPerTransaction']): Statement[] {
+  const set = Object.entries({ statement_timeout: t?.statementTimeoutMs ?? 0, lock_timeout: t?.lockTimeoutMs ?? 0 }).filter(([, ms]) => ms > 0);
+  if (!set.length) return [];
+  return [{ text: `select ${set.map(([name], i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`, values: set.map(([, ms]) => `${ms}ms`) }];
+}
+
 const BEGIN: Statement = { text: 'begin', values: [] };
 const COMMIT: Statement = { text: 'commit', values: [] };
 
@@ -83,18 +97,21 @@ const COMMIT: Statement = { text: 'commit', values: [] };
  */
 export class OrgScope {
   private readonly orgConnections: KeyedSlots | undefined;
+  /** Sent after BEGIN: the transaction's own timeouts (none unless `timeoutsPerTransaction`). */
+  private readonly timeouts: Statement[];
 
   constructor(
     private readonly pool: Pool,
     private readonly options: OrgScopeOptions = {},
   ) {
+    this.timeouts = timeoutsStatement(options.timeoutsPerTransaction);
     const max = options.orgMaxConnections;
     this.orgConnections = max ? new KeyedSlots(max, options.orgWaitMs ?? 1_000, Number.POSITIVE_INFINITY) : undefined;
   }
 
   /** Runs `work` in the tenant's transaction; its second argument holds the rows of the pin, then those of each `with` statement. */
   async run<T>(tenant: Tenant, work: (sql: Sql, opened: Row[][]) => Promise<T>, options: RunOptions<T> = {}): Promise<T> {
-    const opening = [BEGIN, this.pin(tenant), ...(options.with ?? [])];
+    const opening = [BEGIN, ...this.timeouts, this.pin(tenant), ...(options.with ?? [])];
     const giveBack = await this.takeOrgSlot(tenant.orgId);
     try {
       const client = await this.pool.connect();
@@ -111,7 +128,7 @@ export class OrgScope {
         const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false);
         let result: T;
         try {
-          result = await work(sql, opened.slice(1));
+          result = await work(sql, opened.slice(1 + this.timeouts.length));
         } finally {
           sql.close();
         }

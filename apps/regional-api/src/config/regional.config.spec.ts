@@ -15,6 +15,7 @@ describe('regional config: database timeouts', () => {
       lockTimeoutMs: 500,
       queryTimeoutMs: 900,
       readyTimeoutMs: 500,
+      timeoutsPerTransaction: false,
     });
   });
 
@@ -26,8 +27,9 @@ describe('regional config: database timeouts', () => {
       DATABASE_LOCK_TIMEOUT_MS: '0',
       DATABASE_QUERY_TIMEOUT_MS: '6000',
       DATABASE_READY_TIMEOUT_MS: '300',
+      DATABASE_TIMEOUTS_PER_TRANSACTION: 'true',
     });
-    expect(config.database).toMatchObject({ poolTimeoutMs: 2_000, statementTimeoutMs: 5_000, lockTimeoutMs: 0, queryTimeoutMs: 6_000, readyTimeoutMs: 300 });
+    expect(config.database).toMatchObject({ poolTimeoutMs: 2_000, statementTimeoutMs: 5_000, lockTimeoutMs: 0, queryTimeoutMs: 6_000, readyTimeoutMs: 300, timeoutsPerTransaction: true });
   });
 
   it('refuses a client-side query timeout that would fire before the server cancels a slow statement', () => {

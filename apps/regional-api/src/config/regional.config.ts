@@ -67,6 +67,11 @@ const schema = z
     MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
     /** Named prepared statements for the per-request queries; set false behind PgBouncer < 1.21 in transaction mode. */
     DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
+    /**
+     * Sets the statement and lock timeouts in every transaction, not only as connection startup
+     * parameters: set true behind a pooler in transaction mode (PgBouncer), which refuses or drops those.
+     */
+    DATABASE_TIMEOUTS_PER_TRANSACTION: z.enum(['true', 'false']).default('false'),
     JWKS_URL: z.string().url(),
     JWT_ISSUER: z.string().min(1).default('https://console.medgenie.com'),
     JWT_AUDIENCE: z.string().min(1).default('medgenie-api'),
@@ -124,6 +129,7 @@ const schema = z
       readyTimeoutMs: env.DATABASE_READY_TIMEOUT_MS,
       migrateOnStart: env.MIGRATE_ON_START === 'true',
       preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
+      timeoutsPerTransaction: env.DATABASE_TIMEOUTS_PER_TRANSACTION === 'true',
     },
     auth: {
       jwksUrl: env.JWKS_URL,

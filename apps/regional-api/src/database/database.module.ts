@@ -50,6 +50,9 @@ import { RequestTransactions } from './request-transaction.interceptor';
           orgWaitMs: config.database.poolTimeoutMs,
           busyError: () => fail(ErrorCode.OrganizationBusy, 'This organization has too many requests in progress in this region; retry shortly', 1),
           membershipPin,
+          timeoutsPerTransaction: config.database.timeoutsPerTransaction
+            ? { statementTimeoutMs: config.database.statementTimeoutMs, lockTimeoutMs: config.database.lockTimeoutMs }
+            : undefined,
         }),
     },
     TransactionHost,

@@ -11,6 +11,9 @@ export function createFailFastRedis(url: string): Redis {
     connectTimeout: 500,
     commandTimeout: 250,
     retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
+    // Closing disconnects: a socket that does not close (Redis down) is destroyed after 100 ms
+    // instead of ioredis' default 2 s, which would hold the process that long.
+    disconnectTimeout: 100,
   });
   redis.on('error', () => undefined);
   return redis;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { closeRedis, createOptionalRedis } from '../common/redis';
 import { GATEWAY_VIEW_PREFIX, GATEWAY_VIEW_TTL_MS, GatewayRegionView } from '@medgenie/contracts';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 
@@ -34,8 +35,7 @@ export class GatewayViews implements OnApplicationShutdown {
   private readonly local = new Map<string, { expires: number; view: StoredView }>();
 
   constructor(@Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig) {
-    this.redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, commandTimeout: COMMAND_TIMEOUT_MS }) : null;
-    this.redis?.on('error', () => undefined);
+    this.redis = config.redisUrl ? createOptionalRedis(config.redisUrl, COMMAND_TIMEOUT_MS) : null;
   }
 
   async put(gatewayId: string, at: string, regions: Record<string, GatewayRegionView>): Promise<void> {
@@ -109,7 +109,6 @@ export class GatewayViews implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    await this.redis.quit().catch(() => this.redis?.disconnect(false));
+    await closeRedis(this.redis);
   }
 }

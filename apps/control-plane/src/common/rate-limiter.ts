@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { closeRedis, createOptionalRedis } from './redis';
 import { BucketLimit, TokenBuckets } from '@medgenie/limits';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 
@@ -20,10 +21,7 @@ export class RateLimiter implements OnApplicationShutdown {
   private readonly buckets: TokenBuckets;
 
   constructor(@Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig) {
-    this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, commandTimeout: 500 })
-      : null;
-    this.redis?.on('error', () => undefined);
+    this.redis = config.redisUrl ? createOptionalRedis(config.redisUrl, 500) : null;
     this.buckets = new TokenBuckets(this.redis, 'medgenie:cp:throttle:', (err) =>
       this.logger.warn({ err: (err as Error).message }, 'rate limits fall back on this instance: Redis did not answer'),
     );
@@ -35,7 +33,6 @@ export class RateLimiter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    await this.redis.quit().catch(() => this.redis?.disconnect(false));
+    await closeRedis(this.redis);
   }
 }

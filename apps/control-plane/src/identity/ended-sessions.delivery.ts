@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { closeRedis, createOptionalRedis } from '../common/redis';
 import { SESSION_REVOCATIONS_CHANNEL, SESSION_REVOCATIONS_KEY, SessionsEndedEvent } from '@medgenie/contracts';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 import { RegionalClient } from '../regional/regional-client';
@@ -31,10 +32,7 @@ export class EndedSessionsDelivery implements OnApplicationBootstrap, OnApplicat
     private readonly regional: RegionalClient,
     @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
   ) {
-    this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, commandTimeout: 1_000 })
-      : null;
-    this.redis?.on('error', () => undefined);
+    this.redis = config.redisUrl ? createOptionalRedis(config.redisUrl, 1_000) : null;
   }
 
   onApplicationBootstrap(): void {
@@ -122,7 +120,7 @@ export class EndedSessionsDelivery implements OnApplicationBootstrap, OnApplicat
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
-    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect(false));
+    await closeRedis(this.redis);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { closeRedis, createOptionalRedis } from '../common/redis';
 import { CONTROL_PLANE_CONFIG, ControlPlaneConfig } from '../config/control-plane.config';
 
 export const REGISTRY_CHANNEL = 'medgenie:registry';
@@ -24,10 +25,7 @@ export class RegistryEvents implements OnApplicationShutdown {
   private readonly redis: Redis | null;
 
   constructor(@Inject(CONTROL_PLANE_CONFIG) config: ControlPlaneConfig) {
-    this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 })
-      : null;
-    this.redis?.on('error', () => undefined);
+    this.redis = config.redisUrl ? createOptionalRedis(config.redisUrl) : null;
   }
 
   async publish(event: RegistryEvent): Promise<void> {
@@ -41,7 +39,6 @@ export class RegistryEvents implements OnApplicationShutdown {
 
   /** Says goodbye to Redis (QUIT), or drops the connection when Redis does not answer: no timer outlives the app. */
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    await this.redis.quit().catch(() => this.redis?.disconnect(false));
+    await closeRedis(this.redis);
   }
 }

@@ -22,6 +22,9 @@ export const REDIS = Symbol('REDIS');
               maxRetriesPerRequest: 1,
               connectTimeout: 1_000,
               retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+              // Shutdown disconnects: a socket that does not close (Redis down) is destroyed after
+              // 100 ms instead of ioredis' default 2 s, which would hold the process that long.
+              disconnectTimeout: 100,
             })
           : null,
     },

@@ -27,11 +27,11 @@ export interface PacedRoundOptions {
  * measures is the latency a request sees at that load.
  */
 export async function runPacedRound(options: PacedRoundOptions): Promise<RoundResult> {
-  const pool = new Pool(options.baseUrl, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const client = new PacedClient();
   try {
-    return await pacedRoundOn(pool, options);
+    return await client.round(options);
   } finally {
-    await pool.close();
+    await client.close();
   }
 }
 

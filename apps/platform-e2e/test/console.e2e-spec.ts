@@ -127,6 +127,21 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
   /** The code an authenticator app shows for `secret`, `offsetSeconds` from now. */
   const totp = (secret: string, offsetSeconds = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
 
+  /**
+   * The two-step enrolment form (the account page's and the sign-in page's): the key and its QR
+   * code, a screenshot, then a code from it; resolves with the key once the recovery codes show.
+   */
+  async function enrolWithCode(screenshot: string): Promise<string> {
+    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expectDrawn(page.getByTestId('mfa-qr'));
+    await inspect(screenshot);
+    await page.getByLabel('Code from your authenticator app').fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    return secret;
+  }
+
   /** A Chart.js canvas with something drawn on it (axes, legend and the data). */
   async function expectDrawn(canvas: ReturnType<Page['locator']>): Promise<void> {
     const drawn = await canvas.evaluate((el) => {
@@ -429,13 +444,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await page.locator('.notice-error').waitFor();
     await page.getByLabel('Your password (asked again to set it up)').fill(admin.password);
     await page.getByRole('button', { name: 'Continue' }).click();
-    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
-    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
-    await expectDrawn(page.getByTestId('mfa-qr'));
-    await inspect('account-mfa-setup');
-    await page.getByLabel('Code from your authenticator app').fill(totp(secret));
-    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
-    await page.getByTestId('recovery-codes').waitFor();
+    const secret = await enrolWithCode('account-mfa-setup');
     const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
@@ -490,13 +499,7 @@ describe('the console in a browser, on the platform as `npm start` runs it', () 
     await submitSignIn(email, PASSWORD);
     await page.getByRole('heading', { name: /Two-step verification is required for your account/ }).waitFor();
     await page.getByRole('button', { name: 'Set up two-step verification' }).click();
-    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
-    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
-    await expectDrawn(page.getByTestId('mfa-qr'));
-    await inspect('signin-mfa-enrol');
-    await page.getByLabel('Code from your authenticator app').fill(totp(secret));
-    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
-    await page.getByTestId('recovery-codes').waitFor();
+    const secret = await enrolWithCode('signin-mfa-enrol');
     expect(await page.getByTestId('recovery-codes').locator('code').count()).toBe(10);
     await page.getByRole('button', { name: 'I have saved them: sign in' }).click();
     await page.getByText('Two-step verification is on. Sign in again.').waitFor();

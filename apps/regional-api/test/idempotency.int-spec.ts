@@ -35,7 +35,13 @@ describe('idempotent retries', () => {
 
   beforeAll(async () => {
     // A pool smaller than the concurrency of the race below: duplicates wait for connections and on the key.
-    region = await startTestRegion({ poolSize: 4 });
+    // Those waits are what this suite is about, not their bounds: on a loaded CI machine the first
+    // upload's transaction outlasted the 500 ms lock timeout a duplicate waits on the key under,
+    // which answered it 503 (a bounded wait, as designed, that says nothing of idempotency).
+    region = await startTestRegion({
+      poolSize: 4,
+      env: { DATABASE_POOL_TIMEOUT_MS: '30000', DATABASE_LOCK_TIMEOUT_MS: '30000', DATABASE_STATEMENT_TIMEOUT_MS: '30000', DATABASE_QUERY_TIMEOUT_MS: '60000' },
+    });
     [a, b] = await Promise.all([region.createOrg(), region.createOrg()]);
     secondAdmin = await a.addMember('org_admin', []);
   });

@@ -140,6 +140,100 @@ describe('OrgScope', () => {
     await expect(kept!.query('select 1')).rejects.toThrow('has ended');
   });
 
+  describe('deferred writes (Sql.defer), as audit events are written', () => {
+    const insertPatient = prepared(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Deferred', $2, $3)`);
+    const defer = (sql: Sql, lastName: string, orgId = sql.orgId) => sql.defer(insertPatient, [orgId, lastName, `+9196${Math.floor(Math.random() * 1e8)}`]);
+    const lastNames = (orgId: string) =>
+      withClient(testDb().adminUrl, async (c) =>
+        (await c.query(`select last_name from patients where organization_id = $1 and first_name = 'Deferred' order by last_name`, [orgId])).rows.map((r) => r.last_name as string),
+      );
+    const tenantOf = (orgId: string) => ({ orgId, userId: null, clinicIds: '*' as const });
+
+    it('sends one ahead of the next statement, in its round trip and in order, and the last ones with the commit', async () => {
+      const counting = pool();
+      const roundTrips = { n: 0 };
+      counting.on('acquire', (client) => {
+        const query = client.query;
+        client.query = ((...args: Parameters<typeof query>) => {
+          roundTrips.n += 1;
+          return query.apply(client, args);
+        }) as typeof query;
+      });
+      const counted = new OrgScope(counting, { preparedStatements: true });
+      try {
+        const seen = await counted.run(tenantOf(a.orgId), async (sql) => {
+          defer(sql, 'DeferredFirst');
+          defer(sql, 'DeferredSecond');
+          const [{ n }] = await sql.query<{ n: number }>(`select count(*)::int as n from patients where first_name = 'Deferred' and last_name like 'DeferredF%'`);
+          defer(sql, 'DeferredThird');
+          return n;
+        });
+        // The statement after a deferred write sees it; begin, that statement, and the commit: three round trips for four statements and a commit.
+        expect(seen).toBe(1);
+        expect(roundTrips.n).toBe(3);
+        expect(await lastNames(a.orgId)).toEqual(['DeferredFirst', 'DeferredSecond', 'DeferredThird']);
+      } finally {
+        await counted.end();
+      }
+    });
+
+    it('fails the statement it rides with, or the commit, when it fails, and the transaction rolls back; a failed work drops it', async () => {
+      const tenant = tenantOf(b.orgId);
+      const bad = prepared('select 1/0');
+      await expect(
+        scope.run(tenant, async (sql) => {
+          defer(sql, 'RolledBackA');
+          sql.defer(bad, []);
+          await sql.query('select 1');
+        }),
+      ).rejects.toThrow('division by zero');
+      await expect(
+        scope.run(tenant, async (sql) => {
+          defer(sql, 'RolledBackB');
+          sql.defer(bad, []);
+        }),
+      ).rejects.toThrow('division by zero');
+      await expect(
+        scope.run(tenant, async (sql) => {
+          defer(sql, 'RolledBackC');
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
+      expect(await lastNames(b.orgId)).toEqual([]);
+    });
+
+    it("is held to the transaction's organization: a deferred write for another org is refused by row-level security and takes the work with it", async () => {
+      await expect(
+        scope.run(tenantOf(a.orgId), async (sql) => {
+          defer(sql, 'DeferredMine');
+          defer(sql, 'DeferredIntoB', b.orgId);
+        }),
+      ).rejects.toMatchObject({ code: '42501' });
+      expect(await lastNames(b.orgId)).toEqual([]);
+      expect(await lastNames(a.orgId)).not.toContain('DeferredMine');
+    });
+
+    it('is undone with a savepoint that fails, and kept with one that succeeds', async () => {
+      await scope.run(tenantOf(b.orgId), async (sql) => {
+        defer(sql, 'SavedBefore');
+        await expect(
+          sql.savepoint(async () => {
+            defer(sql, 'SavedNever');
+            await sql.query('select 1/0');
+          }),
+        ).rejects.toThrow('division by zero');
+        await expect(
+          sql.savepoint(async () => {
+            defer(sql, 'SavedNeverEither');
+            throw new Error('the savepoint work failed');
+          }),
+        ).rejects.toThrow('the savepoint work failed');
+        await sql.savepoint(async () => defer(sql, 'SavedInside'));
+      });
+      expect(await lastNames(b.orgId)).toEqual(['SavedBefore', 'SavedInside']);
+    });
+  });
+
   it('leaves every pooled connection idle, with no tenant, whichever way the work ended', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>

@@ -132,7 +132,8 @@ export class OrgScope {
         } finally {
           sql.close();
         }
-        await pipeline(client, [...(options.commitWith?.(result) ?? []), COMMIT]);
+        // Statements the work deferred ride with the commit (a failed work drops them with its rollback).
+        await pipeline(client, [...sql.takeDeferred(), ...(options.commitWith?.(result) ?? []), COMMIT]);
         return result;
       } catch (err) {
         // The transaction may be open (and aborted): end it before the connection goes back.
@@ -191,6 +192,8 @@ export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | '
 /** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
 class TransactionSql implements Sql {
   private open = true;
+  /** Deferred statements not yet sent: they go ahead of the next statement, or of the commit. */
+  private deferred: Statement[] = [];
 
   constructor(
     private readonly client: PoolClient,
@@ -200,24 +203,47 @@ class TransactionSql implements Sql {
 
   async query<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]> {
     this.check();
+    if (this.deferred.length) return this.withDeferred<T>({ text, values: values ?? [] });
     return (await this.client.query(text, values as unknown[] | undefined)).rows as T[];
   }
 
   async run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
     this.check();
+    if (this.deferred.length) return this.withDeferred<T>({ text: statement.text, values });
     const config = this.preparedStatements ? { name: statement.name, text: statement.text, values: values as unknown[] } : { text: statement.text, values: values as unknown[] };
     return (await this.client.query(config)).rows as T[];
+  }
+
+  defer(statement: PreparedStatement, values: readonly unknown[]): void {
+    this.check();
+    this.deferred.push({ text: statement.text, values });
+  }
+
+  /** The deferred statements not yet sent, handed over once: the commit's round trip sends them. */
+  takeDeferred(): Statement[] {
+    const statements = this.deferred;
+    this.deferred = [];
+    return statements;
+  }
+
+  /** `statement` in one round trip behind the deferred ones (unnamed: pg tracks named statements per query); its rows. */
+  private async withDeferred<T>(statement: Statement): Promise<T[]> {
+    const results = await pipeline(this.client, [...this.takeDeferred(), statement]);
+    return results[results.length - 1] as T[];
   }
 
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
     this.check();
     // One name for every level: Postgres releases or rolls back to the newest savepoint of a name.
-    await this.client.query('savepoint mg_sp');
+    // Through `query`, so deferred statements go first, outside the savepoint.
+    await this.query('savepoint mg_sp');
     try {
       const result = await work();
-      await this.client.query('release savepoint mg_sp');
+      await this.query('release savepoint mg_sp');
       return result;
     } catch (err) {
+      // What the work deferred is undone with it: dropped rather than sent.
+      this.deferred = [];
       // Should this fail too, the transaction is aborted and the run rolls it all back.
       await this.client.query('rollback to savepoint mg_sp').catch(() => undefined);
       throw err;

@@ -21,6 +21,13 @@ export interface Sql {
   /** Runs a statement that is run often: named and prepared once per connection where the pool allows it. */
   run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]>;
   /**
+   * Queues a write whose rows nobody reads (an audit event): it is sent in the round trip of the
+   * transaction's next statement, or of its commit, ahead of it. It runs in the same order and the
+   * same transaction as if it had been sent now, one round trip fewer; should it fail, that next
+   * statement (or the commit) fails with its error and the transaction rolls back.
+   */
+  defer(statement: PreparedStatement, values: readonly unknown[]): void;
+  /**
    * Runs `work` under a savepoint: when it throws, what it wrote is undone and the transaction
    * stays usable (a unique violation the caller expects, for one); when it resolves, its writes
    * belong to the transaction like any other.

@@ -113,7 +113,7 @@ export class AppointmentsService {
     } catch (err) {
       throw onViolation(err, { [APPOINTMENT_NO_DOUBLE_BOOKING]: slotTaken });
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'appointment.create',
       resourceType: 'appointment',
       resourceId: row.id,
@@ -125,7 +125,7 @@ export class AppointmentsService {
 
   async get(id: string): Promise<AppointmentView> {
     const appointment = await this.find(id);
-    await this.audit.record({ action: 'appointment.read', resourceType: 'appointment', resourceId: id, clinicId: appointment.clinicId });
+    this.audit.record({ action: 'appointment.read', resourceType: 'appointment', resourceId: id, clinicId: appointment.clinicId });
     return view(appointment);
   }
 
@@ -136,7 +136,7 @@ export class AppointmentsService {
   async list(query: ListAppointmentsQuery): Promise<Page<AppointmentView>> {
     const window = pageWindow(query);
     const page = pageOf(await this.appointments.list(this.context, query, window.limit + 1, window.offset), window);
-    await this.audit.recordList({ action: 'appointment.list', resourceType: 'appointment', clinicId: query.clinicId ?? null }, page.items);
+    this.audit.recordList({ action: 'appointment.list', resourceType: 'appointment', clinicId: query.clinicId ?? null }, page.items);
     return { ...page, items: page.items.map(view) };
   }
 
@@ -171,7 +171,7 @@ export class AppointmentsService {
     } catch (err) {
       throw onViolation(err, { [APPOINTMENT_NO_DOUBLE_BOOKING]: slotTaken });
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'appointment.update',
       resourceType: 'appointment',
       resourceId: id,
@@ -187,7 +187,7 @@ export class AppointmentsService {
       throw fail(ErrorCode.InvalidStatusTransition, `An appointment cannot go from ${current.status} to ${dto.status}`);
     }
     const row = await this.appointments.setStatus(id, dto.status);
-    await this.audit.record({
+    this.audit.record({
       action: 'appointment.status',
       resourceType: 'appointment',
       resourceId: id,

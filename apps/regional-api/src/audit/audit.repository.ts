@@ -56,9 +56,13 @@ export class AuditRepository {
     return this.tx.sql.orgId;
   }
 
-  async insert(event: AuditEventRow): Promise<void> {
+  /**
+   * Deferred (`Sql.defer`): the event rides with the transaction's next statement or its commit,
+   * so it still exists exactly when its action does, and a read costs no round trip of its own.
+   */
+  insert(event: AuditEventRow): void {
     const sql = this.tx.sql;
-    await sql.run(INSERT, [
+    sql.defer(INSERT, [
       sql.orgId,
       event.actorType,
       event.actorUserId,

@@ -11,7 +11,11 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Writes audit events in the caller's transaction, so an event exists exactly when its action does. */
+/**
+ * Writes audit events in the caller's transaction, so an event exists exactly when its action does.
+ * An event is deferred (`Sql.defer`): it is sent with the transaction's next statement or its
+ * commit, so recording one costs no round trip of its own, and a failed write still fails the request.
+ */
 @Injectable()
 export class AuditService {
   constructor(
@@ -19,26 +23,26 @@ export class AuditService {
     private readonly context: RequestContext,
   ) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.insert('user', this.context.userId, entry);
+  record(entry: AuditEntry): void {
+    this.insert('user', this.context.userId, entry);
   }
 
   /** One event for a list read: how many rows it answered and their ids, with the entry's own details. */
-  async recordList(entry: AuditEntry, rows: readonly { id: string }[]): Promise<void> {
-    await this.record({ ...entry, details: { ...entry.details, count: rows.length, ids: rows.map((row) => row.id) } });
+  recordList(entry: AuditEntry, rows: readonly { id: string }[]): void {
+    this.record({ ...entry, details: { ...entry.details, count: rows.length, ids: rows.map((row) => row.id) } });
   }
 
   /**
    * For the control plane's calls on internal routes, where no user acts. The event belongs to the
    * organization the transaction is pinned to, which must be `orgId`.
    */
-  async recordService(orgId: string, entry: AuditEntry): Promise<void> {
+  recordService(orgId: string, entry: AuditEntry): void {
     if (orgId !== this.events.orgId) throw new Error('recordService: the transaction is pinned to another organization');
-    await this.insert('service', null, entry);
+    this.insert('service', null, entry);
   }
 
-  private async insert(actorType: AuditActorType, actorUserId: string | null, entry: AuditEntry): Promise<void> {
-    await this.events.insert({
+  private insert(actorType: AuditActorType, actorUserId: string | null, entry: AuditEntry): void {
+    this.events.insert({
       actorType,
       actorUserId,
       clinicId: entry.clinicId ?? null,

@@ -76,7 +76,7 @@ export class CaseStudiesService {
       createdBy: this.context.userId,
     });
     for (const kind of LINK_KINDS) await this.studies.replaceLinks(study, kind, links[kind]);
-    await this.audit.record({
+    this.audit.record({
       action: 'case_study.create',
       resourceType: 'case_study',
       resourceId: study.id,
@@ -93,7 +93,7 @@ export class CaseStudiesService {
 
   async get(id: string): Promise<CaseStudyView> {
     const view = await this.view(await this.find(id));
-    await this.audit.record({
+    this.audit.record({
       action: 'case_study.read',
       resourceType: 'case_study',
       resourceId: id,
@@ -123,7 +123,7 @@ export class CaseStudiesService {
       study = updated;
     }
     for (const kind of Object.keys(links) as LinkKind[]) await this.studies.replaceLinks(study, kind, links[kind] ?? []);
-    await this.audit.record({
+    this.audit.record({
       action: 'case_study.update',
       resourceType: 'case_study',
       resourceId: id,
@@ -137,7 +137,7 @@ export class CaseStudiesService {
   async remove(id: string): Promise<void> {
     const study = await this.find(id);
     await this.studies.deleteById(id);
-    await this.audit.record({ action: 'case_study.delete', resourceType: 'case_study', resourceId: id, clinicId: study.clinicId });
+    this.audit.record({ action: 'case_study.delete', resourceType: 'case_study', resourceId: id, clinicId: study.clinicId });
   }
 
   private counts(links: Partial<Links>): Record<string, number> {

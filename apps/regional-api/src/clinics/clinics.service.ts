@@ -80,7 +80,7 @@ export class ClinicsService {
   async create(dto: CreateClinicDto): Promise<ClinicView> {
     await assertWithinLimit(this.limits, 'maxClinics', () => this.clinics.count());
     const clinic = await insertClinic(this.clinics, this.phone(dto));
-    await this.audit.record({ action: 'clinic.create', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id });
+    this.audit.record({ action: 'clinic.create', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id });
     return view(clinic);
   }
 
@@ -108,7 +108,7 @@ export class ClinicsService {
     } catch (err) {
       throw onViolation(err, { [CLINIC_CODE_UNIQUE]: () => codeTaken(dto.code) });
     }
-    await this.audit.record({ action: 'clinic.update', resourceType: 'clinic', resourceId: id, clinicId: id, details: { fields: Object.keys(dto) } });
+    this.audit.record({ action: 'clinic.update', resourceType: 'clinic', resourceId: id, clinicId: id, details: { fields: Object.keys(dto) } });
     return view(await this.find(id));
   }
 
@@ -116,7 +116,7 @@ export class ClinicsService {
     const clinic = await this.find(id);
     if (clinic.isPrimary) throw fail(ErrorCode.ClinicIsPrimary, 'The primary clinic cannot be deleted; make another clinic primary first');
     await this.clinics.delete(id);
-    await this.audit.record({ action: 'clinic.delete', resourceType: 'clinic', resourceId: id, clinicId: id });
+    this.audit.record({ action: 'clinic.delete', resourceType: 'clinic', resourceId: id, clinicId: id });
   }
 
   private async find(id: string): Promise<ClinicRow> {

@@ -205,7 +205,7 @@ export class AttachmentsService {
       await this.refs.clinic(query.clinicId);
       await assertStorageWithin(this.limits, attachment.sizeBytes);
       const recorded = await this.attachments.insert(attachment);
-      await this.audit.record({
+      this.audit.record({
         action: 'attachment.upload',
         resourceType: 'dental_attachment',
         resourceId: attachment.id,
@@ -247,7 +247,7 @@ export class AttachmentsService {
       contentDisposition: contentDisposition(attachment),
       contentType: attachment.contentType,
     });
-    await this.audit.record({
+    this.audit.record({
       action: 'attachment.download_url',
       resourceType: 'dental_attachment',
       resourceId: id,
@@ -266,7 +266,7 @@ export class AttachmentsService {
   async download(id: string): Promise<AttachmentDownload> {
     const attachment = await this.transactions.run(async () => {
       const found = await this.find(id);
-      await this.audit.record({ action: 'attachment.download', resourceType: 'dental_attachment', resourceId: id, clinicId: found.clinicId });
+      this.audit.record({ action: 'attachment.download', resourceType: 'dental_attachment', resourceId: id, clinicId: found.clinicId });
       return found;
     });
     const url = this.blob.signer.readUrl(attachment.container, attachment.blobName, {
@@ -293,7 +293,7 @@ export class AttachmentsService {
   async remove(id: string): Promise<void> {
     const attachment = await this.find(id);
     await this.attachments.deleteById(id);
-    await this.audit.record({ action: 'attachment.delete', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
+    this.audit.record({ action: 'attachment.delete', resourceType: 'dental_attachment', resourceId: id, clinicId: attachment.clinicId });
     // Last, so that nothing after it can roll the row back once the bytes are gone.
     await this.blob.use((store) => store.delete(attachment.container, attachment.blobName));
   }

@@ -42,19 +42,19 @@ export class ObservationTemplatesService {
     } catch (err) {
       throw onViolation(err, nameTaken);
     }
-    await this.audit.record({ action: 'dental_template.create', resourceType: 'dental_template', resourceId: template.id });
+    this.audit.record({ action: 'dental_template.create', resourceType: 'dental_template', resourceId: template.id });
     return view(template);
   }
 
   async list(): Promise<ObservationTemplateView[]> {
     const rows = await this.templates.listAll();
-    await this.audit.record({ action: 'dental_template.list', resourceType: 'dental_template', details: { count: rows.length } });
+    this.audit.record({ action: 'dental_template.list', resourceType: 'dental_template', details: { count: rows.length } });
     return rows.map(view);
   }
 
   async get(id: string): Promise<ObservationTemplateView> {
     const template = await this.find(id);
-    await this.audit.record({ action: 'dental_template.read', resourceType: 'dental_template', resourceId: id });
+    this.audit.record({ action: 'dental_template.read', resourceType: 'dental_template', resourceId: id });
     return view(template);
   }
 
@@ -72,14 +72,14 @@ export class ObservationTemplatesService {
       throw onViolation(err, nameTaken);
     }
     if (!template) throw notFound();
-    await this.audit.record({ action: 'dental_template.update', resourceType: 'dental_template', resourceId: id, details: { fields: Object.keys(dto) } });
+    this.audit.record({ action: 'dental_template.update', resourceType: 'dental_template', resourceId: id, details: { fields: Object.keys(dto) } });
     return view(template);
   }
 
   /** Observations made from the template keep their values; their template_id is cleared. */
   async remove(id: string): Promise<void> {
     if (!(await this.templates.deleteById(id))) throw notFound();
-    await this.audit.record({ action: 'dental_template.delete', resourceType: 'dental_template', resourceId: id });
+    this.audit.record({ action: 'dental_template.delete', resourceType: 'dental_template', resourceId: id });
   }
 
   private async find(id: string): Promise<ObservationTemplateRow> {

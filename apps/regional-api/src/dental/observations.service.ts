@@ -53,7 +53,7 @@ export class ObservationsService {
       observedAt: dto.observedAt ? new Date(dto.observedAt) : new Date(),
       createdBy: this.context.userId,
     });
-    await this.audit.record({
+    this.audit.record({
       action: 'dental_observation.create',
       resourceType: 'dental_observation',
       resourceId: observation.id,
@@ -90,7 +90,7 @@ export class ObservationsService {
     }
     const updated = await this.observations.update(id, patch);
     if (!updated) throw this.records.notFound();
-    await this.audit.record({
+    this.audit.record({
       action: 'dental_observation.update',
       resourceType: 'dental_observation',
       resourceId: id,
@@ -104,7 +104,7 @@ export class ObservationsService {
   async remove(id: string): Promise<void> {
     const observation = await this.find(id);
     await this.observations.deleteById(id);
-    await this.audit.record({ action: 'dental_observation.delete', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
+    this.audit.record({ action: 'dental_observation.delete', resourceType: 'dental_observation', resourceId: id, clinicId: observation.clinicId });
   }
 
   /** For procedures and case studies: an observation the caller can see, of this patient. */

@@ -66,7 +66,7 @@ export class PatientRecords<R extends { id: string; clinicId: string; patientId:
   /** The record, its reading audited. */
   async read(id: string): Promise<R> {
     const row = await this.find(id);
-    await this.audit.record({ action: `${this.kind.action}.read`, resourceType: this.kind.resourceType, resourceId: id, clinicId: row.clinicId });
+    this.audit.record({ action: `${this.kind.action}.read`, resourceType: this.kind.resourceType, resourceId: id, clinicId: row.clinicId });
     return row;
   }
 
@@ -74,7 +74,7 @@ export class PatientRecords<R extends { id: string; clinicId: string; patientId:
   async list<V>(query: Q, view: (row: R) => V): Promise<Page<V>> {
     await this.refs.patient(query.patientId);
     const page = await this.rows.listForPatient(query);
-    await this.audit.recordList({ action: `${this.kind.action}.list`, resourceType: this.kind.resourceType, details: { patientId: query.patientId } }, page.items);
+    this.audit.recordList({ action: `${this.kind.action}.list`, resourceType: this.kind.resourceType, details: { patientId: query.patientId } }, page.items);
     return { ...page, items: page.items.map(view) };
   }
 }

@@ -65,7 +65,7 @@ export class ProceduresService {
       notes: dto.notes ?? null,
       createdBy: this.context.userId,
     });
-    await this.audit.record({
+    this.audit.record({
       action: 'dental_procedure.create',
       resourceType: 'dental_procedure',
       resourceId: procedure.id,
@@ -115,7 +115,7 @@ export class ProceduresService {
     }
     const updated = await this.procedures.update(id, patch);
     if (!updated) throw this.records.notFound();
-    await this.audit.record({
+    this.audit.record({
       action: 'dental_procedure.update',
       resourceType: 'dental_procedure',
       resourceId: id,
@@ -132,7 +132,7 @@ export class ProceduresService {
       throw fail(ErrorCode.DentalProcedureClosed, `A ${procedure.status} procedure cannot be deleted; cancel it instead`);
     }
     await this.procedures.deleteById(id);
-    await this.audit.record({ action: 'dental_procedure.delete', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
+    this.audit.record({ action: 'dental_procedure.delete', resourceType: 'dental_procedure', resourceId: id, clinicId: procedure.clinicId });
   }
 
   /** For case studies: a procedure the caller can see, of this patient. */

@@ -90,19 +90,19 @@ export class DoctorsService {
     const { doctorId, created } = await this.doctors.ensureProfile(membership.id, []);
     if (!created) throw profileExists();
     await this.write(doctorId, dto);
-    await this.audit.record({ action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId });
+    this.audit.record({ action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId });
     return this.find(doctorId);
   }
 
   async list(query: ListDoctorsQuery): Promise<DoctorView[]> {
     const rows = await this.doctors.list({ clinicId: query.clinicId, specialization: query.specialization, active: query.active });
-    await this.audit.recordList({ action: 'doctor.list', resourceType: 'doctor', clinicId: query.clinicId ?? null }, rows);
+    this.audit.recordList({ action: 'doctor.list', resourceType: 'doctor', clinicId: query.clinicId ?? null }, rows);
     return rows.map(view);
   }
 
   async get(id: string): Promise<DoctorView> {
     const doctor = await this.find(id);
-    await this.audit.record({ action: 'doctor.read', resourceType: 'doctor', resourceId: id });
+    this.audit.record({ action: 'doctor.read', resourceType: 'doctor', resourceId: id });
     return doctor;
   }
 
@@ -116,7 +116,7 @@ export class DoctorsService {
       if (dto.isActive !== undefined) throw fail(ErrorCode.RoleRequired, 'Only an org admin may activate or deactivate a doctor');
     }
     await this.write(id, dto);
-    await this.audit.record({ action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: Object.keys(dto) } });
+    this.audit.record({ action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: Object.keys(dto) } });
     return this.find(id);
   }
 
@@ -126,7 +126,7 @@ export class DoctorsService {
     await this.findClinic(clinicId);
     const schedule = normalizeSchedule(dto.schedule);
     const { inserted } = await this.doctors.upsertClinic(id, clinicId, schedule);
-    await this.audit.record({
+    this.audit.record({
       action: inserted ? 'doctor.clinic.add' : 'doctor.clinic.update',
       resourceType: 'doctor',
       resourceId: id,
@@ -141,7 +141,7 @@ export class DoctorsService {
     await this.findClinic(clinicId);
     const removed = await this.doctors.removeClinic(id, clinicId);
     if (!removed) throw fail(ErrorCode.DoctorClinicNotFound, 'The doctor does not practise at this clinic');
-    await this.audit.record({ action: 'doctor.clinic.remove', resourceType: 'doctor', resourceId: id, clinicId });
+    this.audit.record({ action: 'doctor.clinic.remove', resourceType: 'doctor', resourceId: id, clinicId });
   }
 
   private async write(id: string, dto: UpdateDoctorDto): Promise<void> {

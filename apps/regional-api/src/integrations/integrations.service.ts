@@ -56,7 +56,7 @@ export class IntegrationsService {
     if (changed.length > 0) {
       await this.integrations.update(patch);
       // The values are contact and payment details: the event names the fields only.
-      await this.audit.record({
+      this.audit.record({
         action: 'organization.integrations.update',
         resourceType: 'organization',
         resourceId: orgId,

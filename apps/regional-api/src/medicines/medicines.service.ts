@@ -64,7 +64,7 @@ export class MedicinesService {
     } catch (err) {
       throw onViolation(err, { [MEDICINE_IDENTITY_UNIQUE]: duplicate });
     }
-    await this.audit.record({ action: 'medicine.create', resourceType: 'medicine', resourceId: medicine.id });
+    this.audit.record({ action: 'medicine.create', resourceType: 'medicine', resourceId: medicine.id });
     return medicineView(await this.find(medicine.id));
   }
 
@@ -80,13 +80,13 @@ export class MedicinesService {
       offset: window.offset,
     });
     const page = pageOf(rows, window);
-    await this.audit.recordList({ action: search ? 'medicine.search' : 'medicine.list', resourceType: 'medicine' }, page.items);
+    this.audit.recordList({ action: search ? 'medicine.search' : 'medicine.list', resourceType: 'medicine' }, page.items);
     return { ...page, items: page.items.map(medicineView) };
   }
 
   async get(id: string): Promise<MedicineView> {
     const medicine = await this.find(id);
-    await this.audit.record({ action: 'medicine.read', resourceType: 'medicine', resourceId: id });
+    this.audit.record({ action: 'medicine.read', resourceType: 'medicine', resourceId: id });
     return medicineView(medicine);
   }
 
@@ -109,7 +109,7 @@ export class MedicinesService {
         throw onViolation(err, { [MEDICINE_IDENTITY_UNIQUE]: duplicate });
       }
     }
-    await this.audit.record({ action: 'medicine.update', resourceType: 'medicine', resourceId: id, details: { fields: Object.keys(dto) } });
+    this.audit.record({ action: 'medicine.update', resourceType: 'medicine', resourceId: id, details: { fields: Object.keys(dto) } });
     return medicineView(await this.find(id));
   }
 
@@ -122,7 +122,7 @@ export class MedicinesService {
       // The lines that name it: a short key's and a prescription's.
       throw onViolation(err, { [SHORT_KEY_ITEMS_MEDICINE_FK]: inUse, [PRESCRIPTION_ITEMS_MEDICINE_FK]: inUse });
     }
-    await this.audit.record({ action: 'medicine.delete', resourceType: 'medicine', resourceId: id });
+    this.audit.record({ action: 'medicine.delete', resourceType: 'medicine', resourceId: id });
   }
 
   private async find(id: string): Promise<MedicineRow> {

@@ -47,7 +47,7 @@ export class OrganizationsService {
     if (dto.timezone) patch.timezone = dto.timezone;
     if (Object.keys(patch).length > 0) {
       await this.organizations.updateSettings(patch);
-      await this.audit.record({
+      this.audit.record({
         action: 'organization.settings.update',
         resourceType: 'organization',
         resourceId: org.id,

@@ -74,13 +74,13 @@ export class PatientsService {
     } catch (err) {
       throw onViolation(err, { [PATIENT_MOBILE_FIRST_NAME_UNIQUE]: patientExists });
     }
-    await this.audit.record({ action: 'patient.create', resourceType: 'patient', resourceId: patient.id });
+    this.audit.record({ action: 'patient.create', resourceType: 'patient', resourceId: patient.id });
     return view(patient);
   }
 
   async get(id: string): Promise<PatientView> {
     const patient = await this.find(id);
-    await this.audit.record({ action: 'patient.read', resourceType: 'patient', resourceId: id });
+    this.audit.record({ action: 'patient.read', resourceType: 'patient', resourceId: id });
     return view(patient);
   }
 
@@ -92,7 +92,7 @@ export class PatientsService {
         ? await this.patients.searchMobile(phoneSearchPrefixes(search, this.country), window.limit + 1, window.offset)
         : await this.patients.list(search, window.limit + 1, window.offset);
     const page = pageOf(rows, window);
-    await this.audit.recordList({ action: search ? 'patient.search' : 'patient.list', resourceType: 'patient' }, page.items);
+    this.audit.recordList({ action: search ? 'patient.search' : 'patient.list', resourceType: 'patient' }, page.items);
     return { ...page, items: page.items.map(view) };
   }
 
@@ -108,7 +108,7 @@ export class PatientsService {
     } catch (err) {
       throw onViolation(err, { [PATIENT_MOBILE_FIRST_NAME_UNIQUE]: patientExists });
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'patient.update',
       resourceType: 'patient',
       resourceId: id,
@@ -125,7 +125,7 @@ export class PatientsService {
       throw onViolation(err, Object.fromEntries(PATIENT_RECORD_REFERENCES.map((constraint) => [constraint, hasRecords])));
     }
     if (!deleted) throw fail(ErrorCode.PatientNotFound, 'Patient not found');
-    await this.audit.record({ action: 'patient.delete', resourceType: 'patient', resourceId: id });
+    this.audit.record({ action: 'patient.delete', resourceType: 'patient', resourceId: id });
   }
 
   /** The contact with its phone in E.164 (a 400 naming emergencyContact.phone when it is not a valid number). */

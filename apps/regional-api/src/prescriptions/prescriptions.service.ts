@@ -133,7 +133,7 @@ export class PrescriptionsService {
 
   async get(id: string): Promise<PrescriptionView> {
     const row = await this.find(id);
-    await this.audit.record({ action: 'prescription.read', resourceType: 'prescription', resourceId: id, clinicId: row.clinicId });
+    this.audit.record({ action: 'prescription.read', resourceType: 'prescription', resourceId: id, clinicId: row.clinicId });
     return row;
   }
 
@@ -141,7 +141,7 @@ export class PrescriptionsService {
   async list(query: ListPrescriptionsQuery): Promise<Page<PrescriptionView>> {
     const window = pageWindow(query);
     const page = pageOf(await this.prescriptions.list(this.context, query, window.limit + 1, window.offset), window);
-    await this.audit.recordList({ action: 'prescription.list', resourceType: 'prescription', clinicId: query.clinicId ?? null }, page.items);
+    this.audit.recordList({ action: 'prescription.list', resourceType: 'prescription', clinicId: query.clinicId ?? null }, page.items);
     return page;
   }
 
@@ -168,7 +168,7 @@ export class PrescriptionsService {
     } catch (err) {
       throw onViolation(err, WRITE_REFUSALS);
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'prescription.update',
       resourceType: 'prescription',
       resourceId: id,
@@ -191,7 +191,7 @@ export class PrescriptionsService {
     } catch (err) {
       throw onViolation(err, WRITE_REFUSALS);
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'prescription.short_key.apply',
       resourceType: 'prescription',
       resourceId: id,
@@ -210,7 +210,7 @@ export class PrescriptionsService {
     } catch (err) {
       throw onViolation(err, WRITE_REFUSALS);
     }
-    await this.audit.record({ action: 'prescription.finalize', resourceType: 'prescription', resourceId: id, clinicId: draft.clinicId });
+    this.audit.record({ action: 'prescription.finalize', resourceType: 'prescription', resourceId: id, clinicId: draft.clinicId });
     return this.find(id);
   }
 
@@ -221,7 +221,7 @@ export class PrescriptionsService {
     } catch (err) {
       throw onViolation(err, WRITE_REFUSALS);
     }
-    await this.audit.record({ action: 'prescription.delete', resourceType: 'prescription', resourceId: id, clinicId: draft.clinicId });
+    this.audit.record({ action: 'prescription.delete', resourceType: 'prescription', resourceId: id, clinicId: draft.clinicId });
   }
 
   /**
@@ -252,7 +252,7 @@ export class PrescriptionsService {
     } catch (err) {
       throw onViolation(err, WRITE_REFUSALS);
     }
-    await this.audit.record({
+    this.audit.record({
       action: 'prescription.amend',
       resourceType: 'prescription',
       resourceId: row.id,

@@ -67,7 +67,7 @@ export class ProvisioningService {
         });
         // Self-registration (seed 002): the first admin is also the org's first doctor, at its first clinic.
         await this.ensureDoctor(dto.organizationId, membershipId, [clinic.id]);
-        await this.audit.recordService(dto.organizationId, {
+        this.audit.recordService(dto.organizationId, {
           action: 'organization.provision',
           resourceType: 'organization',
           resourceId: dto.organizationId,
@@ -104,7 +104,7 @@ export class ProvisioningService {
       if (!(await this.provisioning.findOrganization())) throw fail(ErrorCode.OrganizationNotFound, 'Organization not found in this region');
       const before = await this.provisioning.findMembership(userId);
       const membershipId = await this.upsertMember(userId, dto);
-      await this.audit.recordService(orgId, {
+      this.audit.recordService(orgId, {
         action: before ? 'membership.update' : 'membership.create',
         resourceType: 'membership',
         resourceId: membershipId,
@@ -136,7 +136,7 @@ export class ProvisioningService {
   private async ensureDoctor(orgId: string, membershipId: string, clinicIds: string[]): Promise<void> {
     const { doctorId, created } = await this.doctors.ensureProfile(membershipId, clinicIds);
     if (created) {
-      await this.audit.recordService(orgId, { action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId, details: { membershipId } });
+      this.audit.recordService(orgId, { action: 'doctor.create', resourceType: 'doctor', resourceId: doctorId, details: { membershipId } });
     }
   }
 
@@ -162,7 +162,7 @@ export class ProvisioningService {
         });
       }
       if (dto.name || dto.status || plan || overdueSince !== undefined) {
-        await this.audit.recordService(orgId, {
+        this.audit.recordService(orgId, {
           action: 'organization.update',
           resourceType: 'organization',
           resourceId: orgId,

@@ -77,7 +77,7 @@ export class ShortKeysService {
       throw onViolation(err, { [SHORT_KEY_CODE_UNIQUE]: () => codeTaken(dto.code) });
     }
     await this.insertItems(key.id, dto.items);
-    await this.audit.record({ action: 'short_key.create', resourceType: 'short_key', resourceId: key.id, details: { items: dto.items.length } });
+    this.audit.record({ action: 'short_key.create', resourceType: 'short_key', resourceId: key.id, details: { items: dto.items.length } });
     return this.load(key.id);
   }
 
@@ -89,13 +89,13 @@ export class ShortKeysService {
       window,
     );
     const items = await this.items(page.items.map((k) => k.id));
-    await this.audit.recordList({ action: code ? 'short_key.search' : 'short_key.list', resourceType: 'short_key' }, page.items);
+    this.audit.recordList({ action: code ? 'short_key.search' : 'short_key.list', resourceType: 'short_key' }, page.items);
     return { ...page, items: page.items.map((k) => view(k, items.get(k.id) ?? [])) };
   }
 
   async get(id: string): Promise<ShortKeyView> {
     const key = await this.load(id);
-    await this.audit.record({ action: 'short_key.read', resourceType: 'short_key', resourceId: id });
+    this.audit.record({ action: 'short_key.read', resourceType: 'short_key', resourceId: id });
     return key;
   }
 
@@ -119,7 +119,7 @@ export class ShortKeysService {
       await this.shortKeys.deleteItems(id);
       await this.insertItems(id, dto.items);
     }
-    await this.audit.record({ action: 'short_key.update', resourceType: 'short_key', resourceId: id, details: { fields: Object.keys(dto) } });
+    this.audit.record({ action: 'short_key.update', resourceType: 'short_key', resourceId: id, details: { fields: Object.keys(dto) } });
     return this.load(id);
   }
 
@@ -134,7 +134,7 @@ export class ShortKeysService {
           fail(ErrorCode.ShortKeyInUse, 'Prescriptions were written with this short key; deactivate it (isActive: false) instead'),
       });
     }
-    await this.audit.record({ action: 'short_key.delete', resourceType: 'short_key', resourceId: id });
+    this.audit.record({ action: 'short_key.delete', resourceType: 'short_key', resourceId: id });
   }
 
   /**
@@ -147,7 +147,7 @@ export class ShortKeysService {
     const key = await this.shortKeys.findActive(byId ? codeOrId : null, byId ? null : codeOrId.toUpperCase());
     if (!key) throw fail(ErrorCode.ShortKeyNotFound, 'Short key not found');
     const items = ((await this.items([key.id])).get(key.id) ?? []).filter((i) => i.medicineActive);
-    await this.audit.record({ action: 'short_key.expand', resourceType: 'short_key', resourceId: key.id, details: { items: items.length } });
+    this.audit.record({ action: 'short_key.expand', resourceType: 'short_key', resourceId: key.id, details: { items: items.length } });
     return { shortKeyId: key.id, code: key.code, items };
   }
 

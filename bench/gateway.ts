@@ -324,8 +324,11 @@ async function main(): Promise<void> {
       // keeping its connections from round to round, as a client that never stops sending does.
       const [victim, attacker] = await Promise.all([startPacedClientElsewhere(), startPacedClientElsewhere()]);
       const victimRound = (baseUrl: string) => victim.round({ baseUrl, headers, paths, connections: 10, seconds: noisySeconds, rate: victimRps });
+      // BENCH_NOISY_ATTACKER_VIA=direct (a diagnostic): the attacker sends straight to the API on
+      // every path, so the gateway carries the victim's requests only.
+      const attackerDirect = process.env.BENCH_NOISY_ATTACKER_VIA === 'direct';
       const besideAttacker = async (baseUrl: string) => {
-        const [v, a] = await Promise.all([victimRound(baseUrl), attacker.round({ baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps })]);
+        const [v, a] = await Promise.all([victimRound(baseUrl), attacker.round({ baseUrl: attackerDirect ? api!.baseUrl : baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps })]);
         return { v, a };
       };
       const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as RoundResult[] }));
@@ -356,7 +359,7 @@ async function main(): Promise<void> {
       print();
       print(
         `gateway noisy neighbour: a gateway with the production limits (org rate limit ${orgRps}/s, burst ${orgRps * 2}); victim GET /v1/patients/:id at ${victimRps}/s over 10 connections, ` +
-          `attacker org at its rate limit (${orgRps}/s over 50 connections, a process of its own), ${rounds} x ${noisySeconds} s rounds of each kind per path`,
+          `attacker org at its rate limit (${orgRps}/s over 50 connections, a process of its own${attackerDirect ? ', straight to the API on every path: BENCH_NOISY_ATTACKER_VIA=direct' : ''}), ${rounds} x ${noisySeconds} s rounds of each kind per path`,
       );
       const rows: (string | number)[][] = [];
       const verdicts = measured.map((m) => {

@@ -1,11 +1,23 @@
 /**
  * Child process: one regional API on its own event loop (so the load generator in the parent
  * does not share it), built exactly as main.ts builds it, listening on a free port. It reports
- * `{ type: 'ready', port }` over IPC and closes on `{ type: 'close' }`.
+ * `{ type: 'ready', port }` over IPC and closes on `{ type: 'close' }`. On `{ type: 'gc' }` it
+ * answers with the garbage-collection pauses since the last such question (`GcPauses`).
  */
 import 'reflect-metadata';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import { createRegionalApp } from '../../apps/regional-api/src/app.factory';
 import { loadRegionalConfig } from '../../apps/regional-api/src/config/regional.config';
+
+/** Pause lengths (ms) of the young generation's collections (scavenges) and of the others. */
+const pauses = { young: [] as number[], other: [] as number[] };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    (kind === constants.NODE_PERFORMANCE_GC_MINOR ? pauses.young : pauses.other).push(entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 async function main(): Promise<void> {
   const config = loadRegionalConfig(process.env);
@@ -14,7 +26,9 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.on('message', (msg: { type?: string }) => {
-    if (msg?.type === 'close') {
+    if (msg?.type === 'gc') {
+      process.send?.({ type: 'gc', young: pauses.young.splice(0), other: pauses.other.splice(0) });
+    } else if (msg?.type === 'close') {
       void app.close().finally(() => process.exit(0));
     }
   });

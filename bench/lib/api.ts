@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
 
-/** As in the regional API's Dockerfile CMD: a 64 MiB young generation. */
-const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+/** As in the regional API's Dockerfile CMD: a 64 MiB young generation (bench/young-generation.ts weighs it against 16). */
+export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 export interface RunningApi {
   label: string;
@@ -12,7 +12,14 @@ export interface RunningApi {
   pid: number;
   /** The INTERNAL_SERVICE_TOKEN it was started with (for the service routes, /internal/v1/...). */
   serviceToken: string;
+  /** Its garbage-collection pauses (ms) since the last call: scavenges, and every other kind. */
+  gcPauses(): Promise<GcPauses>;
   close(): Promise<void>;
+}
+
+export interface GcPauses {
+  young: number[];
+  other: number[];
 }
 
 export interface ApiOptions {
@@ -21,6 +28,8 @@ export interface ApiOptions {
   poolSize: number;
   issuer: TestIssuer;
   regionId: string;
+  /** Node flags in place of the Dockerfile's (`API_NODE_FLAGS`), e.g. another young-generation size. */
+  nodeFlags?: readonly string[];
 }
 
 /** Starts the regional API in a child process (compiled api-server.js next to this file). */
@@ -42,7 +51,7 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
   delete env.REDIS_URL;
   // The flags the API's image runs it with (infra/docker/regional-api.Dockerfile), then
   // BENCH_API_NODE_ARGS: more Node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const execArgv = [...process.execArgv, ...API_NODE_FLAGS, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  const execArgv = [...process.execArgv, ...(options.nodeFlags ?? API_NODE_FLAGS), ...(process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
   const child: ChildProcess = fork(join(__dirname, 'api-server.js'), [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -62,6 +71,16 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
         baseUrl: `http://127.0.0.1:${msg.port}`,
         pid: child.pid!,
         serviceToken,
+        gcPauses: () =>
+          new Promise<GcPauses>((done) => {
+            const onMessage = (answer: { type?: string } & GcPauses) => {
+              if (answer?.type !== 'gc') return;
+              child.removeListener('message', onMessage);
+              done({ young: answer.young, other: answer.other });
+            };
+            child.on('message', onMessage);
+            child.send({ type: 'gc' });
+          }),
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

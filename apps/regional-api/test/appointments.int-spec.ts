@@ -4,7 +4,7 @@ import { AppointmentView } from '../src/appointments/appointments.service';
 import { Page } from '../src/common/page';
 import { addDoctor, createPatient, doctorOf, practiseAt } from './booking-support';
 import { withClient } from './db';
-import { startTestRegion, testDb, TestRegion } from './support';
+import { RACE_ENV, startTestRegion, testDb, TestRegion } from './support';
 
 describe('appointments', () => {
   let region: TestRegion;
@@ -19,7 +19,7 @@ describe('appointments', () => {
 
   beforeAll(async () => {
     // Enough connections that concurrent bookings really race in the database.
-    region = await startTestRegion({ poolSize: 10 });
+    region = await startTestRegion({ poolSize: 10, env: RACE_ENV });
     [org, other] = await Promise.all([region.createOrg(), region.createOrg()]);
     token = org.admin.token;
     mainClinic = org.clinicIds[0];

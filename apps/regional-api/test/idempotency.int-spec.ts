@@ -6,7 +6,7 @@ import { TestMember, TestOrg } from '@medgenie/testing';
 import { PatientView } from '../src/patients/patients.service';
 import { withClient } from './db';
 import { createPatient } from './dental-support';
-import { startTestRegion, testBlob, testDb, TestRegion } from './support';
+import { RACE_ENV, startTestRegion, testBlob, testDb, TestRegion } from './support';
 
 const PNG = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
 const store = new BlobStore({ connectionString: testBlob().connectionString, timeoutMs: 5_000, maxTries: 1 });
@@ -35,13 +35,10 @@ describe('idempotent retries', () => {
 
   beforeAll(async () => {
     // A pool smaller than the concurrency of the race below: duplicates wait for connections and on the key.
-    // Those waits are what this suite is about, not their bounds: on a loaded CI machine the first
-    // upload's transaction outlasted the 500 ms lock timeout a duplicate waits on the key under,
-    // which answered it 503 (a bounded wait, as designed, that says nothing of idempotency).
-    region = await startTestRegion({
-      poolSize: 4,
-      env: { DATABASE_POOL_TIMEOUT_MS: '30000', DATABASE_LOCK_TIMEOUT_MS: '30000', DATABASE_STATEMENT_TIMEOUT_MS: '30000', DATABASE_QUERY_TIMEOUT_MS: '60000' },
-    });
+    // Those waits are what this suite is about, not their bounds (RACE_ENV): on a loaded CI machine
+    // the first upload's transaction outlasted the 500 ms lock timeout a duplicate waits on the key
+    // under, which answered it 503.
+    region = await startTestRegion({ poolSize: 4, env: RACE_ENV });
     [a, b] = await Promise.all([region.createOrg(), region.createOrg()]);
     secondAdmin = await a.addMember('org_admin', []);
   });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { withClient } from './db';
-import { startTestRegion, testDb, TestRegion } from './support';
+import { RACE_ENV, startTestRegion, testDb, TestRegion } from './support';
 
 describe('organization settings, plan limits and provisioning', () => {
   let region: TestRegion;
   beforeAll(async () => {
-    region = await startTestRegion({ regionId: 'in' });
+    region = await startTestRegion({ regionId: 'in', env: RACE_ENV });
   });
   afterAll(() => region?.close());
   const service = () => ({ headers: { [SERVICE_TOKEN_HEADER]: region.serviceToken } });

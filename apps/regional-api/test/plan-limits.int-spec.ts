@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_TOKEN_HEADER } from '@medgenie/contracts';
 import { withClient } from './db';
-import { startTestRegion, testDb, TestRegion } from './support';
+import { RACE_ENV, startTestRegion, testDb, TestRegion } from './support';
 
 interface Refusal {
   statusCode: number;
@@ -16,7 +16,7 @@ const RACERS = 20;
 describe('plan limits: one rule, enforced atomically in the region', () => {
   let region: TestRegion;
   beforeAll(async () => {
-    region = await startTestRegion({ regionId: 'in', poolSize: 8 });
+    region = await startTestRegion({ regionId: 'in', poolSize: 8, env: RACE_ENV });
   });
   afterAll(() => region?.close());
 

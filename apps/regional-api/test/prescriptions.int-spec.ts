@@ -4,7 +4,7 @@ import { addDoctor, createPatient, doctorOf, globalMedicines, MedicineRow, orgMe
 import { Page } from '../src/common/page';
 import { PrescriptionItemView, PrescriptionView } from '../src/prescriptions/prescriptions.types';
 import { withClient } from './db';
-import { startTestRegion, testDb, TestRegion } from './support';
+import { RACE_ENV, startTestRegion, testDb, TestRegion } from './support';
 
 type Res = PrescriptionView & ErrorBody;
 
@@ -20,7 +20,7 @@ describe('prescriptions', () => {
   let meds: MedicineRow[];
 
   beforeAll(async () => {
-    region = await startTestRegion();
+    region = await startTestRegion({ env: RACE_ENV });
     [org, other] = await Promise.all([region.createOrg({ extraClinics: 1 }), region.createOrg()]);
     admin = org.admin.token;
     clinic = org.clinicIds[0];

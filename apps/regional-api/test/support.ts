@@ -40,6 +40,20 @@ export interface TestRegion {
   close(): Promise<void>;
 }
 
+/**
+ * The database waits of a suite about races (one winner among requests fired at once) made
+ * unbounded for the test: the losers wait on the winner's row, key or constraint, and on a
+ * loaded CI machine the winner's transaction can outlast the production 500 ms lock timeout,
+ * which answers a loser 503 (a bounded wait, as designed, that says nothing of the race).
+ * Suites about the bounds themselves (database-frozen, org-connections) keep the defaults.
+ */
+export const RACE_ENV: Readonly<Record<string, string>> = {
+  DATABASE_POOL_TIMEOUT_MS: '30000',
+  DATABASE_LOCK_TIMEOUT_MS: '30000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+  DATABASE_QUERY_TIMEOUT_MS: '60000',
+};
+
 export interface TestRegionOptions {
   regionId?: string;
   databaseUrl?: string;

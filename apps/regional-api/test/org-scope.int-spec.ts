@@ -234,6 +234,86 @@ describe('OrgScope', () => {
     });
   });
 
+  describe('opening with the first statement (openWithFirstStatement), as reads do', () => {
+    const countingScope = () => {
+      const counting = pool();
+      const roundTrips = { n: 0 };
+      counting.on('acquire', (client) => {
+        const query = client.query;
+        client.query = ((...args: Parameters<typeof query>) => {
+          roundTrips.n += 1;
+          return query.apply(client, args);
+        }) as typeof query;
+      });
+      return { counted: new OrgScope(counting, { preparedStatements: true, membershipPin }), roundTrips };
+    };
+    const refuse = () => {
+      throw new Error('not a member');
+    };
+
+    it("sends BEGIN, the pin and the work's first statement in one round trip, and checks the pin's rows before the work sees any", async () => {
+      const { counted, roundTrips } = countingScope();
+      try {
+        const checked: unknown[] = [];
+        const seen = await counted.run(
+          { orgId: a.orgId, userId: a.admin.userId, clinicIds: 'membership' },
+          async (sql, opened) => {
+            const clinics = await sql.query<{ id: string }>('select id from clinics order by id');
+            return { opened, checkedBefore: checked.length, clinics: clinics.length };
+          },
+          { openWithFirstStatement: ([membership]) => checked.push(...membership) },
+        );
+        expect(checked).toEqual([expect.objectContaining({ member_role: 'org_admin', org_status: 'active' })]);
+        expect(seen).toEqual({ opened: [], checkedBefore: 1, clinics: 2 });
+        expect(roundTrips.n).toBe(2); // the opening with the select, then the commit
+      } finally {
+        await counted.end();
+      }
+    });
+
+    it('fails the statement when the check refuses: the work sees no rows, its write is rolled back, statements sent meanwhile fail too', async () => {
+      const tenant = { orgId: b.orgId, userId: b.admin.userId, clinicIds: 'membership' as const };
+      const after = jest.fn();
+      await expect(
+        scope.run(
+          tenant,
+          async (sql) => {
+            await sql.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Refused', 'Refused', '+919711111111')`, [sql.orgId]);
+            after();
+          },
+          { openWithFirstStatement: refuse },
+        ),
+      ).rejects.toThrow('not a member');
+      expect(after).not.toHaveBeenCalled();
+      let together: PromiseSettledResult<unknown>[] = [];
+      await expect(
+        scope.run(
+          tenant,
+          async (sql) => {
+            together = await Promise.allSettled([sql.query('select 1 as one'), sql.query('select 2 as two')]);
+          },
+          { openWithFirstStatement: refuse },
+        ),
+      ).rejects.toThrow('not a member');
+      // Both refused, the second (sent while the opening was in flight) with the same error; and the run fails though the work did not.
+      expect(together.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'answered'))).toEqual(['not a member', 'not a member']);
+      const count = await withClient(testDb().adminUrl, async (c) => (await c.query(`select count(*)::int as n from patients where first_name = 'Refused'`)).rows[0].n);
+      expect(count).toBe(0);
+    });
+
+    it('opens and checks a work that sent no statement before its commit: refused, what it deferred is not written', async () => {
+      const insertPatient = prepared(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Deferred', 'NeverOpened', '+919722222222')`);
+      const checked = jest.fn();
+      await scope.run({ orgId: a.orgId, userId: a.admin.userId, clinicIds: 'membership' }, async () => 'nothing sent', { openWithFirstStatement: checked });
+      expect(checked).toHaveBeenCalledTimes(1);
+      await expect(
+        scope.run({ orgId: a.orgId, userId: a.admin.userId, clinicIds: 'membership' }, async (sql) => sql.defer(insertPatient, [sql.orgId]), { openWithFirstStatement: refuse }),
+      ).rejects.toThrow('not a member');
+      const count = await withClient(testDb().adminUrl, async (c) => (await c.query(`select count(*)::int as n from patients where last_name = 'NeverOpened'`)).rows[0].n);
+      expect(count).toBe(0);
+    });
+  });
+
   it('leaves every pooled connection idle, with no tenant, whichever way the work ended', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>

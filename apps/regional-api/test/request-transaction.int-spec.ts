@@ -55,6 +55,50 @@ describe('request transactions', () => {
     expect(seen.inBlock).toBe(org.orgId);
   });
 
+  /** `asRequest` for a read: `RequestTransactions.runRead`, as the interceptor runs a GET of `route`. */
+  function asRead<T>(userId: string, route: object, work: () => Promise<T>): Promise<T> {
+    const cls = region.app.get(ClsService);
+    const context = region.app.get(RequestContext);
+    return cls.run(() => {
+      context.setRequestId(randomUUID());
+      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin', sessionId: randomUUID() });
+      return transactions.runRead(work, undefined, route);
+    });
+  }
+
+  it("checks a read's membership with its first statement: a non-member is refused and sees nothing", async () => {
+    const context = region.app.get(RequestContext);
+    const seen = jest.fn();
+    const read = () => tx.sql.query<{ n: number }>('select count(*)::int as n from patients').then(seen);
+    await expect(asRead(randomUUID(), {}, read)).rejects.toMatchObject({ code: 'NOT_A_MEMBER', status: 403 });
+    expect(seen).not.toHaveBeenCalled();
+    // A member reads, and the membership is known once the first statement answered.
+    const role = await asRead(org.admin.userId, {}, async () => {
+      await read();
+      return context.role;
+    });
+    expect(role).toBe('org_admin');
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs a read that needs the membership before its first statement as a write is run, from its first request on', async () => {
+    const context = region.app.get(RequestContext);
+    const route = {};
+    const attempts = jest.fn();
+    const roleFirst = async () => {
+      attempts();
+      const role = context.role; // before any statement
+      const [{ one }] = await tx.sql.query<{ one: number }>('select 1 as one');
+      return { role, one };
+    };
+    await expect(asRead(org.admin.userId, route, roleFirst)).resolves.toEqual({ role: 'org_admin', one: 1 });
+    expect(attempts).toHaveBeenCalledTimes(2); // found no membership, sent nothing; run again with the membership read first
+    await expect(asRead(org.admin.userId, route, roleFirst)).resolves.toEqual({ role: 'org_admin', one: 1 });
+    expect(attempts).toHaveBeenCalledTimes(3); // remembered: once
+    await expect(asRead(randomUUID(), route, roleFirst)).rejects.toMatchObject({ code: 'NOT_A_MEMBER', status: 403 });
+    expect(attempts).toHaveBeenCalledTimes(3); // refused before the work
+  });
+
   it('commits what the work wrote, and rolls all of it back when the work fails', async () => {
     const insert = (lastName: string, mobile: string) =>
       tx.sql.query(`insert into patients (organization_id, first_name, last_name, mobile_number) values ($1, 'Txn', $2, $3)`, [org.orgId, lastName, mobile]);

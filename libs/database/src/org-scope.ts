@@ -51,6 +51,16 @@ export interface RunOptions<T> {
   with?: readonly Statement[];
   /** Statements sent in the round trip that commits, made from the work's result (their rows are not read). */
   commitWith?: (result: T) => readonly Statement[];
+  /**
+   * Opens the transaction with the work's first statement instead of before the work: BEGIN, the
+   * pin, the `with` statements and that statement go in one round trip, one fewer for the work.
+   * This is called with the rows of the pin and of each `with` statement (what the work would get
+   * as its second argument, which is then empty) before that statement's rows reach the work; it
+   * may throw (the membership does not allow the work), which fails the statement, so the work,
+   * and rolls everything back. A work that sends no statement is opened, and this called, before
+   * its commit. For work whose code before its first statement reads nothing this decides (a read).
+   */
+  openWithFirstStatement?: (opened: Row[][]) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -124,11 +134,15 @@ export class OrgScope {
       };
       client.on('error', onError);
       try {
-        const opened = await pipeline(client, opening);
-        const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false);
+        const ownRows = (rows: Row[][]) => rows.slice(1 + this.timeouts.length);
+        const check = options.openWithFirstStatement;
+        const opened = check ? [] : ownRows(await pipeline(client, opening));
+        const lazy = check ? { statements: opening, check: (rows: Row[][]) => check(ownRows(rows)) } : undefined;
+        const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false, lazy);
         let result: T;
         try {
-          result = await work(sql, opened.slice(1 + this.timeouts.length));
+          result = await work(sql, opened);
+          await sql.open();
         } finally {
           sql.close();
         }
@@ -190,8 +204,14 @@ export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | '
 }
 
 /** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
+/** A transaction not opened yet (`openWithFirstStatement`): its opening statements, and the check of their rows. */
+interface Unopened {
+  statements: readonly Statement[];
+  check: (rows: Row[][]) => void;
+}
+
 class TransactionSql implements Sql {
-  private open = true;
+  private usable = true;
   /** Deferred statements not yet sent: they go ahead of the next statement, or of the commit. */
   private deferred: Statement[] = [];
 
@@ -199,17 +219,23 @@ class TransactionSql implements Sql {
     private readonly client: PoolClient,
     readonly orgId: string,
     private readonly preparedStatements: boolean,
+    private unopened?: Unopened,
   ) {}
+
+  /** The opening round trip and its check while in flight (`openWithFirstStatement`); a failed one stays. */
+  private opening?: Promise<void>;
 
   async query<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]> {
     this.check();
-    if (this.deferred.length) return this.withDeferred<T>({ text, values: values ?? [] });
+    if (this.opening) await this.opening;
+    if (this.unopened || this.deferred.length) return this.inPipeline<T>({ text, values: values ?? [] });
     return (await this.client.query(text, values as unknown[] | undefined)).rows as T[];
   }
 
   async run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
     this.check();
-    if (this.deferred.length) return this.withDeferred<T>({ text: statement.text, values });
+    if (this.opening) await this.opening;
+    if (this.unopened || this.deferred.length) return this.inPipeline<T>({ text: statement.text, values });
     const config = this.preparedStatements ? { name: statement.name, text: statement.text, values: values as unknown[] } : { text: statement.text, values: values as unknown[] };
     return (await this.client.query(config)).rows as T[];
   }
@@ -226,9 +252,39 @@ class TransactionSql implements Sql {
     return statements;
   }
 
-  /** `statement` in one round trip behind the deferred ones (unnamed: pg tracks named statements per query); its rows. */
-  private async withDeferred<T>(statement: Statement): Promise<T[]> {
-    const results = await pipeline(this.client, [...this.takeDeferred(), statement]);
+  /** Opens the transaction if no statement has yet (`openWithFirstStatement`), and checks its opening. */
+  async open(): Promise<void> {
+    await this.opening;
+    const unopened = this.unopened;
+    if (!unopened) return;
+    this.unopened = undefined;
+    unopened.check(await pipeline(this.client, unopened.statements));
+  }
+
+  /**
+   * `statement` in one round trip behind the deferred statements (unnamed: pg tracks named
+   * statements per query) and, when not sent yet, the opening, whose check runs before any rows
+   * are handed back: statements sent meanwhile wait for it (`opening`), and fail with it.
+   */
+  private async inPipeline<T>(statement: Statement): Promise<T[]> {
+    const unopened = this.unopened;
+    this.unopened = undefined;
+    if (!unopened) {
+      const results = await pipeline(this.client, [...this.takeDeferred(), statement]);
+      return results[results.length - 1] as T[];
+    }
+    const n = unopened.statements.length;
+    const sent = pipeline(this.client, [...unopened.statements, ...this.takeDeferred(), statement]);
+    const checked = sent.then((results) => unopened.check(results.slice(0, n)));
+    this.opening = checked;
+    checked.then(
+      () => {
+        if (this.opening === checked) this.opening = undefined;
+      },
+      () => undefined, // a failed opening stays: every later statement fails with it
+    );
+    const results = await sent;
+    await checked;
     return results[results.length - 1] as T[];
   }
 
@@ -251,10 +307,10 @@ class TransactionSql implements Sql {
   }
 
   close(): void {
-    this.open = false;
+    this.usable = false;
   }
 
   private check(): void {
-    if (!this.open) throw new Error('This transaction has ended: a repository kept its Sql beyond the work');
+    if (!this.usable) throw new Error('This transaction has ended: a repository kept its Sql beyond the work');
   }
 }

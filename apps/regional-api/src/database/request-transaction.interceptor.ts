@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import type { OrgRole } from '@medgenie/contracts';
-import { OrgScope, Tenant, TransactionHost } from '@medgenie/database';
-import { RequestContext } from '@medgenie/tenancy';
+import { OrgScope, Row, Tenant, TransactionHost } from '@medgenie/database';
+import { MissingTenantContextError, RequestContext } from '@medgenie/tenancy';
 import { ErrorCode, fail } from '../common/errors';
 import { Clock, trialExpired } from '../organizations/trial';
 import { ROLES_KEY } from '../common/roles.decorator';
@@ -33,6 +33,8 @@ interface MembershipRow {
 
 /** The methods that change records: refused once the organization's trial has ended, or while its payment is overdue. */
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** The methods that only read: their membership is read with the handler's first statement (`RequestTransactions.runRead`). */
+const READS = new Set(['GET', 'HEAD']);
 
 function parseClinicIds(setting: string): '*' | string[] {
   if (setting === '*') return '*';
@@ -71,11 +73,39 @@ export class RequestTransactions {
    */
   async run<T>(work: () => Promise<T>, roles?: OrgRole[], write = false): Promise<T> {
     return this.scope.run(this.tenant(), async (sql, [membership]) => {
-      const row = membership[0] as unknown as MembershipRow | undefined;
-      this.applyMembership(row, roles);
-      if (write) this.assertWritable(row!);
+      this.checkMembership(membership, roles, write);
       return this.tx.bind(sql, work);
     });
+  }
+
+  /** Read handlers that use the caller's membership before their first statement: `runRead` runs them as `run` does. */
+  private readonly membershipFirst = new WeakSet<object>();
+
+  /**
+   * `run` for a read (GET): the membership is read in the round trip of the handler's first
+   * statement (`openWithFirstStatement`), one round trip fewer, and checked before that
+   * statement's rows reach the handler. So a caller who may not read gets the same 403 and sees
+   * nothing; only the handler's code before its first statement runs first.
+   *
+   * A handler that needs the membership before its first statement (its role, its clinics) finds
+   * none there (`MissingTenantContextError`), having sent nothing: it is run again as `run` runs
+   * it, and `route` (the handler) is remembered to run so from then on.
+   */
+  async runRead<T>(work: () => Promise<T>, roles: OrgRole[] | undefined, route: object): Promise<T> {
+    if (this.membershipFirst.has(route)) return this.run(work, roles);
+    let opened = false;
+    try {
+      return await this.scope.run(this.tenant(), (sql) => this.tx.bind(sql, work), {
+        openWithFirstStatement: ([membership]) => {
+          opened = true;
+          this.checkMembership(membership, roles, false);
+        },
+      });
+    } catch (err) {
+      if (opened || !(err instanceof MissingTenantContextError)) throw err;
+      this.membershipFirst.add(route);
+      return this.run(work, roles);
+    }
   }
 
   /**
@@ -117,6 +147,12 @@ export class RequestTransactions {
 
   private tenant(): Tenant {
     return { orgId: this.context.orgId, userId: this.context.userId, clinicIds: 'membership', sessionId: this.context.sessionId };
+  }
+
+  private checkMembership(membership: Row[], roles: OrgRole[] | undefined, write: boolean): void {
+    const row = membership[0] as unknown as MembershipRow | undefined;
+    this.applyMembership(row, roles);
+    if (write) this.assertWritable(row!);
   }
 
   private applyMembership(row: MembershipRow | undefined, roles: OrgRole[] | undefined): void {
@@ -186,6 +222,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
         return result instanceof ReplayedAnswer ? replay(http.getResponse<FastifyReply>(), result) : result;
       });
     }
+    if (READS.has(request.method)) return defer(() => this.transactions.runRead(handle, roles, ctx.getHandler()));
     if (request.headers[IDEMPOTENCY_KEY_HEADER] === undefined) return defer(() => this.transactions.run(handle, roles, write));
     return defer(async () => {
       const claim = jsonClaim(request);

@@ -193,6 +193,7 @@ export class RequestTransactions {
  * commit or roll back together. Routes marked `@OwnTransactions()` get the membership check
  * only, and run their own short transactions.
  *
+ * A GET reads the membership with the handler's first statement (`RequestTransactions.runRead`).
  * A POST or PATCH with an `Idempotency-Key` header also claims its key in that transaction
  * (`RequestTransactions.runIdempotent`); a request without one pays nothing for the feature but
  * one header lookup.

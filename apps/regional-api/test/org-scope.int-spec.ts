@@ -37,6 +37,20 @@ describe('OrgScope', () => {
               current_setting('app.clinic_ids', true) as clinics, txid_current()::text as txid`,
     );
 
+  /** An OrgScope on a pool of its own that counts round trips (each query sent on a pooled client). */
+  const countingScope = () => {
+    const counting = pool();
+    const roundTrips = { n: 0 };
+    counting.on('acquire', (client) => {
+      const query = client.query;
+      client.query = ((...args: Parameters<typeof query>) => {
+        roundTrips.n += 1;
+        return query.apply(client, args);
+      }) as typeof query;
+    });
+    return { counted: new OrgScope(counting, { preparedStatements: true, membershipPin }), roundTrips };
+  };
+
   it('pins the org, user and clinics given, and every statement sees that org only', async () => {
     const seen = await scope.run({ orgId: a.orgId, userId: null, clinicIds: [a.clinicIds[0]] }, async (sql) => {
       const [s] = await settings(sql);
@@ -150,16 +164,7 @@ describe('OrgScope', () => {
     const tenantOf = (orgId: string) => ({ orgId, userId: null, clinicIds: '*' as const });
 
     it('sends one ahead of the next statement, in its round trip and in order, and the last ones with the commit', async () => {
-      const counting = pool();
-      const roundTrips = { n: 0 };
-      counting.on('acquire', (client) => {
-        const query = client.query;
-        client.query = ((...args: Parameters<typeof query>) => {
-          roundTrips.n += 1;
-          return query.apply(client, args);
-        }) as typeof query;
-      });
-      const counted = new OrgScope(counting, { preparedStatements: true });
+      const { counted, roundTrips } = countingScope();
       try {
         const seen = await counted.run(tenantOf(a.orgId), async (sql) => {
           defer(sql, 'DeferredFirst');
@@ -235,18 +240,6 @@ describe('OrgScope', () => {
   });
 
   describe('opening with the first statement (openWithFirstStatement), as reads do', () => {
-    const countingScope = () => {
-      const counting = pool();
-      const roundTrips = { n: 0 };
-      counting.on('acquire', (client) => {
-        const query = client.query;
-        client.query = ((...args: Parameters<typeof query>) => {
-          roundTrips.n += 1;
-          return query.apply(client, args);
-        }) as typeof query;
-      });
-      return { counted: new OrgScope(counting, { preparedStatements: true, membershipPin }), roundTrips };
-    };
     const refuse = () => {
       throw new Error('not a member');
     };

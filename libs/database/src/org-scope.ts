@@ -203,17 +203,19 @@ export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | '
   return pool;
 }
 
-/** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
 /** A transaction not opened yet (`openWithFirstStatement`): its opening statements, and the check of their rows. */
 interface Unopened {
   statements: readonly Statement[];
   check: (rows: Row[][]) => void;
 }
 
+/** `Sql` over the one connection of an `OrgScope.run` transaction; unusable once the work has ended. */
 class TransactionSql implements Sql {
   private usable = true;
   /** Deferred statements not yet sent: they go ahead of the next statement, or of the commit. */
   private deferred: Statement[] = [];
+  /** The opening round trip and its check while in flight (`openWithFirstStatement`); a failed one stays. */
+  private opening?: Promise<void>;
 
   constructor(
     private readonly client: PoolClient,
@@ -221,9 +223,6 @@ class TransactionSql implements Sql {
     private readonly preparedStatements: boolean,
     private unopened?: Unopened,
   ) {}
-
-  /** The opening round trip and its check while in flight (`openWithFirstStatement`); a failed one stays. */
-  private opening?: Promise<void>;
 
   async query<T = Row>(text: string, values?: readonly unknown[]): Promise<T[]> {
     this.check();

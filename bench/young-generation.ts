@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     for (const mib of [small, large]) {
       const db = await prepareBenchDatabase(pg, `yg${mib}`);
       await seedOrgs(db, { orgs: 10, patientsPerOrg });
-      const api = await startApi({ label: `yg${mib}`, databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID, nodeFlags: [`--max-semi-space-size=${mib}`] });
+      const api = await startApi({ label: `yg${mib}`, databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID, nodeFlags: [`--max-semi-space-size=${mib}`], observeGc: true });
       sides.push({ label: `${mib} MiB`, mib, api, db });
     }
     const token = await issuer.userToken({ userId: userId(TARGET_ORG), orgId: orgId(TARGET_ORG), regionId: REGION_ID, role: 'org_admin' });

@@ -2,7 +2,8 @@
  * Child process: one regional API on its own event loop (so the load generator in the parent
  * does not share it), built exactly as main.ts builds it, listening on a free port. It reports
  * `{ type: 'ready', port }` over IPC and closes on `{ type: 'close' }`. On `{ type: 'gc' }` it
- * answers with the garbage-collection pauses since the last such question (`GcPauses`).
+ * answers with the garbage-collection pauses since the last such question (`GcPauses`), recorded
+ * when started with BENCH_OBSERVE_GC=1.
  */
 import 'reflect-metadata';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -10,14 +11,16 @@ import type { PerformanceEntry } from 'node:perf_hooks';
 import { createRegionalApp } from '../../apps/regional-api/src/app.factory';
 import { loadRegionalConfig } from '../../apps/regional-api/src/config/regional.config';
 
-/** Pause lengths (ms) of the young generation's collections (scavenges) and of the others. */
+/** Pause lengths (ms) of the young generation's collections (scavenges) and of the others: recorded with BENCH_OBSERVE_GC=1 only. */
 const pauses = { young: [] as number[], other: [] as number[] };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-    (kind === constants.NODE_PERFORMANCE_GC_MINOR ? pauses.young : pauses.other).push(entry.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+if (process.env.BENCH_OBSERVE_GC === '1') {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      (kind === constants.NODE_PERFORMANCE_GC_MINOR ? pauses.young : pauses.other).push(entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 
 async function main(): Promise<void> {
   const config = loadRegionalConfig(process.env);

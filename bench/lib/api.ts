@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
 
 /** As in the regional API's Dockerfile CMD: a 64 MiB young generation (bench/young-generation.ts weighs it against 16). */
-export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 export interface RunningApi {
   label: string;
@@ -12,7 +12,7 @@ export interface RunningApi {
   pid: number;
   /** The INTERNAL_SERVICE_TOKEN it was started with (for the service routes, /internal/v1/...). */
   serviceToken: string;
-  /** Its garbage-collection pauses (ms) since the last call: scavenges, and every other kind. */
+  /** Its garbage-collection pauses (ms) since the last call (empty unless started with `observeGc`): scavenges, and every other kind. */
   gcPauses(): Promise<GcPauses>;
   close(): Promise<void>;
 }
@@ -30,6 +30,8 @@ export interface ApiOptions {
   regionId: string;
   /** Node flags in place of the Dockerfile's (`API_NODE_FLAGS`), e.g. another young-generation size. */
   nodeFlags?: readonly string[];
+  /** Record every garbage-collection pause, for `RunningApi.gcPauses` (off: the other benchmarks carry no observer). */
+  observeGc?: boolean;
 }
 
 /** Starts the regional API in a child process (compiled api-server.js next to this file). */
@@ -47,6 +49,7 @@ export function startApi(options: ApiOptions): Promise<RunningApi> {
     LOG_LEVEL: 'silent',
     MIGRATE_ON_START: 'false',
   };
+  if (options.observeGc) env.BENCH_OBSERVE_GC = '1';
   delete env.DATABASE_OWNER_URL;
   delete env.REDIS_URL;
   // The flags the API's image runs it with (infra/docker/regional-api.Dockerfile), then

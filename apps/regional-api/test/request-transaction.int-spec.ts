@@ -25,16 +25,19 @@ describe('request transactions', () => {
   });
   afterAll(() => region?.close());
 
-  /** Runs `work` as a request of `userId` in `org` would. */
-  function asRequest<T>(userId: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `start` in a request context of `userId` in `org`, as the auth guard leaves it. */
+  function asCaller<T>(userId: string, start: () => Promise<T>): Promise<T> {
     const cls = region.app.get(ClsService);
     const context = region.app.get(RequestContext);
     return cls.run(() => {
       context.setRequestId(randomUUID());
       context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin', sessionId: randomUUID() });
-      return transactions.run(work);
+      return start();
     });
   }
+
+  /** Runs `work` as a request of `userId` in `org` would. */
+  const asRequest = <T>(userId: string, work: () => Promise<T>) => asCaller(userId, () => transactions.run(work));
 
   const patientCount = (lastName: string) =>
     withClient(testDb().adminUrl, async (c) => {
@@ -56,15 +59,7 @@ describe('request transactions', () => {
   });
 
   /** `asRequest` for a read: `RequestTransactions.runRead`, as the interceptor runs a GET of `route`. */
-  function asRead<T>(userId: string, route: object, work: () => Promise<T>): Promise<T> {
-    const cls = region.app.get(ClsService);
-    const context = region.app.get(RequestContext);
-    return cls.run(() => {
-      context.setRequestId(randomUUID());
-      context.setIdentity({ regionId: region.regionId, orgId: org.orgId, userId, tokenRole: 'org_admin', sessionId: randomUUID() });
-      return transactions.runRead(work, undefined, route);
-    });
-  }
+  const asRead = <T>(userId: string, route: object, work: () => Promise<T>) => asCaller(userId, () => transactions.runRead(work, undefined, route));
 
   it("checks a read's membership with its first statement: a non-member is refused and sees nothing", async () => {
     const context = region.app.get(RequestContext);

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardInput, logRequests, serveOpenApi } from '@medgenie/http';
+import { buildOpenApiDocument, createServiceLogger, createValidationPipe, guardInput, installLeanAsyncBind, logRequests, serveOpenApi } from '@medgenie/http';
 import { requestIdFrom } from '@medgenie/tenancy';
 import { AppModule } from './app.module';
 import { RegionalConfig } from './config/regional.config';
@@ -21,6 +21,7 @@ export interface RegionalApp {
 
 /** Builds (and initializes, but does not listen) the regional API for one region. */
 export async function createRegionalApp(config: RegionalConfig, options: { logStream?: DestinationStream } = {}): Promise<RegionalApp> {
+  installLeanAsyncBind(); // NestJS binds a function per interceptor per request: see @medgenie/http's async-bind
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,

@@ -5,3 +5,4 @@ export * from './openapi';
 export * from './validation';
 export * from './input-guard';
 export * from './instant';
+export * from './async-bind';

@@ -1,0 +1,51 @@
+import { AsyncResource } from 'node:async_hooks';
+
+type Bind = (this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown) => (...args: unknown[]) => unknown;
+
+const nodeBind: Bind = AsyncResource.prototype.bind;
+
+/**
+ * `AsyncResource#bind` as Node 20 does it (run `fn` in the resource's async context, with the
+ * caller's `this` unless `thisArg` is given; the same `length`), without the `asyncResource`
+ * accessor that Node adds to every bound function. That accessor is deprecated (DEP0172) and
+ * costly: `util.deprecate` makes each new getter the prototype of its wrapper, and V8 keeps such
+ * a prototype alive through every young-generation collection (a scavenge) until the next full
+ * one, together with what its closure holds: the bound function, its resource and everything the
+ * function closes over, for NestJS a request with its context.
+ *
+ * NestJS binds one function per interceptor for every request (`InterceptorsConsumer`). Under a
+ * steady load, 4.7 MB of each regional API's young generation (64 MiB) was promoted at every
+ * scavenge and each scavenge stopped the API for 20 to 25 ms; without the accessor, 1.0 MB and
+ * about 10 ms (bench/README.md, "The API's garbage collection").
+ */
+function bindWithoutAccessor(this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown): (...args: unknown[]) => unknown {
+  if (typeof fn !== 'function') return nodeBind.call(this, fn, thisArg); // Node's own TypeError
+  const bound = runIn(this, fn, thisArg);
+  Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, writable: false, value: fn.length });
+  return bound;
+}
+
+function runIn(resource: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg: unknown): (...args: unknown[]) => unknown {
+  if (thisArg !== undefined) return (...args: unknown[]) => resource.runInAsyncScope(fn, thisArg, ...args);
+  return function (this: unknown, ...args: unknown[]) {
+    return resource.runInAsyncScope(fn, this, ...args);
+  };
+}
+
+/**
+ * Makes `AsyncResource#bind` and the static `AsyncResource.bind` (which calls it) leave out the
+ * deprecated accessor, for the whole process: call it before a NestJS application is created.
+ * Idempotent. `restoreNodeAsyncBind` undoes it (tests).
+ */
+export function installLeanAsyncBind(): void {
+  AsyncResource.prototype.bind = bindWithoutAccessor as typeof AsyncResource.prototype.bind;
+}
+
+export function restoreNodeAsyncBind(): void {
+  AsyncResource.prototype.bind = nodeBind as typeof AsyncResource.prototype.bind;
+}
+
+/** Whether `installLeanAsyncBind` is in effect. */
+export function leanAsyncBindInstalled(): boolean {
+  return AsyncResource.prototype.bind === (bindWithoutAccessor as unknown);
+}

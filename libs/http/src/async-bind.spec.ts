@@ -31,7 +31,10 @@ function retainedByBinding(): { count: number; grew: number } {
 }
 
 describe('installLeanAsyncBind', () => {
-  afterEach(() => restoreNodeAsyncBind());
+  // A suite that ran before in this Jest worker may have built an app, which installs it.
+  const installedBefore = leanAsyncBindInstalled();
+  beforeEach(() => restoreNodeAsyncBind());
+  afterAll(() => (installedBefore ? installLeanAsyncBind() : restoreNodeAsyncBind()));
 
   it('runs the bound function in the async context it was bound in, as Node does', () => {
     installLeanAsyncBind();

@@ -2,7 +2,19 @@ import { AsyncResource } from 'node:async_hooks';
 
 type Bind = (this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown) => (...args: unknown[]) => unknown;
 
-const nodeBind: Bind = AsyncResource.prototype.bind;
+/** Process-wide marks (one per process, whichever copy of this module installed it, as under Jest). */
+const NODE_BIND = Symbol.for('medgenie.async-bind.node');
+const LEAN = Symbol.for('medgenie.async-bind.lean');
+
+type Marked = Bind & { [LEAN]?: true };
+const holder = AsyncResource as unknown as { [NODE_BIND]?: Bind };
+
+const isLean = (bind: unknown) => (bind as Marked)[LEAN] === true;
+
+/** Node's own `AsyncResource#bind`, kept aside by the first install. */
+function nodeBind(): Bind {
+  return holder[NODE_BIND] ?? (AsyncResource.prototype.bind as Bind);
+}
 
 /**
  * `AsyncResource#bind` as Node 20 does it (run `fn` in the resource's async context, with the
@@ -19,7 +31,7 @@ const nodeBind: Bind = AsyncResource.prototype.bind;
  * about 10 ms (bench/README.md, "The API's garbage collection").
  */
 function bindWithoutAccessor(this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown): (...args: unknown[]) => unknown {
-  if (typeof fn !== 'function') return nodeBind.call(this, fn, thisArg); // Node's own TypeError
+  if (typeof fn !== 'function') return nodeBind().call(this, fn, thisArg); // Node's own TypeError
   const bound = runIn(this, fn, thisArg);
   Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, writable: false, value: fn.length });
   return bound;
@@ -38,14 +50,18 @@ function runIn(resource: AsyncResource, fn: (...args: unknown[]) => unknown, thi
  * Idempotent. `restoreNodeAsyncBind` undoes it (tests).
  */
 export function installLeanAsyncBind(): void {
-  AsyncResource.prototype.bind = bindWithoutAccessor as typeof AsyncResource.prototype.bind;
+  if (isLean(AsyncResource.prototype.bind)) return;
+  holder[NODE_BIND] = AsyncResource.prototype.bind as Bind;
+  const lean = bindWithoutAccessor as Marked;
+  lean[LEAN] = true;
+  AsyncResource.prototype.bind = lean as typeof AsyncResource.prototype.bind;
 }
 
 export function restoreNodeAsyncBind(): void {
-  AsyncResource.prototype.bind = nodeBind as typeof AsyncResource.prototype.bind;
+  AsyncResource.prototype.bind = nodeBind() as typeof AsyncResource.prototype.bind;
 }
 
 /** Whether `installLeanAsyncBind` is in effect. */
 export function leanAsyncBindInstalled(): boolean {
-  return AsyncResource.prototype.bind === (bindWithoutAccessor as unknown);
+  return isLean(AsyncResource.prototype.bind);
 }

@@ -23,6 +23,11 @@ interface HasHeadersAndId {
       middleware: {
         mount: true,
         generateId: true,
+        // Nothing here uses nestjs-cls' proxy providers, plugins or CLS_REQ. Left on, every request
+        // would run a require() (the proxy providers' resolution) and keep its request in the store.
+        resolveProxyProviders: false,
+        initializePlugins: false,
+        saveReq: false,
         // Fastify's genReqId has already read the caller's X-Request-Id (see the app factories).
         idGenerator: (req: HasHeadersAndId) => req.id || requestIdFrom(req.headers['x-request-id']),
         setup: (cls, req: HasHeadersAndId) => {

@@ -26,9 +26,9 @@ function nodeBind(): Bind {
  * function closes over, for NestJS a request with its context.
  *
  * NestJS binds one function per interceptor for every request (`InterceptorsConsumer`). Under a
- * steady load, 4.7 MB of each regional API's young generation (64 MiB) was promoted at every
- * scavenge and each scavenge stopped the API for 20 to 25 ms; without the accessor, 1.0 MB and
- * about 10 ms (bench/README.md, "The API's garbage collection").
+ * steady load, 4.5 MB of the regional API's young generation (64 MiB) was promoted at every
+ * scavenge and each scavenge stopped the API for 23 ms on average; without the accessor, 1.0 MB
+ * and 10 ms (bench/README.md, run S).
  */
 function bindWithoutAccessor(this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown): (...args: unknown[]) => unknown {
   if (typeof fn !== 'function') return nodeBind().call(this, fn, thisArg); // Node's own TypeError

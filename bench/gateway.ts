@@ -31,7 +31,8 @@
  * connections) for every round, as clients on other machines that never stop sending. Target: the
  * victim's p99 beside the attacker is at most 1.5 times its p99 alone (the median over pairs of
  * neighbouring rounds, as the other verdicts here; the pooled ratio is printed beside it), and no
- * victim request fails.
+ * victim request fails. Each round's line and the summary also give the API's garbage-collection
+ * pauses in those rounds (the API records them: `observeGc`).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
   try {
     db = await prepareBenchDatabase(pg, 'gw');
     await seedOrgs(db, { orgs: 2, patientsPerOrg });
-    api = await startApi({ label: 'api', databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID });
+    api = await startApi({ label: 'api', databaseUrl: db.appUrl, poolSize, issuer, regionId: REGION_ID, observeGc: true });
 
     const serviceToken = randomBytes(24).toString('hex');
     cp = await new BenchControlPlane(serviceToken, issuer).start();
@@ -332,8 +333,11 @@ async function main(): Promise<void> {
         return { v, a };
       };
       const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as RoundResult[] }));
+      /** The API's garbage-collection pauses (ms, every kind) during the rounds alone and beside the attacker, both paths. */
+      const apiGc = { quiet: [] as number[], loud: [] as number[] };
       try {
         for (const path of noisyPaths) await besideAttacker(path.baseUrl); // warm-up: orgs resolved, tokens verified, connections open
+        await api!.gcPauses(); // from here on, the API's collections during the measured rounds
         for (let i = 0; i < rounds; i += 1) {
           for (const m of i % 2 === 0 ? measured : [...measured].reverse()) {
             for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
@@ -346,7 +350,12 @@ async function main(): Promise<void> {
                 m.quiet.push((r = await victimRound(m.path.baseUrl)));
               }
               const lat = sortedCopy(r.latencies);
-              log(`gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}`);
+              const gc = await api!.gcPauses();
+              (withAttacker ? apiGc.loud : apiGc.quiet).push(...gc.young, ...gc.other);
+              log(
+                `gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}; ` +
+                  `API GC ${gc.young.length} scavenges (max ${fmt(Math.max(0, ...gc.young), 1)} ms), ${gc.other.length} other (max ${fmt(Math.max(0, ...gc.other), 1)} ms)`,
+              );
             }
           }
         }
@@ -384,6 +393,12 @@ async function main(): Promise<void> {
       print(
         `info  noisy neighbour, control (no gateway, both orgs straight to the API on this machine): ratio ${fmt(control.ratio, 3)} (range ${fmt(Math.min(...control.pairRatios), 3)}..${fmt(Math.max(...control.pairRatios), 3)}; pooled ${fmt(control.pooledRatio, 3)})`,
       );
+      const gcSummary = (pauses: number[]) => {
+        if (pauses.length === 0) return 'no pauses';
+        const sorted = sortedCopy(pauses);
+        return `${pauses.length} pauses, p50 ${fmt(percentile(sorted, 50), 1)} ms, max ${fmt(sorted.length ? sorted[sorted.length - 1] : 0, 1)} ms, ${fmt(pauses.reduce((a, b) => a + b, 0), 0)} ms in all`;
+      };
+      print(`info  noisy neighbour, the API's garbage collection: alone ${gcSummary(apiGc.quiet)}; beside the attacker ${gcSummary(apiGc.loud)}`);
       return ok;
     };
 

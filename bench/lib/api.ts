@@ -30,7 +30,7 @@ export interface ApiOptions {
   regionId: string;
   /** Node flags in place of the Dockerfile's (`API_NODE_FLAGS`), e.g. another young-generation size. */
   nodeFlags?: readonly string[];
-  /** Record every garbage-collection pause, for `RunningApi.gcPauses` (off: the other benchmarks carry no observer). */
+  /** Record every garbage-collection pause, for `RunningApi.gcPauses` (young-generation, gateway; off, the API carries no observer). */
   observeGc?: boolean;
 }
 

@@ -39,7 +39,7 @@ import { cpus } from 'node:os';
 import { request } from 'undici';
 import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
 import { BenchControlPlane } from './lib/stub-control-plane';
-import { RunningApi, startApi } from './lib/api';
+import { RunningApi, startApi, summarizePauses } from './lib/api';
 import { CpuMeter } from './lib/cpu';
 import { dropBenchDatabase, prepareBenchDatabase, seedOrgs, startBenchPostgres, TestDatabase } from './lib/db';
 import { orgId, patientId, REGION_ID, TARGET_ORG, userId } from './lib/fixture';
@@ -394,9 +394,8 @@ async function main(): Promise<void> {
         `info  noisy neighbour, control (no gateway, both orgs straight to the API on this machine): ratio ${fmt(control.ratio, 3)} (range ${fmt(Math.min(...control.pairRatios), 3)}..${fmt(Math.max(...control.pairRatios), 3)}; pooled ${fmt(control.pooledRatio, 3)})`,
       );
       const gcSummary = (pauses: number[]) => {
-        if (pauses.length === 0) return 'no pauses';
-        const sorted = sortedCopy(pauses);
-        return `${pauses.length} pauses, p50 ${fmt(percentile(sorted, 50), 1)} ms, max ${fmt(sorted.length ? sorted[sorted.length - 1] : 0, 1)} ms, ${fmt(pauses.reduce((a, b) => a + b, 0), 0)} ms in all`;
+        const { n, total, p50, max } = summarizePauses(pauses);
+        return n === 0 ? 'no pauses' : `${n} pauses, p50 ${fmt(p50, 1)} ms, max ${fmt(max, 1)} ms, ${fmt(total, 0)} ms in all`;
       };
       print(`info  noisy neighbour, the API's garbage collection: alone ${gcSummary(apiGc.quiet)}; beside the attacker ${gcSummary(apiGc.loud)}`);
       return ok;

@@ -16,7 +16,7 @@
  * rate p99 small/large <= 1 (median of paired rounds).
  */
 import { TestIssuer } from '@medgenie/testing';
-import { startApi, RunningApi, GcPauses } from './lib/api';
+import { startApi, RunningApi, GcPauses, summarizePauses } from './lib/api';
 import { assertSameAnswers } from './lib/checks';
 import { Endpoint, interleave, Measured, pairedRatios } from './lib/compare';
 import { CpuMeter } from './lib/cpu';
@@ -51,12 +51,6 @@ function sizes(): [number, number] {
   }
   return [raw[0], raw[1]];
 }
-
-const pauseSummary = (pauses: number[]) => {
-  const sorted = sortedCopy(pauses);
-  const total = pauses.reduce((a, b) => a + b, 0);
-  return { n: pauses.length, total, p50: percentile(sorted, 50), max: sorted.length ? sorted[sorted.length - 1] : 0 };
-};
 
 async function main(): Promise<void> {
   const [small, large] = sizes();
@@ -129,7 +123,7 @@ async function main(): Promise<void> {
       table(
         ['young generation', 'saturated req/s', 'round req/s', 'API cpu ms/req', 'PG cpu ms/req', 'scavenges', 'scavenge ms p50', 'max', 'total ms', 'other GC ms total'],
         saturated.map((m, k) => {
-          const young = pauseSummary(saturatedGc[k].young);
+          const young = summarizePauses(saturatedGc[k].young);
           return [
             sides[k].label,
             fmt(m.rps),
@@ -140,7 +134,7 @@ async function main(): Promise<void> {
             fmt(young.p50, 2),
             fmt(young.max, 2),
             fmt(young.total, 0),
-            fmt(pauseSummary(saturatedGc[k].other).total, 0),
+            fmt(summarizePauses(saturatedGc[k].other).total, 0),
           ];
         }),
       ),
@@ -151,7 +145,7 @@ async function main(): Promise<void> {
         ['young generation', `at ${rate} req/s: p50 ms`, 'p90 ms', 'p99 ms', 'round p99 ms', 'scavenges', 'scavenge ms p50', 'max', 'total ms', 'other GC ms max', 'failed'],
         paced.map((p, k) => {
           const sorted = sortedCopy(p.latencies);
-          const young = pauseSummary(pacedGc[k].young);
+          const young = summarizePauses(pacedGc[k].young);
           return [
             sides[k].label,
             fmt(percentile(sorted, 50), 2),
@@ -162,7 +156,7 @@ async function main(): Promise<void> {
             fmt(young.p50, 2),
             fmt(young.max, 2),
             fmt(young.total, 0),
-            fmt(pauseSummary(pacedGc[k].other).max, 2),
+            fmt(summarizePauses(pacedGc[k].other).max, 2),
             p.failed,
           ];
         }),

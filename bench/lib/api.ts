@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TEST_AUDIENCE, TEST_ISSUER, TestIssuer } from '@medgenie/testing';
+import { percentile, sortedCopy } from './stats';
 
 /** As in the regional API's Dockerfile CMD: a 64 MiB young generation (bench/young-generation.ts weighs it against 16). */
 const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
@@ -20,6 +21,13 @@ export interface RunningApi {
 export interface GcPauses {
   young: number[];
   other: number[];
+}
+
+/** How many pauses, their total, median and longest (ms); zeros for none (the median NaN). */
+export function summarizePauses(pauses: number[]): { n: number; total: number; p50: number; max: number } {
+  const sorted = sortedCopy(pauses);
+  const total = pauses.reduce((a, b) => a + b, 0);
+  return { n: pauses.length, total, p50: percentile(sorted, 50), max: sorted.length ? sorted[sorted.length - 1] : 0 };
 }
 
 export interface ApiOptions {

@@ -43,7 +43,7 @@ export class GatewayFlags {
     return this.client.status();
   }
 
-  stop(): void {
-    this.client.stop();
+  stop(): Promise<void> {
+    return this.client.stop();
   }
 }

@@ -367,7 +367,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }),
     close: async () => {
       regions.stop();
-      flags?.stop();
+      await flags?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -16,6 +16,9 @@ export interface FlagsStorage {
  */
 export class FlagsBackup implements FlagsStorage {
   private writes = 0;
+  /** Writes under way; none starts once `close` is called. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
 
   /** `onWriteError`: a backup that cannot be written (a read-only directory) is reported, never thrown into the SDK's fetch. */
   constructor(
@@ -27,7 +30,20 @@ export class FlagsBackup implements FlagsStorage {
     return join(this.dir, `unleash-backup-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}.json`);
   }
 
-  async set(key: string, data: ClientFeaturesResponse): Promise<void> {
+  set(key: string, data: ClientFeaturesResponse): Promise<void> {
+    if (this.closed) return Promise.resolve(); // a fetch that lands after the client stopped
+    const write = this.write(key, data);
+    this.inFlight.add(write);
+    return write.finally(() => this.inFlight.delete(write));
+  }
+
+  /** No write starts from now on; resolves when those under way are done, so the directory stays as they leave it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.inFlight);
+  }
+
+  private async write(key: string, data: ClientFeaturesResponse): Promise<void> {
     const target = this.path(key);
     const temporary = `${target}.${process.pid}.${++this.writes}.tmp`;
     try {

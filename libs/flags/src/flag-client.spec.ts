@@ -61,7 +61,7 @@ describe('FlagClient', () => {
       expect(evaluated).toHaveBeenCalledTimes(2);
       expect(counted.mock.calls.filter(([name]) => name === 'upi_payments')).toHaveLength(6);
     } finally {
-      client.stop();
+      await client.stop();
     }
   });
 
@@ -75,7 +75,7 @@ describe('FlagClient', () => {
       const answers = new Set(Array.from({ length: 200 }, () => client.isEnabled('coin', { regionId: 'in', orgId: ORG, userId: 'same-user' })));
       expect(answers).toEqual(new Set([true, false]));
     } finally {
-      client.stop();
+      await client.stop();
     }
   });
 });

@@ -58,6 +58,8 @@ const PURE_OPERATORS = new Set(['IN', 'NOT_IN']);
  */
 export class FlagClient {
   private unleash?: Unleash;
+  /** The file backup when a control plane is polled. */
+  private backup?: FlagsBackup;
   /** Whether the last poll reached the control plane (logged on change only, not at every poll). */
   private reachable: boolean | undefined;
   /**
@@ -80,7 +82,9 @@ export class FlagClient {
       if (!backupFailed) log.warn(`flags: cannot write the backup in ${backupDir} (${describe(err)}); a restart with the control plane down will start from the defaults`);
       backupFailed = true;
     };
-    const storage: FlagsStorage = remote ? new FlagsBackup(resolve(backupDir), backupError) : new InMemStorageProvider<ClientFeaturesResponse>();
+    const backup = remote ? new FlagsBackup(resolve(backupDir), backupError) : undefined;
+    this.backup = backup;
+    const storage: FlagsStorage = backup ?? new InMemStorageProvider<ClientFeaturesResponse>();
     const unleash = new Unleash({
       url: remote?.url ?? NO_CONTROL_PLANE,
       appName,
@@ -116,7 +120,8 @@ export class FlagClient {
     await this.readyOrTimeout(unleash);
   }
 
-  stop(): void {
+  /** Stops polling and reporting; resolves once a backup write under way has finished (none starts after). */
+  async stop(): Promise<void> {
     const unleash = this.unleash;
     if (!unleash) return;
     this.unleash = undefined;
@@ -126,6 +131,7 @@ export class FlagClient {
     const repository = (unleash as unknown as { repository?: EventEmitter }).repository;
     unleash.destroy();
     repository?.on('error', () => undefined);
+    await this.backup?.close();
   }
 
   /** Whether a control plane is polled, and whether the last poll reached it (undefined before the first). */

@@ -38,8 +38,8 @@ export class Flags implements OnModuleInit, OnApplicationShutdown {
     await this.client.start();
   }
 
-  onApplicationShutdown(): void {
-    this.client.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.client.stop();
   }
 
   /** Whether the SDK polls a control plane, and whether its last poll reached it: for readiness reports and tests. */

@@ -25,14 +25,17 @@
  * Then a noisy neighbour (phase 3): a second gateway with the production defaults (rate limit,
  * per-org concurrency cap, body and client timeouts) in front of the same API, a victim org
  * paced at BENCH_NOISY_VICTIM_RPS (default 100) over 10 connections, in rounds alone and rounds
- * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100), quiet
- * and noisy rounds (BENCH_NOISY_ROUND_SECONDS, default 5) interleaved Q N, N Q, … The victim and
- * the attacker are clients in processes of their own, started once and kept (with their
- * connections) for every round, as clients on other machines that never stop sending. Target: the
- * victim's p99 beside the attacker is at most 1.5 times its p99 alone (the median over pairs of
- * neighbouring rounds, as the other verdicts here; the pooled ratio is printed beside it), and no
- * victim request fails. Each round's line and the summary also give the API's garbage-collection
- * pauses in those rounds (the API records them: `observeGc`).
+ * beside an attacker org paced at its own rate limit (BENCH_NOISY_ORG_RPS, default 100),
+ * BENCH_NOISY_ROUNDS (default 16) quiet and noisy rounds (BENCH_NOISY_ROUND_SECONDS, default 5)
+ * interleaved Q N, N Q, … The victim and the attacker are clients in processes of their own,
+ * started once and kept (with their connections) for every round, as clients on other machines
+ * that never stop sending; the attacker's phase (where its requests fall between the victim's)
+ * moves from round to round, as independent clients' would. Target: the victim's p99 beside the
+ * attacker is at most 1.5 times its p99 alone (the median over pairs of neighbouring rounds, as
+ * the other verdicts here; the pooled ratio is printed beside it), and no victim request fails.
+ * Each round's line and the summary also give the API's garbage-collection pauses in those
+ * rounds (the API records them: `observeGc`) and the CPU time the host took from this machine
+ * (steal, from /proc/stat).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -48,7 +51,7 @@ import { runHeaderRound } from './lib/http-load';
 import { runPacedRound, startPacedClientElsewhere } from './lib/paced-load';
 import { RoundResult } from './lib/load';
 import { findNginx, RunningNginx, startNginx } from './lib/nginx';
-import { processesCpuMs } from './lib/proc';
+import { hostStealMs, processesCpuMs } from './lib/proc';
 import { fmt, log, print, table, verdict } from './lib/report';
 import { knob } from './lib/settings';
 import { median, percentile, sortedCopy } from './lib/stats';
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
       const orgRps = knob('BENCH_NOISY_ORG_RPS', 100);
       const victimRps = knob('BENCH_NOISY_VICTIM_RPS', 100);
       const noisySeconds = knob('BENCH_NOISY_ROUND_SECONDS', 5);
+      const noisyRounds = knob('BENCH_NOISY_ROUNDS', 16);
       noisy = await startGatewayProcess(
         built.main,
         {
@@ -328,33 +332,49 @@ async function main(): Promise<void> {
       // BENCH_NOISY_ATTACKER_VIA=direct (a diagnostic): the attacker sends straight to the API on
       // every path, so the gateway carries the victim's requests only.
       const attackerDirect = process.env.BENCH_NOISY_ATTACKER_VIA === 'direct';
-      const besideAttacker = async (baseUrl: string) => {
-        const [v, a] = await Promise.all([victimRound(baseUrl), attacker.round({ baseUrl: attackerDirect ? api!.baseUrl : baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps })]);
+      // Two clients paced at fixed rates and started together would send in step, every victim
+      // request arriving with an attacker's; independent clients do not. Round k puts the
+      // attacker's requests at a fraction frac(k * golden ratio) into each of its intervals, so
+      // the rounds cover every phase evenly (in step included), the same in round k on both paths.
+      const attackerPhaseMs = (k: number) => ((k * 0.6180339887498949) % 1) * (1000 / orgRps);
+      const besideAttacker = async (baseUrl: string, k: number) => {
+        const [v, a] = await Promise.all([
+          victimRound(baseUrl),
+          attacker.round({ baseUrl: attackerDirect ? api!.baseUrl : baseUrl, headers: attackerHeaders, paths: attackerPaths, connections: 50, seconds: noisySeconds, rate: orgRps, phaseMs: attackerPhaseMs(k) }),
+        ]);
         return { v, a };
       };
       const measured = noisyPaths.map((path) => ({ path, quiet: [] as RoundResult[], loud: [] as RoundResult[], attacker: [] as RoundResult[] }));
       /** The API's garbage-collection pauses (ms, every kind) during the rounds alone and beside the attacker, both paths. */
       const apiGc = { quiet: [] as number[], loud: [] as number[] };
+      /** CPU time the host took from this machine (/proc/stat steal, ms) and the rounds' seconds, alone and beside the attacker. */
+      const steal = { quiet: { ms: 0, seconds: 0 }, loud: { ms: 0, seconds: 0 }, known: hostStealMs() !== null };
       try {
-        for (const path of noisyPaths) await besideAttacker(path.baseUrl); // warm-up: orgs resolved, tokens verified, connections open
+        for (const path of noisyPaths) await besideAttacker(path.baseUrl, 0); // warm-up: orgs resolved, tokens verified, connections open
         await api!.gcPauses(); // from here on, the API's collections during the measured rounds
-        for (let i = 0; i < rounds; i += 1) {
+        for (let i = 0; i < noisyRounds; i += 1) {
           for (const m of i % 2 === 0 ? measured : [...measured].reverse()) {
             for (const withAttacker of i % 2 === 0 ? [false, true] : [true, false]) {
               let r: RoundResult;
+              const stealBefore = hostStealMs();
               if (withAttacker) {
-                const { v, a } = await besideAttacker(m.path.baseUrl);
+                const { v, a } = await besideAttacker(m.path.baseUrl, i + 1);
                 m.loud.push((r = v));
                 m.attacker.push(a);
               } else {
                 m.quiet.push((r = await victimRound(m.path.baseUrl)));
               }
+              const stolen = stealBefore === null ? null : hostStealMs()! - stealBefore;
+              const side = steal[withAttacker ? 'loud' : 'quiet'];
+              side.ms += stolen ?? 0;
+              side.seconds += r.seconds;
               const lat = sortedCopy(r.latencies);
               const gc = await api!.gcPauses();
               (withAttacker ? apiGc.loud : apiGc.quiet).push(...gc.young, ...gc.other);
               log(
-                `gateway noisy neighbour round ${i + 1}/${rounds} ${m.path.key} ${withAttacker ? 'beside the attacker' : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}; ` +
-                  `API GC ${gc.young.length} scavenges (max ${fmt(Math.max(0, ...gc.young), 1)} ms), ${gc.other.length} other (max ${fmt(Math.max(0, ...gc.other), 1)} ms)`,
+                `gateway noisy neighbour round ${i + 1}/${noisyRounds} ${m.path.key} ${withAttacker ? `beside the attacker (phase ${fmt(attackerPhaseMs(i + 1), 1)} ms)` : 'alone'}: victim p50 ${fmt(percentile(lat, 50), 2)} ms, p99 ${fmt(percentile(lat, 99), 2)} ms${r.failed ? `, ${r.failed} failed ${JSON.stringify(r.statusCounts)}` : ''}; ` +
+                  `API GC ${gc.young.length} scavenges (max ${fmt(Math.max(0, ...gc.young), 1)} ms), ${gc.other.length} other (max ${fmt(Math.max(0, ...gc.other), 1)} ms)` +
+                  `${stolen === null ? '' : `; host steal ${fmt(stolen, 0)} ms`}`,
               );
             }
           }
@@ -368,7 +388,7 @@ async function main(): Promise<void> {
       print();
       print(
         `gateway noisy neighbour: a gateway with the production limits (org rate limit ${orgRps}/s, burst ${orgRps * 2}); victim GET /v1/patients/:id at ${victimRps}/s over 10 connections, ` +
-          `attacker org at its rate limit (${orgRps}/s over 50 connections, a process of its own${attackerDirect ? ', straight to the API on every path: BENCH_NOISY_ATTACKER_VIA=direct' : ''}), ${rounds} x ${noisySeconds} s rounds of each kind per path`,
+          `attacker org at its rate limit (${orgRps}/s over 50 connections, a process of its own${attackerDirect ? ', straight to the API on every path: BENCH_NOISY_ATTACKER_VIA=direct' : ''}, its phase moved round by round), ${noisyRounds} x ${noisySeconds} s rounds of each kind per path`,
       );
       const rows: (string | number)[][] = [];
       const verdicts = measured.map((m) => {
@@ -398,6 +418,10 @@ async function main(): Promise<void> {
         return n === 0 ? 'no pauses' : `${n} pauses, p50 ${fmt(p50, 1)} ms, max ${fmt(max, 1)} ms, ${fmt(total, 0)} ms in all`;
       };
       print(`info  noisy neighbour, the API's garbage collection: alone ${gcSummary(apiGc.quiet)}; beside the attacker ${gcSummary(apiGc.loud)}`);
+      if (steal.known) {
+        const perSecond = (s: { ms: number; seconds: number }) => fmt(s.ms / Math.max(s.seconds, 1e-9), 0);
+        print(`info  noisy neighbour, CPU the host took from this machine (steal): alone ${perSecond(steal.quiet)} ms/s, beside the attacker ${perSecond(steal.loud)} ms/s, of ${cpus().length * 1000} ms/s`);
+      }
       return ok;
     };
 

@@ -17,6 +17,11 @@ export interface PacedRoundOptions {
   seconds: number;
   /** Requests per second, sent at evenly spaced times whatever the answers do (an open loop). */
   rate: number;
+  /**
+   * The first request is due this long after the round starts (default 0): where in each
+   * 1/rate interval this client's requests fall, for clients that do not send in step.
+   */
+  phaseMs?: number;
 }
 
 /**
@@ -62,7 +67,7 @@ async function pacedRoundOn(pool: Pool, options: PacedRoundOptions): Promise<Rou
         failed += 1;
         statusCounts.error = (statusCounts.error ?? 0) + 1;
       });
-  const start = performance.now();
+  const start = performance.now() + (options.phaseMs ?? 0);
   for (let i = 0; i < total; i += 1) {
     const due = start + i * interval;
     const wait = due - performance.now();

@@ -35,6 +35,19 @@ export function processesCpuMs(pids: number[]): number | null {
   return total;
 }
 
+/**
+ * CPU time the hypervisor gave to other guests while this machine's vCPUs had work (the `steal`
+ * column of /proc/stat, all CPUs together), in ms; null where /proc/stat has no such column.
+ */
+export function hostStealMs(): number | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    return cpu[0] === 'cpu' && cpu.length > 8 ? Number(cpu[8]) * TICK_MS : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The direct children of a process (scans /proc). */
 export function childPids(parent: number): number[] {
   const out: number[] = [];

@@ -307,6 +307,99 @@ describe('OrgScope', () => {
     });
   });
 
+  describe('named statements in a pipeline (the pin, a read opened with its first statement, deferred writes)', () => {
+    /** An OrgScope on one connection, so every run meets the statements the runs before prepared. */
+    const oneConnection = (preparedStatements: boolean) =>
+      new OrgScope(createOrgPool({ url: testDb().appUrl, applicationName: 'org-scope-named', poolSize: 1, poolTimeoutMs: 1_000 }), { preparedStatements, membershipPin });
+    const member = () => ({ orgId: a.orgId, userId: a.admin.userId, clinicIds: 'membership' as const });
+    /** The named statements prepared on the connection, with how many times each was executed (custom and generic plans). */
+    const preparedOn = (sql: Sql) =>
+      sql.query<{ name: string; executions: number }>('select name, (custom_plans + generic_plans)::int as executions from pg_prepared_statements order by name');
+    const executionsOf = (list: { name: string; executions: number }[], name: string) => list.find((p) => p.name === name)?.executions;
+
+    it('prepares each once per connection and only binds it afterwards: the pin, the first statement and a deferred write', async () => {
+      const read = prepared(`select count(*)::int as n from clinics where organization_id = $1 and $2::text = 'named-read'`);
+      const write = prepared(`select $1::uuid as org, 'named-write' as what`);
+      const scoped = oneConnection(true);
+      try {
+        const runs = 7;
+        for (let i = 0; i < runs; i += 1) {
+          const n = await scoped.run(
+            member(),
+            async (sql) => {
+              const [{ n }] = await sql.run<{ n: number }>(read, [sql.orgId, 'named-read']);
+              sql.defer(write, [sql.orgId]);
+              return n;
+            },
+            { openWithFirstStatement: () => undefined },
+          );
+          expect(n).toBe(2);
+        }
+        const seen = await scoped.run(member(), async (sql) => preparedOn(sql));
+        // Parsed once and executed every time: a second Parse under the same name would have failed
+        // ("already exists"), and an unnamed statement is not listed at all.
+        expect(executionsOf(seen, read.name)).toBe(runs);
+        expect(executionsOf(seen, write.name)).toBe(runs);
+        expect(executionsOf(seen, membershipPin(a.orgId, a.admin.userId, null).name!)).toBe(runs + 1);
+      } finally {
+        await scoped.end();
+      }
+    });
+
+    it('after a failure, parses again only what Postgres skipped: the next runs on the same connection work', async () => {
+      const before = prepared(`select $1::int + 1 as n`);
+      const failing = prepared(`select 1 / $1::int as n`);
+      const skipped = prepared(`select $1::int + 2 as n`);
+      const tenant = { orgId: a.orgId, userId: null, clinicIds: '*' as const };
+      const scoped = oneConnection(true);
+      try {
+        // In order: the first one's Parse completes, the second fails once parsed (when bound or
+        // run), and Postgres skips the third's Parse with everything up to the Sync.
+        await expect(
+          scoped.run(tenant, async (sql) => {
+            sql.defer(before, [1]);
+            sql.defer(failing, [0]);
+            sql.defer(skipped, [1]);
+          }),
+        ).rejects.toThrow('division by zero');
+        const sums = await scoped.run(tenant, async (sql) => {
+          sql.defer(before, [1]);
+          sql.defer(failing, [1]);
+          return [...(await sql.run<{ n: number }>(skipped, [1])), ...(await sql.run<{ n: number }>(before, [40]))].map((r) => r.n);
+        });
+        expect(sums).toEqual([3, 41]);
+        const seen = await scoped.run(tenant, async (sql) => preparedOn(sql));
+        expect(executionsOf(seen, before.name)).toBe(3);
+        expect(seen.map((p) => p.name)).toContain(failing.name);
+        expect(executionsOf(seen, skipped.name)).toBe(1);
+
+        // A statement Postgres cannot parse is never recorded: it fails the same way every time.
+        const malformed = prepared('selec 1');
+        for (let i = 0; i < 2; i += 1) {
+          await expect(scoped.run(tenant, async (sql) => sql.defer(malformed, []))).rejects.toMatchObject({ code: '42601' });
+        }
+        await expect(scoped.run(tenant, async (sql) => (await sql.run<{ n: number }>(before, [1]))[0].n)).resolves.toBe(2);
+      } finally {
+        await scoped.end();
+      }
+    });
+
+    it('sends every statement unnamed without preparedStatements (PgBouncer in transaction mode before 1.21)', async () => {
+      const read = prepared(`select $1::uuid as org, 'unnamed-read' as what`);
+      const scoped = oneConnection(false);
+      try {
+        for (let i = 0; i < 2; i += 1) {
+          const [row] = await scoped.run(member(), async (sql) => sql.run<{ org: string }>(read, [sql.orgId]), { openWithFirstStatement: () => undefined });
+          expect(row.org).toBe(a.orgId);
+        }
+        const seen = await scoped.run(member(), async (sql) => preparedOn(sql));
+        expect(seen).toEqual([]);
+      } finally {
+        await scoped.end();
+      }
+    });
+  });
+
   it('leaves every pooled connection idle, with no tenant, whichever way the work ended', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>

@@ -3,7 +3,7 @@ import type { ClinicAccess } from '@medgenie/tenancy';
 import { KeyedSlots } from '@medgenie/limits';
 import { poolOptions, PostgresDataSourceOptions } from './data-source';
 import { pipeline } from './pipeline';
-import type { PreparedStatement } from './prepared';
+import { prepared, PreparedStatement } from './prepared';
 import type { Row, Sql, Statement } from './sql';
 
 /** Who the work is for: every statement in it sees this organization's rows only (row-level security). */
@@ -86,6 +86,8 @@ export function clinicIdsSetting(clinics: ClinicAccess | null): string {
 export const SET_TENANT_SQL =
   "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.clinic_ids', $3, true)";
 
+const SET_TENANT = prepared(SET_TENANT_SQL);
+
 /** The statement that sets `timeoutsPerTransaction` for the transaction (none when both are 0). */
 function timeoutsStatement(t: OrgScopeOptions['timeoutsPerTransaction']): Statement[] {
   const set = Object.entries({ statement_timeout: t?.statementTimeoutMs ?? 0, lock_timeout: t?.lockTimeoutMs ?? 0 }).filter(([, ms]) => ms > 0);
@@ -134,11 +136,12 @@ export class OrgScope {
       };
       client.on('error', onError);
       try {
+        const named = this.options.preparedStatements ?? false;
         const ownRows = (rows: Row[][]) => rows.slice(1 + this.timeouts.length);
         const check = options.openWithFirstStatement;
-        const opened = check ? [] : ownRows(await pipeline(client, opening));
+        const opened = check ? [] : ownRows(await pipeline(client, opening, named));
         const lazy = check ? { statements: opening, check: (rows: Row[][]) => check(ownRows(rows)) } : undefined;
-        const sql = new TransactionSql(client, tenant.orgId, this.options.preparedStatements ?? false, lazy);
+        const sql = new TransactionSql(client, tenant.orgId, named, lazy);
         let result: T;
         try {
           result = await work(sql, opened);
@@ -147,7 +150,7 @@ export class OrgScope {
           sql.close();
         }
         // Statements the work deferred ride with the commit (a failed work drops them with its rollback).
-        await pipeline(client, [...sql.takeDeferred(), ...(options.commitWith?.(result) ?? []), COMMIT]);
+        await pipeline(client, [...sql.takeDeferred(), ...(options.commitWith?.(result) ?? []), COMMIT], named);
         return result;
       } catch (err) {
         // The transaction may be open (and aborted): end it before the connection goes back.
@@ -182,7 +185,7 @@ export class OrgScope {
       if (tenant.sessionId !== undefined && !UUID.test(tenant.sessionId)) throw new Error('the session is not a UUID');
       return this.options.membershipPin(tenant.orgId, tenant.userId, tenant.sessionId ?? null);
     }
-    return { text: SET_TENANT_SQL, values: [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinicIds)] };
+    return { ...SET_TENANT, values: [tenant.orgId, tenant.userId ?? '', clinicIdsSetting(tenant.clinicIds)] };
   }
 
   private async takeOrgSlot(orgId: string): Promise<(() => void) | undefined> {
@@ -234,14 +237,18 @@ class TransactionSql implements Sql {
   async run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
     this.check();
     if (this.opening) await this.opening;
-    if (this.unopened || this.deferred.length) return this.inPipeline<T>({ text: statement.text, values });
+    if (this.unopened || this.deferred.length) return this.inPipeline<T>(this.statement(statement, values));
     const config = this.preparedStatements ? { name: statement.name, text: statement.text, values: values as unknown[] } : { text: statement.text, values: values as unknown[] };
     return (await this.client.query(config)).rows as T[];
   }
 
   defer(statement: PreparedStatement, values: readonly unknown[]): void {
     this.check();
-    this.deferred.push({ text: statement.text, values });
+    this.deferred.push(this.statement(statement, values));
+  }
+
+  private statement(statement: PreparedStatement, values: readonly unknown[]): Statement {
+    return { name: statement.name, text: statement.text, values };
   }
 
   /** The deferred statements not yet sent, handed over once: the commit's round trip sends them. */
@@ -257,23 +264,23 @@ class TransactionSql implements Sql {
     const unopened = this.unopened;
     if (!unopened) return;
     this.unopened = undefined;
-    unopened.check(await pipeline(this.client, unopened.statements));
+    unopened.check(await pipeline(this.client, unopened.statements, this.preparedStatements));
   }
 
   /**
-   * `statement` in one round trip behind the deferred statements (unnamed: pg tracks named
-   * statements per query) and, when not sent yet, the opening, whose check runs before any rows
+   * `statement` in one round trip behind the deferred statements and, when not sent yet, the
+   * opening, whose check runs before any rows
    * are handed back: statements sent meanwhile wait for it (`opening`), and fail with it.
    */
   private async inPipeline<T>(statement: Statement): Promise<T[]> {
     const unopened = this.unopened;
     this.unopened = undefined;
     if (!unopened) {
-      const results = await pipeline(this.client, [...this.takeDeferred(), statement]);
+      const results = await pipeline(this.client, [...this.takeDeferred(), statement], this.preparedStatements);
       return results[results.length - 1] as T[];
     }
     const n = unopened.statements.length;
-    const sent = pipeline(this.client, [...unopened.statements, ...this.takeDeferred(), statement]);
+    const sent = pipeline(this.client, [...unopened.statements, ...this.takeDeferred(), statement], this.preparedStatements);
     const checked = sent.then((results) => unopened.check(results.slice(0, n)));
     this.opening = checked;
     checked.then(

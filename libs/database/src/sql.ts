@@ -2,10 +2,14 @@ import type { PreparedStatement } from './prepared';
 
 export type Row = Record<string, unknown>;
 
-/** A statement and its bound parameters. */
+/**
+ * A statement and its bound parameters; with a `name` (a `PreparedStatement`'s), it is prepared
+ * under that name once per connection, also when it rides in a pipeline (`pipeline`).
+ */
 export interface Statement {
   text: string;
   values: readonly unknown[];
+  name?: string;
 }
 
 /**

@@ -22,8 +22,8 @@ const HOST_REGION: Record<string, string> = Object.fromEntries(REGIONS.flatMap((
 
 /**
  * The control plane at the gateway's boundary, and nothing more: the region list, the
- * service-authenticated registry lookup (host -> org -> region) and the JWKS, which serves the
- * TestIssuer's key. The same behaviour as StubControlPlane in apps/gateway/test/stubs.ts,
+ * service-authenticated registry lookup (host -> org -> region), the JWKS, which serves the
+ * TestIssuer's key, and the gateways' reports of their view of the regions. The same behaviour as StubControlPlane in apps/gateway/test/stubs.ts,
  * written here because that file is type-checked under the gateway's jest setup, not the
  * benchmarks' tsconfig.
  */
@@ -32,6 +32,8 @@ export class BenchControlPlane {
   readonly orgs = new Map<string, StubOrg>();
   lookups = 0;
   jwksRequests = 0;
+  /** Views of the regions the gateways reported (PUT /internal/v1/gateways/:id/view). */
+  viewReports = 0;
   /** The Unleash client API (flag definitions), for the client token `flagToken`; unset: not served. */
   flags?: { token: string; definitions: FlagDefinition[] };
   flagFetches = 0;
@@ -59,6 +61,14 @@ export class BenchControlPlane {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://x');
+    if (/^\/internal\/v1\/gateways\/[^/]+\/view$/.test(url.pathname) && (req.method === 'PUT' || req.method === 'DELETE')) {
+      // The gateway's view of the regions (its probes), taken as the control plane takes it (204):
+      // refused, the gateway would send it again after every probe instead of every 2 s.
+      req.resume();
+      if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
+      this.viewReports += 1;
+      return void res.writeHead(204).end();
+    }
     switch (url.pathname) {
       case '/healthz':
         return json(200, { status: 'ok' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createOrgPool, OrgScope, prepared, Sql } from '@medgenie/database';
+import { createOrgPool, OrgScope, poolOptions, prepared, Sql } from '@medgenie/database';
 import { TestOrg } from '@medgenie/testing';
 import { membershipPin } from '../src/database/membership-pin';
 import { withClient } from './db';
@@ -398,6 +398,23 @@ describe('OrgScope', () => {
         await scoped.end();
       }
     });
+  });
+
+  it("keeps idle connections open for the idle timeout (5 min by default, not pg's 10 s), and closes them after it", async () => {
+    expect(poolOptions({}).idleTimeoutMillis).toBe(300_000);
+    const idleFor = async (poolIdleTimeoutMs: number, ms: number) => {
+      const p = createOrgPool({ url: testDb().appUrl, applicationName: 'org-scope-idle', poolSize: 1, poolTimeoutMs: 1_000, poolIdleTimeoutMs });
+      try {
+        await p.query('select 1');
+        const deadline = Date.now() + ms;
+        while (p.totalCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+        return p.totalCount;
+      } finally {
+        await p.end();
+      }
+    };
+    expect(await idleFor(100, 5_000)).toBe(0); // closed once idle for longer than its timeout
+    expect(await idleFor(0, 500)).toBe(1); // 0: never closed
   });
 
   it('leaves every pooled connection idle, with no tenant, whichever way the work ended', async () => {

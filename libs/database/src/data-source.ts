@@ -14,6 +14,13 @@ export interface PostgresDataSourceOptions {
    * `connectionTimeoutMillis` bounds both), before the error that maps to 503. Default 5 s.
    */
   poolTimeoutMs?: number;
+  /**
+   * How long a pooled connection may stay idle before it is closed. Default 5 min; 0: never. pg's
+   * own default (10 s) closes the connections a pool did not need for a few seconds, even under
+   * steady load (it hands out the most recently used first), so the next burst waits for new
+   * Postgres backends, whose first transactions are slow while their caches are cold.
+   */
+  poolIdleTimeoutMs?: number;
   /** Server side: a statement running longer is cancelled (SQLSTATE 57014). Default 15 s; 0: off. */
   statementTimeoutMs?: number;
   /** Server side: a statement waiting longer for a lock fails (SQLSTATE 55P03). Default 0: off (the statement timeout bounds it). */
@@ -44,13 +51,14 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
 }
 
 /** The pg-pool (and pg Client) options behind `createPostgresDataSource`. */
-export function poolOptions(options: Pick<PostgresDataSourceOptions, 'poolSize' | 'poolTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>) {
+export function poolOptions(options: Pick<PostgresDataSourceOptions, 'poolSize' | 'poolTimeoutMs' | 'poolIdleTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>) {
   const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   const queryTimeoutMs = options.queryTimeoutMs ?? (statementTimeoutMs > 0 ? statementTimeoutMs + 1_000 : 0);
   return {
     max: options.poolSize ?? 10,
     Client: WatchdogClient,
     connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
+    idleTimeoutMillis: options.poolIdleTimeoutMs ?? 300_000,
     // Sent as startup parameters; 0 sends nothing (the server's setting applies).
     statement_timeout: statementTimeoutMs,
     lock_timeout: options.lockTimeoutMs ?? 0,

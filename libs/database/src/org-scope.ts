@@ -198,7 +198,9 @@ export class OrgScope {
 }
 
 /** A pg Pool for `OrgScope`, with the same bounded waits as every MedGenie pool (`poolOptions`). */
-export function createOrgPool(options: Pick<PostgresDataSourceOptions, 'url' | 'applicationName' | 'poolSize' | 'poolTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>): Pool {
+export function createOrgPool(
+  options: Pick<PostgresDataSourceOptions, 'url' | 'applicationName' | 'poolSize' | 'poolTimeoutMs' | 'poolIdleTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'queryTimeoutMs'>,
+): Pool {
   const pool = new Pool({ connectionString: options.url, application_name: options.applicationName, ...poolOptions(options) });
   // An idle connection that dies (the server restarted) is dropped by the pool; without a
   // listener the error would end the process.

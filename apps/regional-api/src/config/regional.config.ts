@@ -52,6 +52,11 @@ const schema = z
      * answered 503: a pool that is exhausted or a database that does not accept answers fast.
      */
     DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(1_000),
+    /**
+     * How long a pooled connection may stay idle before it is closed (0: never). Kept long, so a
+     * burst after a quiet spell finds warm connections instead of waiting for new backends.
+     */
+    DATABASE_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
     /** Server side: a statement running longer is cancelled (503). 0 leaves the server's setting. */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(750),
     /** Server side: a statement waiting longer for a row or table lock fails (503). 0 leaves the server's setting. */
@@ -123,6 +128,7 @@ const schema = z
       // The pool but a quarter of it (at least one connection) kept for the other orgs.
       orgMaxConnections: env.DATABASE_ORG_MAX_CONNECTIONS ?? Math.max(1, env.DATABASE_POOL_SIZE - Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 4))),
       poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+      poolIdleTimeoutMs: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
       queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,

@@ -33,6 +33,7 @@ import { RequestTransactions } from './request-transaction.interceptor';
           applicationName: 'medgenie-regional-api',
           poolSize: db.poolSize,
           poolTimeoutMs: db.poolTimeoutMs,
+          poolIdleTimeoutMs: db.poolIdleTimeoutMs,
           statementTimeoutMs: db.statementTimeoutMs,
           lockTimeoutMs: db.lockTimeoutMs,
           queryTimeoutMs: db.queryTimeoutMs,

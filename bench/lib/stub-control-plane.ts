@@ -23,8 +23,8 @@ const HOST_REGION: Record<string, string> = Object.fromEntries(REGIONS.flatMap((
 /**
  * The control plane at the gateway's boundary, and nothing more: the region list, the
  * service-authenticated registry lookup (host -> org -> region), the JWKS, which serves the
- * TestIssuer's key, and the gateways' reports of their view of the regions. The same behaviour as StubControlPlane in apps/gateway/test/stubs.ts,
- * written here because that file is type-checked under the gateway's jest setup, not the
+ * TestIssuer's key, and the gateways' reports of their view of the regions. The same behaviour
+ * as StubControlPlane in apps/gateway/test/stubs.ts, written here because that file is type-checked under the gateway's jest setup, not the
  * benchmarks' tsconfig.
  */
 export class BenchControlPlane {
@@ -32,8 +32,6 @@ export class BenchControlPlane {
   readonly orgs = new Map<string, StubOrg>();
   lookups = 0;
   jwksRequests = 0;
-  /** Views of the regions the gateways reported (PUT /internal/v1/gateways/:id/view). */
-  viewReports = 0;
   /** The Unleash client API (flag definitions), for the client token `flagToken`; unset: not served. */
   flags?: { token: string; definitions: FlagDefinition[] };
   flagFetches = 0;
@@ -66,7 +64,6 @@ export class BenchControlPlane {
       // refused, the gateway would send it again after every probe instead of every 2 s.
       req.resume();
       if (req.headers['x-service-token'] !== this.serviceToken) return json(401, { statusCode: 401 });
-      this.viewReports += 1;
       return void res.writeHead(204).end();
     }
     switch (url.pathname) {

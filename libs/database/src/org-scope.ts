@@ -239,18 +239,14 @@ class TransactionSql implements Sql {
   async run<T = Row>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
     this.check();
     if (this.opening) await this.opening;
-    if (this.unopened || this.deferred.length) return this.inPipeline<T>(this.statement(statement, values));
-    const config = this.preparedStatements ? { name: statement.name, text: statement.text, values: values as unknown[] } : { text: statement.text, values: values as unknown[] };
+    if (this.unopened || this.deferred.length) return this.inPipeline<T>({ ...statement, values });
+    const config = { name: this.preparedStatements ? statement.name : undefined, text: statement.text, values: values as unknown[] };
     return (await this.client.query(config)).rows as T[];
   }
 
   defer(statement: PreparedStatement, values: readonly unknown[]): void {
     this.check();
-    this.deferred.push(this.statement(statement, values));
-  }
-
-  private statement(statement: PreparedStatement, values: readonly unknown[]): Statement {
-    return { name: statement.name, text: statement.text, values };
+    this.deferred.push({ ...statement, values });
   }
 
   /** The deferred statements not yet sent, handed over once: the commit's round trip sends them. */
@@ -271,8 +267,8 @@ class TransactionSql implements Sql {
 
   /**
    * `statement` in one round trip behind the deferred statements and, when not sent yet, the
-   * opening, whose check runs before any rows
-   * are handed back: statements sent meanwhile wait for it (`opening`), and fail with it.
+   * opening, whose check runs before any rows are handed back: statements sent meanwhile wait for
+   * it (`opening`), and fail with it.
    */
   private async inPipeline<T>(statement: Statement): Promise<T[]> {
     const unopened = this.unopened;

@@ -56,11 +56,10 @@ class PipelinedQuery extends (Query as unknown as new (config: { text: string },
 
   submit(connection: Connection): null | Error {
     const parsed = connection.parsedStatements;
-    const nameOf = (statement: Statement) => (this.named ? statement.name : undefined);
-    for (const statement of this.statements) {
-      const name = nameOf(statement);
-      const { text } = statement;
-      if (name && parsed[name] !== undefined && parsed[name] !== text) return new Error(`two statements are named ${name}`);
+    if (this.named) {
+      for (const { name, text } of this.statements) {
+        if (name && parsed[name] !== undefined && parsed[name] !== text) return new Error(`two statements are named ${name}`);
+      }
     }
     // What each Parse sent here is, in the order Postgres answers them: a named statement counts
     // as prepared on its ParseComplete only. After an error Postgres skips every message up to the
@@ -71,7 +70,7 @@ class PipelinedQuery extends (Query as unknown as new (config: { text: string },
     connection.stream.cork?.();
     try {
       for (const statement of this.statements) {
-        const name = nameOf(statement);
+        const name = this.named ? statement.name : undefined;
         const { text } = statement;
         if (!name) {
           connection.parse({ text });

@@ -346,6 +346,30 @@ describe('OrgScope', () => {
       }
     });
 
+    it("a statement planned for one org (its generic plan included) shows another org on the same connection only that org's rows", async () => {
+      const orgsSeen = prepared(`select distinct organization_id::text as org from clinics`);
+      const clinicsOf = prepared(`select count(*)::int as n from clinics where organization_id = $1`);
+      const scoped = oneConnection(true);
+      const tenantOf = (orgId: string) => ({ orgId, userId: null, clinicIds: '*' as const });
+      try {
+        // Past Postgres' five custom plans, so the cached generic plan is in use.
+        for (let i = 0; i < 7; i += 1) {
+          const seen = await scoped.run(tenantOf(a.orgId), async (sql) => sql.run<{ org: string }>(orgsSeen, []), { openWithFirstStatement: () => undefined });
+          expect(seen).toEqual([{ org: a.orgId }]);
+          await scoped.run(tenantOf(a.orgId), async (sql) => sql.run(clinicsOf, [a.orgId]));
+        }
+        const fromB = await scoped.run(tenantOf(b.orgId), async (sql) => ({
+          orgs: await sql.run<{ org: string }>(orgsSeen, []),
+          clinicsOfA: (await sql.run<{ n: number }>(clinicsOf, [a.orgId]))[0].n,
+        }), { openWithFirstStatement: () => undefined });
+        expect(fromB).toEqual({ orgs: [{ org: b.orgId }], clinicsOfA: 0 });
+        const plans = await scoped.run(tenantOf(b.orgId), async (sql) => preparedOn(sql));
+        expect(executionsOf(plans, orgsSeen.name)).toBe(8);
+      } finally {
+        await scoped.end();
+      }
+    });
+
     it('after a failure, parses again only what Postgres skipped: the next runs on the same connection work', async () => {
       const before = prepared(`select $1::int + 1 as n`);
       const failing = prepared(`select 1 / $1::int as n`);

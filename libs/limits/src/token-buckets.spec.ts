@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { RedisOptions } from 'ioredis';
 import { TAKE_SCRIPT, TokenBuckets } from './token-buckets';
 
 /** Against the machine's real Redis (REDIS_URL), each test under its own key prefix. */
 describe('TokenBuckets', () => {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const clients: Redis[] = [];
-  const client = (url = redisUrl, options: ConstructorParameters<typeof Redis>[1] = {}) => {
+  const client = (url = redisUrl, options: RedisOptions = {}) => {
     const redis = new Redis(url, { maxRetriesPerRequest: 0, ...options });
     redis.on('error', () => undefined);
     clients.push(redis);

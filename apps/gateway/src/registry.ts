@@ -115,7 +115,8 @@ export class OrgRegistry {
     this.remember(host, value);
     if (this.redis) {
       const ttl = value ? this.config.cache.ttlMs : this.config.cache.negativeTtlMs;
-      if (ttl > 0) await this.redis.set(key(host), JSON.stringify(value), 'PX', ttl).catch(() => undefined);
+      // Shared for the other instances; the request does not wait for it (Redis may hang).
+      if (ttl > 0) void this.redis.set(key(host), JSON.stringify(value), 'PX', ttl).catch(() => undefined);
     }
     return value;
   }

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { request } from 'undici';
 import { GATEWAY_ID_PATTERN } from '@medgenie/contracts';
 import { REGISTRY_CHANNEL } from '../src/registry';
+import { startPrivateRedis } from '@medgenie/testing';
 import { startTestGateway, waitFor } from './support';
 
 describe('gateway faults', () => {
@@ -141,6 +142,40 @@ describe('gateway faults', () => {
       await gw.close();
     }
   });
+  it('goes on answering at full speed while Redis hangs (accepts, never answers), and uses it again once it is back', async () => {
+    const redis = await startPrivateRedis();
+    const gw = await startTestGateway({ REDIS_URL: redis.url, RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '1000' });
+    try {
+      const org = gw.addOrg('us');
+      const token = await gw.tokenFor(org);
+      const host = `${org.slug}.us.localhost`;
+      const signedIn = (timeoutMs: number) =>
+        request(`${gw.url}/v1/x`, { headers: { host, authorization: `Bearer ${token}` }, headersTimeout: timeoutMs }).then(async (res) => {
+          await res.body.text();
+          return res.statusCode;
+        });
+      expect(await signedIn(2_000)).toBe(200);
+      expect(await waitFor(async () => (await redis.client.keys('mg:rl:*')).length > 0)).toBe(true); // the limits live in Redis
+
+      redis.freeze();
+      // Each request may wait on Redis once at most; 30 in a row, each allowed 2 s by the client,
+      // must come back in far less than 30 Redis timeouts.
+      const started = Date.now();
+      const answers: number[] = [];
+      for (let i = 0; i < 30; i += 1) answers.push(await signedIn(2_000));
+      expect(answers.every((status) => status === 200)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_000);
+
+      redis.thaw();
+      await redis.client.flushdb();
+      expect(await waitFor(async () => (await signedIn(2_000)) === 200 && (await redis.client.keys('mg:rl:*')).length > 0, 10_000)).toBe(true);
+    } finally {
+      redis.thaw();
+      await gw.close();
+      await redis.stop();
+    }
+  });
+
   it('answers known orgs from its cache at once while the control plane hangs, refreshing in the background', async () => {
     const gw = await startTestGateway({ CACHE_TTL_MS: '50', CONTROL_PLANE_TIMEOUT_MS: '5000' });
     try {

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer, Socket } from 'node:net';
 import Redis, { RedisOptions } from 'ioredis';
 import { TAKE_SCRIPT, TokenBuckets } from './token-buckets';
 
@@ -71,5 +72,38 @@ describe('TokenBuckets', () => {
     expect(takes.map((t) => t.allowed)).toEqual([true, true, true, false]);
     expect(takes[3].retryAfterMs).toBeGreaterThan(0);
     expect(failures).toHaveLength(1);
+  });
+
+  it('stops waiting on a Redis that hangs: one request times out, the next go local at once, one take a second probes it', async () => {
+    // A server that accepts and never answers: every command sent to it is counted.
+    let commands = 0;
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', (data) => (commands += (data.toString().match(/\r\neval(sha)?\r\n/gi) ?? []).length));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const hung = client(`redis://127.0.0.1:${port}`, { enableReadyCheck: false, enableOfflineQueue: false, commandTimeout: 100 });
+      await new Promise((resolve) => hung.once('ready', resolve));
+      const failures: unknown[] = [];
+      const buckets = new TokenBuckets(hung, prefix, (err) => failures.push(err));
+
+      const takes = await takeAll([buckets], 'org-1', 4);
+      expect(takes.map((t) => t.allowed)).toEqual([true, true, true, false]); // the limit holds here meanwhile
+      expect(commands).toBe(1); // only the first take went to Redis, and waited for its timeout
+      expect(failures).toHaveLength(1);
+
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await buckets.take('org-1', limit)).allowed).toBe(false); // answered locally...
+      await takeAll([buckets], 'org-1', 5);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(commands).toBe(2); // ...while one take went to Redis in the background
+      expect(failures).toHaveLength(1); // the outage is told once
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

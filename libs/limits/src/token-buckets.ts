@@ -70,15 +70,24 @@ class LocalBuckets {
   }
 }
 
+/** After Redis failed or timed out, requests stop waiting on it; it is tried again in the background this often. */
+const REDIS_RETRY_MS = 1_000;
+
 /**
  * Token buckets by key (an org, an address, an account), in Redis (keys under `prefix`) so every
  * instance counts together. Without Redis, or while it fails, each instance keeps its own buckets:
- * limits then hold per instance instead of failing open or answering an error. `onRedisFailure`
- * hears of the first failure after Redis last answered (to log an outage once).
+ * limits then hold per instance instead of failing open or answering an error. A request waits on
+ * Redis only while Redis answers: after one failure (refused, or no answer within the client's
+ * command timeout) requests go to the local buckets at once, and one take a second is sent to
+ * Redis in the background until it answers again. `onRedisFailure` hears of the first failure
+ * after Redis last answered (to log an outage once).
  */
 export class TokenBuckets {
   private readonly local = new LocalBuckets();
   private readonly redis: (Redis & TakeCommand) | null;
+  private redisAnswered = true;
+  private retryRedisAt = 0;
+  private retrying = false;
 
   constructor(
     redis: Redis | null,
@@ -88,19 +97,35 @@ export class TokenBuckets {
     this.redis = redis && withTakeCommand(redis);
   }
 
-  private redisAnswered = true;
-
   async take(key: string, limit: BucketLimit): Promise<Take> {
-    if (this.redis) {
+    const redis = this.redis;
+    if (!redis) return this.local.take(key, limit);
+    if (this.redisAnswered) {
       try {
-        const [allowed, retryAfterMs] = await this.redis[TAKE_COMMAND](this.prefix + key, limit.perSecond, limit.burst);
-        this.redisAnswered = true;
-        return { allowed: allowed === 1, retryAfterMs };
+        return await this.takeFromRedis(redis, key, limit);
       } catch (err) {
-        if (this.redisAnswered) this.onRedisFailure(err);
-        this.redisAnswered = false;
+        this.failed(err);
+        return this.local.take(key, limit);
       }
     }
+    if (!this.retrying && Date.now() >= this.retryRedisAt) {
+      this.retrying = true;
+      this.takeFromRedis(redis, key, limit)
+        .catch((err) => this.failed(err))
+        .finally(() => (this.retrying = false));
+    }
     return this.local.take(key, limit);
+  }
+
+  private async takeFromRedis(redis: Redis & TakeCommand, key: string, limit: BucketLimit): Promise<Take> {
+    const [allowed, retryAfterMs] = await redis[TAKE_COMMAND](this.prefix + key, limit.perSecond, limit.burst);
+    this.redisAnswered = true;
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
+  private failed(err: unknown): void {
+    if (this.redisAnswered) this.onRedisFailure(err);
+    this.redisAnswered = false;
+    this.retryRedisAt = Date.now() + REDIS_RETRY_MS;
   }
 }

@@ -4,4 +4,5 @@ export * from './test-azurite';
 export * from './test-database';
 export * from './test-issuer';
 export * from './test-org';
+export * from './test-redis';
 export * from './random-input';

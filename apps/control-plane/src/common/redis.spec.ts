@@ -1,7 +1,9 @@
 import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import Redis from 'ioredis';
-import { freePort } from '@medgenie/testing';
+import { freePort, startPrivateRedis } from '@medgenie/testing';
+import type { ControlPlaneConfig } from '../config/control-plane.config';
+import { RegistryEvents } from '../organizations/registry-events';
 import { closeRedis, createOptionalRedis } from './redis';
 
 interface TimerResource {
@@ -47,4 +49,33 @@ describe('the control plane Redis client', () => {
   it('closes nothing when there is no client', async () => {
     await expect(closeRedis(null)).resolves.toBeUndefined();
   });
+
+  it('gives up on a Redis that hangs instead of holding the request that published (a signup, an org change)', async () => {
+    const redis = await startPrivateRedis();
+    const events = new RegistryEvents({ redisUrl: redis.url } as ControlPlaneConfig);
+    const event = { type: 'organization.changed' as const, organizationId: 'org-1', slug: 'apollo', regionId: 'in', status: 'active' };
+    try {
+      const received: string[] = [];
+      const subscriber = redis.client.duplicate();
+      await subscriber.subscribe('medgenie:registry');
+      subscriber.on('message', (_channel, message: string) => received.push(message));
+      await events.publish(event);
+      expect(await waitUntil(() => received.length === 1)).toBe(true); // published while Redis answers
+      subscriber.disconnect();
+
+      redis.freeze();
+      // Without a command timeout the publish would wait as long as Redis hangs: here it has 5 s.
+      const outcome = await Promise.race([events.publish(event).then(() => 'answered'), new Promise((resolve) => setTimeout(resolve, 5_000, 'still waiting'))]);
+      expect(outcome).toBe('answered');
+    } finally {
+      redis.thaw();
+      await events.onApplicationShutdown();
+      await redis.stop();
+    }
+  });
 });
+
+async function waitUntil(predicate: () => boolean, ms = 3_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (predicate()) return true;
+  return predicate();
+}

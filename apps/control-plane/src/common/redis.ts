@@ -3,10 +3,11 @@ import Redis from 'ioredis';
 /**
  * A Redis client for the control plane's optional uses of Redis (rate limits, registry events,
  * ended sessions, gateway views): never stalls a request (no offline queue, one retry, a 1 s
- * connect timeout, `commandTimeoutMs` per command when given); reconnects by itself; its
+ * connect timeout, and every command given up after `commandTimeoutMs`, so a Redis that hangs
+ * costs a request that long at most, never the client's whole wait); reconnects by itself; its
  * errors are the callers' to report (each falls back without Redis).
  */
-export function createOptionalRedis(url: string, commandTimeoutMs?: number): Redis {
+export function createOptionalRedis(url: string, commandTimeoutMs = 1_000): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -18,10 +18,20 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (err) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${err.message}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited at start (code ${code})`)));
+  });
+  failed.catch(() => undefined); // only the start awaits it
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 50 ? null : 100) });
   client.on('error', () => undefined);
-  await client.ping();
+  try {
+    await Promise.race([client.ping(), failed]);
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  }
   const thaw = () => void child.kill('SIGCONT');
   return {
     url,

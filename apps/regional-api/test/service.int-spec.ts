@@ -1,3 +1,4 @@
+import { startPrivateRedis } from '@medgenie/testing';
 import { startTestRegion, TestRegion } from './support';
 
 describe('service endpoints', () => {
@@ -52,6 +53,28 @@ describe('service endpoints', () => {
       expect((await broken.client.get('/healthz')).status).toBe(200);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('answers /readyz before the gateway\'s probe gives up while Redis hangs, even with a long database wait', async () => {
+    const redis = await startPrivateRedis();
+    // The database may take 3 s to be declared down; Redis, which decides nothing, may not hold the answer that long.
+    const region2 = await startTestRegion({ env: { REDIS_URL: redis.url, DATABASE_READY_TIMEOUT_MS: '3000' } });
+    try {
+      expect((await region2.client.get<{ info: Record<string, { status: string }> }>('/readyz')).body.info.redis.status).toBe('up');
+      redis.freeze();
+      const probeGivesUpAfter = 1_000; // the gateway's HEALTH_TIMEOUT_MS
+      const answer = region2.client.get<{ status: string; info: Record<string, { status: string }> }>('/readyz');
+      const outcome = await Promise.race([answer, new Promise((resolve) => setTimeout(resolve, probeGivesUpAfter, 'probe gave up'))]);
+      expect(outcome).not.toBe('probe gave up');
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect(res.body.info.redis.status).toBe('down');
+      expect(res.body.info.database.status).toBe('up');
+    } finally {
+      redis.thaw();
+      await region2.close();
+      await redis.stop();
     }
   });
 });

@@ -12,6 +12,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 }
 
+/**
+ * How long /readyz waits for Redis's answer. Redis only informs (it never decides readiness), so a
+ * Redis that hangs must not hold the answer: the gateway's probe gives up after 1 s, and a probe
+ * that gets no answer counts towards taking the whole region out of service.
+ */
+const REDIS_STATUS_TIMEOUT_MS = 250;
+
 /** A ping that waits for a connection still being made (at start-up, after a reconnect). */
 async function pingWhenReady(redis: Redis): Promise<string> {
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
@@ -81,7 +88,7 @@ export class HealthController {
 
   private async redisStatus(redis: Redis): Promise<{ status: 'up' | 'down'; message?: string }> {
     try {
-      await withTimeout(pingWhenReady(redis), this.config.database.readyTimeoutMs);
+      await withTimeout(pingWhenReady(redis), Math.min(REDIS_STATUS_TIMEOUT_MS, this.config.database.readyTimeoutMs));
       return { status: 'up' };
     } catch {
       // A public answer: no address, no driver message.

@@ -21,6 +21,8 @@ export const REDIS = Symbol('REDIS');
               enableOfflineQueue: false,
               maxRetriesPerRequest: 1,
               connectTimeout: 1_000,
+              // A Redis that hangs: its commands (the readiness pings) are given up, not kept waiting.
+              commandTimeout: 1_000,
               retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
               // Shutdown disconnects: a socket that does not close (Redis down) is destroyed after
               // 100 ms instead of ioredis' default 2 s, which would hold the process that long.
